@@ -1,0 +1,58 @@
+"""The few exception types wordvec raises.
+
+Library code raises these; only the CLI turns them into a one-line message and
+a non-zero exit code. Every message names the problem: the parameter and the
+value given, or the file and the line / byte offset.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "WordvecError",
+    "ConfigError",
+    "CorpusError",
+    "FormatError",
+    "UnknownWordError",
+    "TrainingError",
+    "TrainingInterrupted",
+]
+
+
+class WordvecError(Exception):
+    """Base class of every error wordvec raises on purpose."""
+
+
+class ConfigError(WordvecError, ValueError):
+    """A parameter is outside its allowed range, e.g. "`window` must be an int >= 1; got 0."."""
+
+
+class CorpusError(WordvecError, ValueError):
+    """The training text cannot be used: unreadable file, invalid UTF-8, empty corpus, ..."""
+
+
+class FormatError(WordvecError, ValueError):
+    """A vectors / model / checkpoint / evaluation file is malformed, truncated or corrupt."""
+
+
+class UnknownWordError(WordvecError, KeyError):
+    """A word is not in the vocabulary. Subclasses KeyError so ``except KeyError`` works."""
+
+    def __init__(self, word: str, what: str = "vocabulary") -> None:
+        super().__init__(word)
+        self.word = word
+        self.what = what
+
+    def __str__(self) -> str:  # KeyError would print repr(args) instead
+        return f"word {self.word!r} is not in the {self.what}"
+
+
+class TrainingError(WordvecError, RuntimeError):
+    """Training cannot go on, e.g. the loss or the weights became non-finite."""
+
+
+class TrainingInterrupted(WordvecError):
+    """Training was stopped by SIGINT / SIGTERM; a checkpoint was written to ``checkpoint``."""
+
+    def __init__(self, message: str, checkpoint: str | None = None) -> None:
+        super().__init__(message)
+        self.checkpoint = checkpoint
