@@ -1,7 +1,8 @@
 """Command-line interface: a thin layer over the library.
 
 Each sub-command has an ``_add_<name>(subparsers)`` that declares its options
-and a ``_cmd_<name>(args) -> int`` that runs it. Library errors
+(and sets ``func=_cmd_<name>``) and a ``_cmd_<name>(args) -> int`` that runs it;
+``build_parser`` finds every ``_add_*`` function by name. Library errors
 (:class:`wordvec.errors.WordvecError`) become one line on stderr and exit code 1.
 """
 
@@ -19,9 +20,6 @@ from .errors import TrainingInterrupted, WordvecError
 
 # --------------------------------------------------------------------------- wiring
 
-_COMMANDS: list[str] = []  # names of sub-commands, in help order; filled by _register()
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wordvec",
@@ -30,8 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"wordvec {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name in _COMMANDS:
-        globals()[f"_add_{name}"](sub)
+    # every module-level ``_add_<name>`` function declares one sub-command, in source order
+    for name, fn in list(globals().items()):
+        if name.startswith("_add_") and callable(fn):
+            fn(sub)
     return parser
 
 
