@@ -1,0 +1,320 @@
+"""Compiled update kernels: skip-gram and CBOW with negative sampling or hierarchical softmax.
+
+Naming. ``w_in`` (V x d) holds the input vectors, the derivation's ``v``;
+``w_out`` holds the output vectors, the derivation's ``u`` (V x d for negative
+sampling, (V-1) x d inner-node vectors for hierarchical softmax).
+
+The one update. Every objective here is a set of binary logistic predictions:
+inputs ``x_i`` (rows of a small matrix X, n_in x d) against output rows ``u_k``
+(n_out of them) with labels ``y_k`` in {0, 1}:
+
+    J = - sum_i sum_k [ y_k log sigma(u_k . x_i) + (1 - y_k) log sigma(-u_k . x_i) ]
+    dJ/dx_i = - sum_k (y_k - sigma(u_k . x_i)) u_k
+    dJ/du_k = - sum_i (y_k - sigma(u_k . x_i)) x_i
+
+* skip-gram + negative sampling: X = input vectors of the window's context words,
+  outputs = [center word, K negatives] with labels [1, 0, ..., 0]. Row i of J is
+  exactly the reference ``neg_sampling_loss_and_gradient(v_c=x_i, o=center, U, negs)``;
+  the K negatives are drawn once per center and shared by its window (pWord2Vec,
+  Ji et al. 2016), which turns the update into small matrix products.
+* hierarchical softmax: outputs = inner nodes on the center word's Huffman path,
+  labels ``1 - code`` (word2vec C's convention).
+* CBOW: X is the single row ``h`` = sum (or mean) of the context input vectors,
+  and dJ/dh is handed back to each context row (times 1/n for the mean).
+
+:func:`block_update` applies ``-alpha *`` these gradients, all computed from the
+weights as they were before the step (tests hold this against ``wordvec.reference``).
+Threads call the job kernels on shared weights without locks (Hogwild).
+
+The kernels are plain Python compiled at import by Numba, so ``NUMBA_DISABLE_JIT=1``
+runs them as Python for debugging and coverage.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numba
+import numpy as np
+
+# fast-math flags for the d-long dot products: reassociation lets LLVM vectorise the
+# reduction. Tests pin the kernels to the float64 reference at rtol 1e-5.
+_FM = {"reassoc", "contract", "nsz", "arcp"}
+_JIT = {"nogil": True, "cache": True, "fastmath": _FM, "error_model": "numpy"}
+
+SKIPGRAM, CBOW = 0, 1
+NEG, HS = 0, 1
+
+# sigmoid and softplus by linear interpolation in tables over [-SIG_MAX, SIG_MAX]:
+# the step is 16 / 8192, so the error (< 2e-7) is below float32 resolution; outside
+# the range the exact formula is used.
+SIG_MAX = 8.0
+SIG_N = 8192
+_XS = np.linspace(-SIG_MAX, SIG_MAX, SIG_N + 1)
+SIGMOID_TABLE = (1.0 / (1.0 + np.exp(-_XS))).astype(np.float32)
+SOFTPLUS_TABLE = np.logaddexp(0.0, _XS).astype(np.float32)  # log(1 + e^x) = -log sigma(-x)
+_SCALE = SIG_N / (2.0 * SIG_MAX)
+
+
+class Tables(NamedTuple):
+    """Read-only arrays a job kernel needs, built once per training run in ``train.py``."""
+
+    keep: np.ndarray  # uint32 (V,): keep a token if a 32-bit random number is below this
+    accept: np.ndarray  # uint32 (V,): alias-method acceptance threshold
+    alias: np.ndarray  # int32 (V,): alias-method alternative
+    points: np.ndarray  # int32: Huffman paths, inner-node ids, concatenated
+    codes: np.ndarray  # uint8: Huffman branch bits, same layout
+    offsets: np.ndarray  # int64 (V+1,): word w's path is [offsets[w], offsets[w+1])
+    sigmoid: np.ndarray  # float32 (SIG_N+1,)
+    softplus: np.ndarray  # float32 (SIG_N+1,)
+
+
+class Hyper(NamedTuple):
+    """Scalar settings of a job."""
+
+    model: int  # SKIPGRAM or CBOW
+    loss: int  # NEG or HS
+    window: int
+    negative: int
+    shrink: bool  # dynamic window: effective width uniform in 1..window
+    cbow_mean: bool
+    max_path: int  # longest Huffman path (hierarchical softmax), else 0
+
+
+@numba.njit(**_JIT)
+def _sigmoid(s, table):
+    t = (s + SIG_MAX) * _SCALE
+    if t <= 0.0 or t >= SIG_N:
+        return 1.0 / (1.0 + math.exp(-s))
+    i = int(t)
+    f = t - i
+    return table[i] + f * (table[i + 1] - table[i])
+
+
+@numba.njit(**_JIT)
+def _softplus(s, table):
+    """log(1 + e^s) = -log sigma(-s)."""
+    t = (s + SIG_MAX) * _SCALE
+    if t <= 0.0 or t >= SIG_N:
+        return max(s, 0.0) + math.log1p(math.exp(-abs(s)))
+    i = int(t)
+    f = t - i
+    return table[i] + f * (table[i + 1] - table[i])
+
+
+@numba.njit(**_JIT)
+def _next(state):
+    """xorshift64* step; returns (new_state, 64-bit output)."""
+    x = state
+    x ^= x >> np.uint64(12)
+    x ^= x << np.uint64(25)
+    x ^= x >> np.uint64(27)
+    return x, x * np.uint64(2685821657736338717)
+
+
+@numba.njit(**_JIT)
+def _below(r, n):
+    """Uniform int in [0, n) from the high 32 bits of r (multiply-shift, no modulo)."""
+    return np.int64(((r >> np.uint64(32)) * np.uint64(n)) >> np.uint64(32))
+
+
+@numba.njit(**_JIT)
+def block_update(x, n_in, w_out, out_ids, labels, n_out, alpha, dx, g, sig, sp):
+    """One step of the logistic block: returns the loss J and applies -alpha dJ/du.
+
+    x : float32 (>= n_in, d), the inputs x_i (copies, not views of w_in)
+    out_ids, labels : the n_out output rows u_k of w_out and their labels y_k
+    dx : float32 (>= n_in, d), receives ``-alpha dJ/dx_i = alpha sum_k (y_k - s_ik) u_k``
+    g : float32 scratch (>= n_in, >= n_out)
+
+    All of dx and the change to w_out use the output rows as they were on entry, so
+    a row that appears twice among the outputs (a negative drawn twice) gets both
+    contributions, as the summed gradient says.
+    """
+    d = x.shape[1]
+    loss = 0.0
+    for i in range(n_in):
+        for k in range(n_out):
+            row = out_ids[k]
+            s = np.float32(0.0)
+            for t in range(d):
+                s += x[i, t] * w_out[row, t]
+            if labels[k]:
+                g[i, k] = alpha * (1.0 - _sigmoid(s, sig))
+                loss += _softplus(-s, sp)
+            else:
+                g[i, k] = -alpha * _sigmoid(s, sig)
+                loss += _softplus(s, sp)
+    for i in range(n_in):
+        for t in range(d):
+            dx[i, t] = 0.0
+        for k in range(n_out):
+            gik = g[i, k]
+            row = out_ids[k]
+            for t in range(d):
+                dx[i, t] += gik * w_out[row, t]
+    for k in range(n_out):
+        row = out_ids[k]
+        for i in range(n_in):
+            gik = g[i, k]
+            for t in range(d):
+                w_out[row, t] += gik * x[i, t]
+    return loss
+
+
+@numba.njit(**_JIT)
+def sg_step(w_in, w_out, ctx, n_ctx, out_ids, labels, n_out, alpha, x, dx, g, sig, sp):
+    """Skip-gram step for one center: inputs are the context words' rows of w_in."""
+    d = w_in.shape[1]
+    for i in range(n_ctx):
+        row = ctx[i]
+        for t in range(d):
+            x[i, t] = w_in[row, t]
+    loss = block_update(x, n_ctx, w_out, out_ids, labels, n_out, alpha, dx, g, sig, sp)
+    for i in range(n_ctx):
+        row = ctx[i]
+        for t in range(d):
+            w_in[row, t] += dx[i, t]
+    return loss
+
+
+@numba.njit(**_JIT)
+def cbow_step(w_in, w_out, ctx, n_ctx, out_ids, labels, n_out, alpha, mean, x, dx, g, sig, sp):
+    """CBOW step for one center: h = sum (or mean) of the context rows predicts the outputs."""
+    d = w_in.shape[1]
+    scale = np.float32(1.0 / n_ctx) if mean else np.float32(1.0)
+    for t in range(d):
+        x[0, t] = 0.0
+    for i in range(n_ctx):
+        row = ctx[i]
+        for t in range(d):
+            x[0, t] += w_in[row, t]
+    for t in range(d):
+        x[0, t] *= scale
+    loss = block_update(x, 1, w_out, out_ids, labels, n_out, alpha, dx, g, sig, sp)
+    for i in range(n_ctx):  # dh/dv_j = scale: each context row gets scale * dJ/dh
+        row = ctx[i]
+        for t in range(d):
+            w_in[row, t] += scale * dx[0, t]
+    return loss
+
+
+@numba.njit(**_JIT)
+def train_job(w_in, w_out, tokens, tables, hp, alpha0, alpha1, seed, max_sentence):
+    """Train on one job: ``tokens`` are word ids with -1 ending each sentence.
+
+    The learning rate falls linearly from alpha0 to alpha1 across the job's words.
+    Returns float64 [loss sum, number of loss terms, words read, words kept].
+    """
+    d = w_in.shape[1]
+    window = hp.window
+    neg = hp.negative
+    max_out = neg + 1 if hp.loss == NEG else max(hp.max_path, 1)
+    x = np.empty((2 * window, d), dtype=np.float32)
+    dx = np.empty((2 * window, d), dtype=np.float32)
+    g = np.empty((2 * window, max_out), dtype=np.float32)
+    ctx = np.empty(2 * window, dtype=np.int64)
+    out_ids = np.empty(max_out, dtype=np.int64)
+    labels = np.zeros(max_out, dtype=np.uint8)
+    sent = np.empty(max_sentence, dtype=np.int64)
+    keep = tables.keep
+    accept = tables.accept
+    alias = tables.alias
+    sig = tables.sigmoid
+    sp = tables.softplus
+    n_vocab = len(keep)
+    state = np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(0x632BE59BD9B4E019)
+    if state == 0:
+        state = np.uint64(1)
+
+    n_tokens = len(tokens)
+    n_words = 0
+    for t in range(n_tokens):
+        if tokens[t] >= 0:
+            n_words += 1
+    loss = 0.0
+    terms = 0.0
+    words_read = 0
+    words_kept = 0
+    start = 0
+    while start < n_tokens:
+        # one sentence: sub-sample it into `sent`
+        # (a sentence longer than max_sentence kept words continues as the next one)
+        n = 0
+        end = start
+        while end < n_tokens and tokens[end] >= 0 and n < max_sentence:
+            w = tokens[end]
+            state, r = _next(state)
+            if (r >> np.uint64(32)) < keep[w]:
+                sent[n] = w
+                n += 1
+            end += 1
+        alpha = alpha0 + (alpha1 - alpha0) * (words_read / max(n_words, 1))
+        words_read += end - start
+        words_kept += n
+        start = end + 1 if end < n_tokens and tokens[end] < 0 else end
+        for pos in range(n):
+            center = sent[pos]
+            b = window
+            if hp.shrink:
+                state, r = _next(state)
+                b = window - _below(r, window)
+            n_ctx = 0
+            for j in range(max(0, pos - b), min(n, pos + b + 1)):
+                if j != pos:
+                    ctx[n_ctx] = sent[j]
+                    n_ctx += 1
+            if n_ctx == 0:
+                continue
+            if hp.loss == NEG:
+                out_ids[0] = center
+                labels[0] = 1
+                for k in range(1, neg + 1):
+                    while True:  # a negative never equals the center word
+                        state, r = _next(state)
+                        c = _below(r, n_vocab)
+                        if (r & np.uint64(0xFFFFFFFF)) >= accept[c]:
+                            c = alias[c]
+                        if c != center or n_vocab == 1:
+                            break
+                    out_ids[k] = c
+                    labels[k] = 0
+                n_out = neg + 1
+            else:
+                lo = tables.offsets[center]
+                n_out = tables.offsets[center + 1] - lo
+                for k in range(n_out):
+                    out_ids[k] = tables.points[lo + k]
+                    labels[k] = 1 - tables.codes[lo + k]
+            if hp.model == SKIPGRAM:
+                loss += sg_step(
+                    w_in, w_out, ctx, n_ctx, out_ids, labels, n_out, alpha, x, dx, g, sig, sp
+                )
+                terms += n_ctx
+            else:
+                loss += cbow_step(
+                    w_in, w_out, ctx, n_ctx, out_ids, labels, n_out, alpha, hp.cbow_mean,
+                    x, dx, g, sig, sp,
+                )
+                terms += 1
+    out = np.empty(4, dtype=np.float64)
+    out[0] = loss
+    out[1] = terms
+    out[2] = words_read
+    out[3] = words_kept
+    return out
+
+
+def make_tables(keep, accept, alias, points, codes, offsets) -> Tables:
+    """Bundle the lookup arrays with the sigmoid / softplus tables."""
+    return Tables(
+        np.ascontiguousarray(keep, dtype=np.uint32),
+        np.ascontiguousarray(accept, dtype=np.uint32),
+        np.ascontiguousarray(alias, dtype=np.int32),
+        np.ascontiguousarray(points, dtype=np.int32),
+        np.ascontiguousarray(codes, dtype=np.uint8),
+        np.ascontiguousarray(offsets, dtype=np.int64),
+        SIGMOID_TABLE,
+        SOFTPLUS_TABLE,
+    )

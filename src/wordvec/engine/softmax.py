@@ -1,0 +1,186 @@
+"""Exact (full) softmax training, by matrix products over batches of centers.
+
+Skip-gram here is the derivation's form: the center's input vector v_c
+predicts every outside word o of its window through one softmax,
+``y_hat = softmax(U v_c)``, so the window's loss and gradients are
+
+    J = sum_o -log y_hat[o]
+    dJ/dv_c = U^T (n y_hat - y),    dJ/dU = (n y_hat - y) v_c^T
+
+with n the number of outside words and y their count vector: one softmax per
+center instead of one per (center, outside) pair, exactly the reference
+``skipgram(..., naive_softmax_loss_and_gradient)``. CBOW predicts the center
+from h = mean (or sum) of the context vectors. A batch of B centers is one
+(B x d) @ (d x V) product, its softmax, and two products back; the update is
+``-alpha`` times the summed reference gradients at the batch's starting
+weights. BLAS spreads the products over all cores, so jobs run one at a time.
+Meant for vocabularies up to ~50k words: each batch touches all of ``w_out``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import numba
+import numpy as np
+
+from .kernels import _below, _next
+
+if TYPE_CHECKING:
+    from ..vocab import EncodedCorpus
+    from .train import EpochStats, Trainer
+
+BATCH = 256  # centers per matrix product
+
+
+@numba.njit(nogil=True, cache=True)
+def windows(tokens, keep, window, shrink, seed, max_sentence):
+    """Sub-sample and window one job. Returns (centers, ptr, ctx, words_read).
+
+    The context words of ``centers[i]`` are ``ctx[ptr[i]:ptr[i+1]]``; centers with
+    no context (one-word sentences) are left out.
+    """
+    n_tokens = len(tokens)
+    centers = np.empty(n_tokens, dtype=np.int64)
+    ptr = np.zeros(n_tokens + 1, dtype=np.int64)
+    ctx = np.empty(n_tokens * 2 * window, dtype=np.int64)
+    sent = np.empty(max_sentence, dtype=np.int64)
+    state = np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(0x632BE59BD9B4E019)
+    if state == 0:
+        state = np.uint64(1)
+    n_c = 0
+    n_x = 0
+    start = 0
+    words = 0
+    while start < n_tokens:
+        n = 0
+        end = start
+        while end < n_tokens and tokens[end] >= 0 and n < max_sentence:
+            w = tokens[end]
+            state, r = _next(state)
+            if (r >> np.uint64(32)) < keep[w]:
+                sent[n] = w
+                n += 1
+            end += 1
+        words += end - start
+        start = end + 1 if end < n_tokens and tokens[end] < 0 else end
+        for pos in range(n):
+            b = window
+            if shrink:
+                state, r = _next(state)
+                b = window - _below(r, window)
+            m0 = n_x
+            for j in range(max(0, pos - b), min(n, pos + b + 1)):
+                if j != pos:
+                    ctx[n_x] = sent[j]
+                    n_x += 1
+            if n_x > m0:
+                centers[n_c] = sent[pos]
+                n_c += 1
+                ptr[n_c] = n_x
+    return centers[:n_c], ptr[: n_c + 1], ctx[:n_x], words
+
+
+@numba.njit(nogil=True, cache=True)
+def _cbow_inputs(w_in, ptr, ctx, mean):
+    h = np.zeros((len(ptr) - 1, w_in.shape[1]), dtype=np.float32)
+    for i in range(len(ptr) - 1):
+        for j in range(ptr[i], ptr[i + 1]):
+            h[i] += w_in[ctx[j]]
+        if mean:
+            h[i] /= ptr[i + 1] - ptr[i]
+    return h
+
+
+@numba.njit(nogil=True, cache=True)
+def _scatter_rows(w, rows, delta, scale):
+    """w[rows[i]] += scale[i] * delta[i], accumulating repeated rows."""
+    for i in range(len(rows)):
+        w[rows[i]] += scale[i] * delta[i]
+
+
+@numba.njit(nogil=True, cache=True)
+def _scatter_ctx(w_in, ptr, ctx, delta, mean):
+    for i in range(len(ptr) - 1):
+        s = np.float32(1.0 / (ptr[i + 1] - ptr[i])) if mean else np.float32(1.0)
+        for j in range(ptr[i], ptr[i + 1]):
+            w_in[ctx[j]] += s * delta[i]
+
+
+def batch_step(w_in, w_out, centers, ptr, ctx, alpha, model, mean=True):
+    """One exact-softmax step over a batch; returns (loss sum, number of loss terms).
+
+    model "skipgram": ``centers`` predict their ``ctx`` words; "cbow": the context
+    predicts the center. ``ptr`` are the batch-local offsets into ``ctx``.
+    """
+    n_ctx = np.diff(ptr)
+    if model == "skipgram":
+        x = w_in[centers]  # (B, d)
+        targets_row = np.repeat(np.arange(len(centers)), n_ctx)  # (P,) batch row of each pair
+        targets = ctx
+    else:
+        x = _cbow_inputs(w_in, ptr, ctx, mean)
+        targets_row = np.arange(len(centers))
+        targets = centers
+    scores = x @ w_out.T  # (B, V)
+    scores -= scores.max(axis=1, keepdims=True)
+    np.exp(scores, out=scores)
+    z = scores.sum(axis=1, keepdims=True)
+    scores /= z  # now y_hat
+    loss = -np.log(np.maximum(scores[targets_row, targets], 1e-30)).sum(dtype=np.float64)
+    # (n y_hat - y) for skip-gram; (y_hat - y) for CBOW
+    if model == "skipgram":
+        scores *= n_ctx[:, None].astype(np.float32)
+    np.subtract.at(scores, (targets_row, targets), 1.0)
+    dx = scores @ w_out  # (B, d) = dJ/dx
+    w_out -= alpha * (scores.T @ x)  # (V, d)
+    if model == "skipgram":
+        _scatter_rows(w_in, centers, dx, np.full(len(centers), -alpha, dtype=np.float32))
+    else:
+        _scatter_ctx(w_in, ptr, ctx, (-alpha * dx).astype(np.float32), mean)
+    return float(loss), float(len(targets))
+
+
+def run_epoch(trainer: Trainer, corpus: EncodedCorpus, epoch: int, skip: int) -> EpochStats:
+    from .train import EpochStats, Interrupted, Position
+
+    cfg = trainer.cfg
+    stats = EpochStats()
+    t0 = time.perf_counter()
+    last = 0.0
+    for j, ids, a0, a1, seed, _words in trainer.jobs(corpus, epoch):
+        if j < skip:
+            continue
+        if trainer.stop is not None and trainer.stop.is_set():
+            raise Interrupted(Position(epoch, j))
+        centers, ptr, ctx, words = windows(
+            ids, trainer.tables.keep, cfg.window, cfg.shrink_windows, seed,
+            cfg.max_sentence_length,
+        )
+        n = len(centers)
+        for b0 in range(0, n, BATCH):
+            b1 = min(n, b0 + BATCH)
+            alpha = np.float32(a0 + (a1 - a0) * (b0 / max(n, 1)))
+            loss, terms = batch_step(
+                trainer.w_in, trainer.w_out, centers[b0:b1], ptr[b0 : b1 + 1] - ptr[b0],
+                ctx[ptr[b0] : ptr[b1]], alpha, cfg.model, cfg.cbow_mean,
+            )
+            stats.loss_sum += loss
+            stats.loss_terms += terms
+        stats.words += int(words)
+        stats.kept += n
+        now = time.perf_counter()
+        if trainer.progress is not None and now - last > 0.25:
+            last = now
+            trainer.progress(
+                {
+                    "epoch": epoch + 1,
+                    "epochs": cfg.epochs,
+                    "fraction": min(stats.words / max(corpus.n_words, 1), 1.0),
+                    "words_per_sec": stats.words / max(now - t0, 1e-9),
+                    "alpha": a0,
+                    "loss": stats.mean_loss,
+                }
+            )
+    return stats
