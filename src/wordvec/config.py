@@ -21,7 +21,7 @@ LOSSES = ("neg", "hs", "softmax")
 
 @dataclass(frozen=True)
 class TrainConfig:
-    model: str = "skipgram"  # "skipgram" (context from center) or "cbow" (center from context)
+    model: str = "cbow"  # "cbow" (center from context, word2vec C's default) or "skipgram"
     loss: str = "neg"  # "neg" negative sampling, "hs" hierarchical softmax, "softmax" exact
     dim: int = 100  # vector dimension d
     window: int = 5  # max distance between center and context word

@@ -53,7 +53,7 @@ class Word2Vec:
 
     def __init__(
         self,
-        model: str = "skipgram",
+        model: str = "cbow",
         loss: str = "neg",
         dim: int = 100,
         window: int = 5,
@@ -271,9 +271,7 @@ def _as_sentences(corpus: Any, cfg: TrainConfig):
 
     if isinstance(corpus, TextCorpus):
         return corpus
-    return TextCorpus(
-        corpus, lowercase=cfg.lowercase, max_sentence_length=cfg.max_sentence_length
-    )
+    return TextCorpus(corpus, lowercase=cfg.lowercase, max_sentence_length=cfg.max_sentence_length)
 
 
 @contextlib.contextmanager

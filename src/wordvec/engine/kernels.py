@@ -119,6 +119,33 @@ def _below(r, n):
     return np.int64(((r >> np.uint64(32)) * np.uint64(n)) >> np.uint64(32))
 
 
+@numba.njit(inline="always", **_JIT)
+def _add_rows(dst, di, src, rows, coef, ci, n, transpose):
+    """dst[di, :] += sum_j c_j * src[rows[j], :] for j < n, four source rows per pass.
+
+    c_j is ``coef[ci, j]`` (or ``coef[j, ci]`` when ``transpose``); ``rows`` may be None-like
+    identity (rows[j] = j) when given as an arange. Four rows per pass over the d columns
+    loads and stores dst once per four rows instead of once per row.
+    """
+    d = dst.shape[1]
+    j = 0
+    while j + 4 <= n:
+        if transpose:
+            c0, c1, c2, c3 = coef[j, ci], coef[j + 1, ci], coef[j + 2, ci], coef[j + 3, ci]
+        else:
+            c0, c1, c2, c3 = coef[ci, j], coef[ci, j + 1], coef[ci, j + 2], coef[ci, j + 3]
+        r0, r1, r2, r3 = rows[j], rows[j + 1], rows[j + 2], rows[j + 3]
+        for t in range(d):
+            dst[di, t] += (c0 * src[r0, t] + c1 * src[r1, t]) + (c2 * src[r2, t] + c3 * src[r3, t])
+        j += 4
+    while j < n:
+        c0 = coef[j, ci] if transpose else coef[ci, j]
+        r0 = rows[j]
+        for t in range(d):
+            dst[di, t] += c0 * src[r0, t]
+        j += 1
+
+
 @numba.njit(**_JIT)
 def block_update(x, n_in, w_out, out_ids, labels, n_out, alpha, dx, g, sig, sp):
     """One step of the logistic block: returns the loss J and applies -alpha dJ/du.
@@ -146,20 +173,13 @@ def block_update(x, n_in, w_out, out_ids, labels, n_out, alpha, dx, g, sig, sp):
             else:
                 g[i, k] = -alpha * _sigmoid(s, sig)
                 loss += _softplus(s, sp)
-    for i in range(n_in):
+    in_rows = np.arange(n_in)
+    for i in range(n_in):  # dx_i = sum_k g_ik u_k, from the old u
         for t in range(d):
             dx[i, t] = 0.0
-        for k in range(n_out):
-            gik = g[i, k]
-            row = out_ids[k]
-            for t in range(d):
-                dx[i, t] += gik * w_out[row, t]
-    for k in range(n_out):
-        row = out_ids[k]
-        for i in range(n_in):
-            gik = g[i, k]
-            for t in range(d):
-                w_out[row, t] += gik * x[i, t]
+        _add_rows(dx, i, w_out, out_ids, g, i, n_out, False)
+    for k in range(n_out):  # u_k += sum_i g_ik x_i
+        _add_rows(w_out, out_ids[k], x, in_rows, g, k, n_in, True)
     return loss
 
 
@@ -294,8 +314,20 @@ def train_job(w_in, w_out, tokens, tables, hp, alpha0, alpha1, seed, max_sentenc
                 terms += n_ctx
             else:
                 loss += cbow_step(
-                    w_in, w_out, ctx, n_ctx, out_ids, labels, n_out, alpha, hp.cbow_mean,
-                    x, dx, g, sig, sp,
+                    w_in,
+                    w_out,
+                    ctx,
+                    n_ctx,
+                    out_ids,
+                    labels,
+                    n_out,
+                    alpha,
+                    hp.cbow_mean,
+                    x,
+                    dx,
+                    g,
+                    sig,
+                    sp,
                 )
                 terms += 1
     out = np.empty(4, dtype=np.float64)

@@ -155,7 +155,11 @@ def run_epoch(trainer: Trainer, corpus: EncodedCorpus, epoch: int, skip: int) ->
         if trainer.stop is not None and trainer.stop.is_set():
             raise Interrupted(Position(epoch, j))
         centers, ptr, ctx, words = windows(
-            ids, trainer.tables.keep, cfg.window, cfg.shrink_windows, seed,
+            ids,
+            trainer.tables.keep,
+            cfg.window,
+            cfg.shrink_windows,
+            seed,
             cfg.max_sentence_length,
         )
         n = len(centers)
@@ -163,8 +167,14 @@ def run_epoch(trainer: Trainer, corpus: EncodedCorpus, epoch: int, skip: int) ->
             b1 = min(n, b0 + BATCH)
             alpha = np.float32(a0 + (a1 - a0) * (b0 / max(n, 1)))
             loss, terms = batch_step(
-                trainer.w_in, trainer.w_out, centers[b0:b1], ptr[b0 : b1 + 1] - ptr[b0],
-                ctx[ptr[b0] : ptr[b1]], alpha, cfg.model, cfg.cbow_mean,
+                trainer.w_in,
+                trainer.w_out,
+                centers[b0:b1],
+                ptr[b0 : b1 + 1] - ptr[b0],
+                ctx[ptr[b0] : ptr[b1]],
+                alpha,
+                cfg.model,
+                cfg.cbow_mean,
             )
             stats.loss_sum += loss
             stats.loss_terms += terms

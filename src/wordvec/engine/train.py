@@ -183,7 +183,14 @@ class Trainer:
                 _, ids, a0, a1, seed, _ = item
                 try:
                     slot += kernels.train_job(
-                        self.w_in, self.w_out, ids, self.tables, self.hyper, a0, a1, seed,
+                        self.w_in,
+                        self.w_out,
+                        ids,
+                        self.tables,
+                        self.hyper,
+                        a0,
+                        a1,
+                        seed,
                         max_sentence,
                     )
                 except BaseException as exc:  # surfaced in the main thread
