@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 
 from .config import TrainConfig
-from .errors import ConfigError, FormatError, TrainingInterrupted
-from .vocab import EncodedCorpus, Vocab, build, scan
+from .errors import ConfigError, CorpusError, FormatError, TrainingInterrupted
+from .vocab import DROPPED, SENTENCE_END, EncodedCorpus, Vocab, build, scan
 
 __all__ = ["Word2Vec", "MODEL_FORMAT_VERSION"]
 
@@ -155,6 +155,80 @@ class Word2Vec:
             self._init_weights(vocab, cfg)
             self.epoch_stats_ = []
             self._train(encoded, cfg, None, checkpoint, checkpoint_every, handle_signals)
+        finally:
+            if s.cache is not None:
+                s.cache.close()
+        return self
+
+    def train(
+        self,
+        corpus: Any,
+        *,
+        epochs: int | None = None,
+        update_vocab: bool = True,
+        handle_signals: bool = True,
+    ) -> Word2Vec:
+        """Continue training a fitted model on more text. Returns self.
+
+        The learning rate decays again from ``alpha`` to ``min_alpha`` over this run
+        (as gensim's ``train`` does). With ``update_vocab``, words of the new text that
+        reach ``min_count`` there join the vocabulary (new input rows are initialised
+        as in ``fit``, output rows at zero) and counts are added up, which updates the
+        noise distribution and sub-sampling. Hierarchical softmax keeps its vocabulary
+        and Huffman tree as they are: its output rows are tree nodes, and a new tree
+        would give them other meanings.
+        """
+        self._check_fitted()
+        if epochs is not None:
+            self.epochs = epochs
+        cfg = self.config
+        s = scan(_as_sentences(corpus, cfg), max_vocab=cfg.max_vocab, tmp_dir=self.tmp_dir)
+        try:
+            vocab = self.vocab_
+            index = vocab.index
+            grow = update_vocab and cfg.loss != "hs"
+            new_counts = s.counts
+            if grow:
+                fresh = [
+                    i
+                    for i in np.argsort(-new_counts, kind="stable").tolist()
+                    if new_counts[i] >= cfg.min_count and s.words[i] not in index
+                ]
+                if fresh:
+                    words = vocab.words + [s.words[i] for i in fresh]
+                    counts = np.concatenate([vocab.counts, new_counts[fresh]])
+                    vocab = Vocab(words, counts)
+                    index = vocab.index
+                    rng = np.random.default_rng([cfg.seed, len(self.vocab_)])
+                    rows = (rng.random((len(fresh), cfg.dim), dtype=np.float32) - 0.5) / cfg.dim
+                    self.w_in_ = np.vstack([self.w_in_, rows.astype(np.float32)])
+                    self.w_out_ = np.vstack(
+                        [self.w_out_, np.zeros((len(fresh), cfg.dim), np.float32)]
+                    )
+            remap = np.full(len(s.words) + 1, DROPPED, dtype=np.int32)
+            known = np.array([index.get(w, -1) for w in s.words], dtype=np.int64)
+            hit = known >= 0
+            remap[:-1][hit] = known[hit]
+            remap[-1] = SENTENCE_END
+            n_words = int(new_counts[hit].sum())
+            if n_words == 0:
+                raise CorpusError("none of the new text's words is in the model's vocabulary")
+            if grow:  # counts of known words grow too (noise distribution, sub-sampling)
+                counts = vocab.counts.copy()
+                old = len(self.vocab_)  # new words already carry their new-text counts
+                seen_old = hit & (known < old)
+                np.add.at(counts, known[seen_old], new_counts[seen_old])
+                vocab = Vocab(vocab.words, counts, vocab.index)
+            self.vocab_ = vocab
+            if s.cache is None:
+                encoded = EncodedCorpus.encode(_as_sentences(corpus, cfg), vocab, self.tmp_dir)
+            else:
+                encoded = EncodedCorpus(s.cache, remap, n_words)
+            done = list(self.epoch_stats_)
+            self.epoch_stats_ = []
+            self._train(encoded, cfg, None, None, None, handle_signals)
+            self.epoch_stats_ = done + self.epoch_stats_
+            self.loss_history_ = [h.mean_loss for h in self.epoch_stats_]
         finally:
             if s.cache is not None:
                 s.cache.close()

@@ -125,3 +125,23 @@ def test_save_and_load_round_trip(tmp_path):
     assert back.loss_history_ == m.loss_history_
     assert back.config == m.config
     assert back.wv.most_similar("a1", topn=3) == m.wv.most_similar("a1", topn=3)
+
+
+def test_train_continues_on_more_text_and_grows_the_vocabulary():
+    first = planted_corpus(2000)
+    kw = dict(model="skipgram", dim=12, min_count=1, sample=0, epochs=2, threads=1)
+    m = Word2Vec(**kw).fit(first)
+    before = m.w_in_.copy()
+    words_before = list(m.vocab_.words)
+    rng = np.random.default_rng(5)
+    extra = [[f"c{i}" for i in rng.integers(0, 20, 10)] for _ in range(2000)]
+    m.train(extra + first[:100], epochs=2)
+    assert len(m.vocab_) == 80 and m.w_in_.shape == (80, 12)
+    assert m.vocab_.words[:60] == words_before  # old ids unchanged
+    assert m.vocab_.counts[m.vocab_.index["c3"]] > 0
+    assert len(m.loss_history_) == 4
+    assert not np.array_equal(m.w_in_[:60], before)
+    assert group_purity(m.wv) > 0.9
+    hs = Word2Vec(model="cbow", loss="hs", dim=8, min_count=1, epochs=1, threads=1).fit(first)
+    hs.train(first[:50] + extra[:5], epochs=1)
+    assert len(hs.vocab_) == 60  # hierarchical softmax keeps its tree and vocabulary

@@ -1,0 +1,343 @@
+"""Training benchmark: wordvec against gensim (and fastText if installed), same run, same settings.
+
+Each tool trains in its own fresh process (so peak memory is its own) on the
+same corpus with the same settings; the time is the whole job a user waits
+for: reading the corpus, building the vocabulary and training (not writing the
+vectors). Quality is measured afterwards on every tool's vectors with the same
+evaluator (questions-words restricted to the 30,000 most frequent words,
+WordSim-353 and SimLex-999 Spearman).
+
+    python bench/bench_train.py                          # SG + NS on en17m, 3 repeats
+    python bench/bench_train.py --model cbow --words 2000000 --repeats 1
+    python bench/bench_train.py --loss hs --peers gensim
+    python bench/bench_train.py --threads 1,2 --peers none   # thread scaling
+    python bench/bench_train.py --scale 1,4 --peers none     # memory vs corpus length
+
+Words/s = epochs x corpus words / wall seconds, the same formula for every tool.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_CORPUS = HERE.parent.parent / "shared" / "data" / "corpora" / "en17m.txt"
+
+
+# ---------------------------------------------------------------------------- workers
+def worker(args: argparse.Namespace) -> None:
+    """Train with one tool, write the vectors, print one JSON line."""
+    args.threads = int(args.threads)
+    t0 = time.perf_counter()
+    if args.worker == "wordvec":
+        from wordvec.formats import save
+        from wordvec.model import Word2Vec
+
+        m = Word2Vec(
+            model=args.model,
+            loss=args.loss,
+            dim=args.dim,
+            window=args.window,
+            negative=args.negative if args.loss == "neg" else 0,
+            min_count=args.min_count,
+            sample=args.sample,
+            epochs=args.epochs,
+            threads=args.threads,
+            seed=1,
+        ).fit(args.corpus)
+        seconds = time.perf_counter() - t0
+        save(m.wv, args.out)
+        words = m.vocab_.total
+        loss = m.loss_history_
+    elif args.worker in ("gensim", "gensim-file"):
+        from gensim.models import Word2Vec as GW
+        from gensim.models.word2vec import LineSentence
+
+        common = dict(
+            vector_size=args.dim,
+            window=args.window,
+            sg=int(args.model == "skipgram"),
+            hs=int(args.loss == "hs"),
+            negative=args.negative if args.loss == "neg" else 0,
+            min_count=args.min_count,
+            sample=args.sample,
+            epochs=args.epochs,
+            workers=args.threads,
+            seed=1,
+        )
+        if args.worker == "gensim":
+            m = GW(LineSentence(args.corpus, max_sentence_length=10_000), **common)
+        else:
+            m = GW(corpus_file=args.corpus, **common)
+        seconds = time.perf_counter() - t0
+        m.wv.save_word2vec_format(args.out, binary=True)
+        words = m.corpus_total_words
+        loss = []
+    elif args.worker == "fasttext":
+        import fasttext
+
+        m = fasttext.train_unsupervised(
+            args.corpus,
+            model=args.model,
+            loss="ns" if args.loss == "neg" else args.loss,
+            dim=args.dim,
+            ws=args.window,
+            neg=args.negative,
+            minCount=args.min_count,
+            t=args.sample,
+            epoch=args.epochs,
+            thread=args.threads,
+            maxn=0,
+            minn=0,
+            verbose=0,
+        )
+        seconds = time.perf_counter() - t0
+        words_list = m.get_words()
+        with open(args.out, "w", encoding="utf-8") as fh:
+            fh.write(f"{len(words_list)} {args.dim}\n")
+            for w in words_list:
+                fh.write(w + " " + " ".join(f"{x:.6f}" for x in m.get_word_vector(w)) + "\n")
+        words = None
+        loss = []
+    else:
+        raise SystemExit(f"unknown worker {args.worker}")
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps({"seconds": seconds, "peak_mib": peak_kib / 1024, "words": words, "loss": loss})
+    )
+
+
+# ---------------------------------------------------------------------------- driver
+def prefix_corpus(src: Path, words: int, dst: Path) -> int:
+    """Copy whole lines of ``src`` to ``dst`` until ``words`` words; return the count."""
+    n = 0
+    with open(src, encoding="utf-8") as fin, open(dst, "w", encoding="utf-8") as fout:
+        for line in fin:
+            fout.write(line)
+            n += len(line.split())
+            if n >= words:
+                break
+    return n
+
+
+def count_words(path: Path) -> int:
+    n = 0
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            n += len(line.split())
+    return n
+
+
+def run_tool(tool: str, corpus: Path, out: Path, args, threads: int) -> dict:
+    cmd = [
+        sys.executable,
+        __file__,
+        "--worker",
+        tool,
+        "--corpus",
+        str(corpus),
+        "--out",
+        str(out),
+        "--model",
+        args.model,
+        "--loss",
+        args.loss,
+        "--dim",
+        str(args.dim),
+        "--window",
+        str(args.window),
+        "--negative",
+        str(args.negative),
+        "--min-count",
+        str(args.min_count),
+        "--sample",
+        str(args.sample),
+        "--epochs",
+        str(args.epochs),
+        "--threads",
+        str(threads),
+    ]
+    res = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if res.returncode != 0:
+        raise SystemExit(f"{tool} failed:\n{res.stderr[-3000:]}")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def quality(vec_path: Path) -> dict:
+    from wordvec import evaluate
+    from wordvec.formats import load
+
+    kv = load(vec_path)
+    a = evaluate.analogies(kv, restrict_vocab=30000)
+    sims = evaluate.similarity(kv)  # the shipped WordSim-353 and SimLex-999
+    return {
+        "analogy": a.accuracy,
+        "ws353": sims["wordsim353"].spearman,
+        "simlex": sims["simlex999"].spearman,
+    }
+
+
+def tool_available(tool: str) -> bool:
+    mod = {"gensim": "gensim", "gensim-file": "gensim", "fasttext": "fasttext"}.get(tool)
+    if mod is None:
+        return True
+    try:
+        __import__(mod)
+        return True
+    except ImportError:
+        return False
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--worker", help=argparse.SUPPRESS)
+    p.add_argument("--out", help=argparse.SUPPRESS)
+    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    p.add_argument("--words", type=int, default=None, help="use a prefix of this many words")
+    p.add_argument("--model", default="skipgram", choices=["skipgram", "cbow"])
+    p.add_argument("--loss", default="neg", choices=["neg", "hs"])
+    p.add_argument("--dim", type=int, default=100)
+    p.add_argument("--window", type=int, default=5)
+    p.add_argument("--negative", type=int, default=5)
+    p.add_argument("--min-count", type=int, default=5)
+    p.add_argument("--sample", type=float, default=1e-4)
+    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--threads", default="2", help="comma-separated thread counts")
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument(
+        "--peers",
+        default="gensim,gensim-file,fasttext",
+        help="comma-separated: gensim (LineSentence), gensim-file (corpus_file), "
+        "fasttext; or 'none'",
+    )
+    p.add_argument("--scale", default="1", help="comma-separated corpus repetitions (memory)")
+    p.add_argument("--no-quality", action="store_true")
+    p.add_argument("--json", type=Path, help="also write the results here")
+    args = p.parse_args()
+    if args.worker:
+        args.corpus = str(args.corpus)
+        worker(args)
+        return
+
+    peers = [] if args.peers == "none" else [t for t in args.peers.split(",") if t]
+    tools = ["wordvec"] + [t for t in peers if tool_available(t)]
+    skipped = [t for t in peers if t not in tools]
+    threads_list = [int(t) for t in args.threads.split(",")]
+    scales = [int(s) for s in args.scale.split(",")]
+    tmp = Path(tempfile.mkdtemp(prefix="wordvec-bench-"))
+    base = args.corpus
+    if args.words:
+        base = tmp / "prefix.txt"
+        n_words = prefix_corpus(args.corpus, args.words, base)
+    else:
+        n_words = count_words(base)
+    print(
+        f"corpus {args.corpus} ({n_words:,} words{' prefix' if args.words else ''}); "
+        f"{args.model} + {args.loss}, dim {args.dim}, window {args.window}, "
+        f"negative {args.negative}, sample {args.sample}, min-count {args.min_count}, "
+        f"{args.epochs} epochs, median of {args.repeats}"
+    )
+    if skipped:
+        print(f"(not installed, skipped: {', '.join(skipped)})")
+
+    rows = []
+    for scale in scales:
+        corpus = base
+        if scale > 1:
+            corpus = tmp / f"x{scale}.txt"
+            with open(corpus, "wb") as out:
+                for _ in range(scale):
+                    out.write(base.read_bytes())
+        for threads in threads_list:
+            for tool in tools:
+                runs = []
+                for r in range(args.repeats):
+                    out = tmp / f"{tool}-{scale}-{threads}-{r}.bin"
+                    runs.append(run_tool(tool, corpus, out, args, threads))
+                secs = statistics.median(x["seconds"] for x in runs)
+                row = {
+                    "tool": tool,
+                    "threads": threads,
+                    "scale": scale,
+                    "seconds": secs,
+                    "all_seconds": [round(x["seconds"], 2) for x in runs],
+                    "words_per_sec": args.epochs * n_words * scale / secs,
+                    "peak_mib": max(x["peak_mib"] for x in runs),
+                }
+                if not args.no_quality:
+                    row.update(quality(out))
+                rows.append(row)
+                print(_fmt(row), flush=True)
+
+    print()
+    header = (
+        f"{'tool':<12} {'thr':>3} {'x':>2} {'wall s':>8} {'Mwords/s':>9} {'peak MiB':>9} "
+        f"{'analogy':>8} {'WS353':>7} {'SimLex':>7}  runs"
+    )
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        print(_fmt(row))
+    print()
+    for scale in scales:
+        for threads in threads_list:
+            ours = next(
+                r
+                for r in rows
+                if r["tool"] == "wordvec" and r["threads"] == threads and r["scale"] == scale
+            )
+            for r in rows:
+                if r["tool"] != "wordvec" and r["threads"] == threads and r["scale"] == scale:
+                    line = (
+                        f"wordvec / {r['tool']} ({threads} threads): "
+                        f"{ours['words_per_sec'] / r['words_per_sec']:.2f}x words/s"
+                    )
+                    if "analogy" in r:
+                        line += (
+                            f", analogy {100 * (ours['analogy'] - r['analogy']):+.2f} pt, "
+                            f"WS353 {ours['ws353'] - r['ws353']:+.3f}, "
+                            f"SimLex {ours['simlex'] - r['simlex']:+.3f}"
+                        )
+                    print(line)
+    if len(threads_list) > 1:
+        by_t = {r["threads"]: r for r in rows if r["tool"] == "wordvec" and r["scale"] == scales[0]}
+        t1, tn = min(by_t), max(by_t)
+        print(
+            f"wordvec {tn} threads / {t1} thread: "
+            f"{by_t[tn]['words_per_sec'] / by_t[t1]['words_per_sec']:.2f}x"
+        )
+    if len(scales) > 1:
+        by_s = {r["scale"]: r for r in rows if r["tool"] == "wordvec"}
+        s1, sn = min(by_s), max(by_s)
+        print(
+            f"wordvec peak memory {sn}x corpus / {s1}x corpus: "
+            f"{by_s[sn]['peak_mib']:.0f} / {by_s[s1]['peak_mib']:.0f} MiB"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+
+
+def _fmt(row: dict) -> str:
+    q = (
+        f"{100 * row['analogy']:7.2f}% {row['ws353']:7.3f} {row['simlex']:7.3f}"
+        if "analogy" in row
+        else f"{'':>8} {'':>7} {'':>7}"
+    )
+    return (
+        f"{row['tool']:<12} {row['threads']:>3} {row['scale']:>2} {row['seconds']:8.1f} "
+        f"{row['words_per_sec'] / 1e6:9.3f} {row['peak_mib']:9.0f} {q}  {row['all_seconds']}"
+    )
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()
