@@ -253,7 +253,8 @@ class Word2Vec:
             if encoded.n_words != n_words:
                 raise ConfigError(
                     f"the corpus has {encoded.n_words} in-vocabulary words but the checkpoint "
-                    f"{os.fspath(checkpoint)!r} was trained on {n_words}: resume needs the same corpus"
+                    f"{os.fspath(checkpoint)!r} was trained on {n_words}: "
+                    "resume needs the same corpus"
                 )
             self._train(encoded, cfg, position, checkpoint, checkpoint_every, handle_signals)
         finally:
