@@ -91,7 +91,12 @@ def test_format_table_marks_failures():
 def test_cli_gradcheck(capsys):
     assert main(["gradcheck"]) == 0
     out = capsys.readouterr().out
-    assert "skipgram + neg sampling" in out and "network" in out and "all 12 gradients" in out
+    assert (
+        "skipgram + neg sampling" in out
+        and "network" in out
+        and "all 13 gradients" in out
+        and "hierarchical softmax" in out
+    )
     assert main(["gradcheck", "--tolerance", "0"]) == 1
     assert "FAILED" in capsys.readouterr().err
 

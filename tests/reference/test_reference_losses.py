@@ -240,3 +240,47 @@ def test_sampler_errors():
         sample_negatives(0, 2, [4.0, 0.0, 0.0], rng)
     with pytest.raises(ValueError, match="`power`"):
         UnigramSampler(counts, power=-1)
+
+
+def test_hierarchical_softmax_gradients_match_central_differences():
+    from wordvec.reference import gradcheck, hierarchical_softmax_loss_and_gradient
+
+    rng = np.random.default_rng(11)
+    for d, n_inner, path in [(3, 4, [3, 1]), (10, 9, [8, 5, 0, 2, 7]), (6, 1, [0])]:
+        codes = rng.integers(0, 2, len(path))
+        x0 = rng.normal(scale=0.7, size=d + n_inner * d)
+
+        def f(x):
+            loss, g_v, g_u = hierarchical_softmax_loss_and_gradient(
+                x[:d], path, codes, x[d:].reshape(n_inner, d)
+            )
+            return loss, np.concatenate([g_v, g_u.ravel()])
+
+        assert gradcheck(f, x0) < 1e-7
+
+
+def test_hierarchical_softmax_probabilities_sum_to_one_over_the_tree():
+    """Over every leaf of a Huffman tree the path probabilities sum to 1."""
+    from wordvec.reference import hierarchical_softmax_loss_and_gradient
+    from wordvec.vocab import Vocab
+
+    counts = np.array([40, 30, 20, 10, 5, 3, 2])
+    points, codes, offsets = Vocab(list("abcdefg"), counts).huffman()
+    rng = np.random.default_rng(3)
+    U, v_c = rng.normal(size=(len(counts) - 1, 4)), rng.normal(size=4)
+    total = sum(
+        np.exp(
+            -hierarchical_softmax_loss_and_gradient(
+                v_c, points[offsets[w] : offsets[w + 1]], codes[offsets[w] : offsets[w + 1]], U
+            )[0]
+        )
+        for w in range(len(counts))
+    )
+    assert total == pytest.approx(1.0, rel=1e-12)
+
+
+def test_hierarchical_softmax_rejects_bad_codes():
+    from wordvec.reference import hierarchical_softmax_loss_and_gradient
+
+    with pytest.raises(ValueError, match="codes"):
+        hierarchical_softmax_loss_and_gradient(np.zeros(2), [0, 1], [0, 2], np.zeros((3, 2)))

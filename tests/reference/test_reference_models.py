@@ -119,7 +119,7 @@ def test_model_bad_calls(model):
         model(5, [1], W, U, f)
     with pytest.raises(IndexError, match="`outside` must hold indices in \\[0, 5\\)"):
         model(0, [1, 9], W, U, f)
-    with pytest.raises(ValueError, match="`U` must have the shape of `W_in`"):
+    with pytest.raises(ValueError, match="`U` must have d = 2 columns like `W_in`"):
         model(0, [1], W, np.zeros((5, 3)), f)
     with pytest.raises(ValueError, match="`W_in` must be a 2-D matrix"):
         model(0, [1], np.zeros(10), U, f)

@@ -12,6 +12,7 @@ this package never imports the engine.
 from .activations import leaky_relu, leaky_relu_grad, sigmoid, sigmoid_grad, softmax
 from .gradcheck import GradcheckRow, format_table, gradcheck, gradient_checks
 from .losses import (
+    hierarchical_softmax_loss_and_gradient,
     NegSamplingLoss,
     UnigramSampler,
     make_neg_sampling_loss,
@@ -38,6 +39,7 @@ __all__ = [
     "leaky_relu_grad",
     "naive_softmax_loss_and_gradient",
     "neg_sampling_loss_and_gradient",
+    "hierarchical_softmax_loss_and_gradient",
     "UnigramSampler",
     "sample_negatives",
     "NegSamplingLoss",

@@ -11,6 +11,7 @@ from numpy.typing import ArrayLike, NDArray
 from ..errors import ConfigError
 from .activations import leaky_relu, leaky_relu_grad, sigmoid, sigmoid_grad, softmax
 from .losses import (
+    hierarchical_softmax_loss_and_gradient,
     LossFn,
     make_neg_sampling_loss,
     naive_softmax_loss_and_gradient,
@@ -134,6 +135,14 @@ def gradient_checks(seed: int = 0) -> list[GradcheckRow]:
         "neg sampling loss",
         f"|V|={V}, d={d}, K={K} (repeats)",
         _pair_fn(lambda v, W: neg_sampling_loss_and_gradient(v, o, W, negs), d, (V, d)),
+        np.concatenate([v_c, U.ravel()]),
+    )
+
+    path, bits = np.array([6, 2, 0, 4]), np.array([1, 0, 0, 1])  # an inner-node path
+    add(
+        "hierarchical softmax loss",
+        f"|V|-1={V}, d={d}, path of 4",
+        _pair_fn(lambda v, W: hierarchical_softmax_loss_and_gradient(v, path, bits, W), d, (V, d)),
         np.concatenate([v_c, U.ravel()]),
     )
 

@@ -28,6 +28,7 @@ __all__ = [
     "LossFn",
     "naive_softmax_loss_and_gradient",
     "neg_sampling_loss_and_gradient",
+    "hierarchical_softmax_loss_and_gradient",
     "UnigramSampler",
     "sample_negatives",
     "NegSamplingLoss",
@@ -150,6 +151,54 @@ def neg_sampling_loss_and_gradient(
     grad_U = np.zeros_like(U)
     grad_U[o] = (s_o - 1.0) * v_c
     np.add.at(grad_U, neg, np.outer(s_neg, v_c))  # repeated k accumulate
+    return loss, grad_v_c, grad_U
+
+
+def hierarchical_softmax_loss_and_gradient(
+    v_c: ArrayLike, points: ArrayLike, codes: ArrayLike, U: ArrayLike
+) -> tuple[float, Array, Array]:
+    r"""Hierarchical-softmax loss of one word, given its Huffman path, and its gradients.
+
+    The word's probability is a product of binary decisions along its path from
+    the root: at inner node n_l (a row u_{n_l} of U) the path goes to child
+    ``codes[l]``, taken with probability sigma(s_l u_{n_l} . v_c), s_l = 1 - 2 code_l
+    (word2vec C's convention: label 1 - code_l). So::
+
+        loss         = -sum_l log sigma(s_l u_{n_l} . v_c)
+        grad_v_c     = -sum_l (1 - code_l - sigma(u_{n_l} . v_c)) u_{n_l}         (d,)
+        grad_u_{n_l} = -(1 - code_l - sigma(u_{n_l} . v_c)) v_c                   (d,)
+
+    Parameters
+    ----------
+    v_c : array_like, shape (d,)
+    points : array_like of int, shape (L,)
+        Inner-node rows of U on the path, root first (distinct).
+    codes : array_like of {0, 1}, shape (L,)
+    U : array_like, shape (|V| - 1, d)
+        Inner-node vectors.
+
+    Returns
+    -------
+    loss : float
+    grad_v_c : ndarray, shape (d,)
+    grad_U : ndarray, shape (|V| - 1, d)
+    """
+    U = check.matrix("U", U)
+    v_c = check.vector("v_c", v_c, U.shape[1])
+    points = check.indices("points", points, U.shape[0])
+    codes = np.asarray(codes)
+    if codes.shape != points.shape or not np.isin(codes, (0, 1)).all():
+        raise ConfigError(
+            f"`codes` must be {len(points)} bits (0 or 1), one per point; got {codes.tolist()}."
+        )
+    z = U[points] @ v_c  # (L,)
+    label = 1.0 - codes  # (L,)
+    sign = 2.0 * label - 1.0  # s_l
+    loss = float(np.sum(np.logaddexp(0.0, -sign * z)))
+    delta = sigmoid(z) - label  # (L,), = -(1 - code - sigma)
+    grad_v_c = delta @ U[points]
+    grad_U = np.zeros_like(U)
+    np.add.at(grad_U, points, np.outer(delta, v_c))
     return loss, grad_v_c, grad_U
 
 

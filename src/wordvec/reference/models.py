@@ -130,9 +130,11 @@ def _check_window(
 ) -> tuple[Array, Array, int, NDArray[np.int64]]:
     W_in = check.matrix("W_in", W_in)
     U = check.matrix("U", U)
-    if U.shape != W_in.shape:
+    # U has |V| rows for softmax / negative sampling, |V| - 1 inner nodes for
+    # hierarchical softmax: only the dimension must agree (the loss checks its indices)
+    if U.shape[1] != W_in.shape[1]:
         raise ConfigError(
-            f"`U` must have the shape of `W_in` {W_in.shape} (|V| x d); got {U.shape}."
+            f"`U` must have d = {W_in.shape[1]} columns like `W_in` {W_in.shape}; got {U.shape}."
         )
     c = check.index("center", center, W_in.shape[0])
     out = check.indices("outside", outside, W_in.shape[0])

@@ -1,0 +1,267 @@
+"""The engine's updates, held against the float64 reference, update by update.
+
+For every model x loss, one kernel step on fixed inputs and fixed negatives must
+change the weights by exactly ``-alpha *`` the reference gradient (summed over the
+window's predictions, all at the starting weights), and return the reference loss.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from wordvec.engine import kernels as K
+from wordvec.engine import softmax as S
+from wordvec.reference.losses import (
+    hierarchical_softmax_loss_and_gradient,
+    naive_softmax_loss_and_gradient,
+    neg_sampling_loss_and_gradient,
+)
+from wordvec.reference.models import cbow, skipgram
+
+ALPHA = 0.05
+RTOL = 2e-5  # float32 kernel vs float64 reference
+
+
+def _weights(v: int, d: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    w_in = rng.normal(0, 0.5, (v, d)).astype(np.float32)
+    w_out = rng.normal(0, 0.5, (v, d)).astype(np.float32)
+    return w_in, w_out
+
+
+def _scratch(n_in: int, n_out: int, d: int):
+    return (
+        np.zeros((max(n_in, 1), d), np.float32),
+        np.zeros((max(n_in, 1), d), np.float32),
+        np.zeros((max(n_in, 1), n_out), np.float32),
+    )
+
+
+def _close(actual: np.ndarray, expected: np.ndarray) -> None:
+    scale = max(np.abs(expected).max(), 1e-3)
+    np.testing.assert_allclose(actual, expected, rtol=0, atol=RTOL * scale)
+
+
+@pytest.mark.parametrize("d", [3, 16, 50])
+@pytest.mark.parametrize("ctx", [[4], [1, 2, 3, 5], [2, 2, 7, 1, 0, 3]])
+def test_skipgram_negative_sampling_step_is_minus_alpha_reference_gradient(d, ctx):
+    v = 11
+    w_in, w_out = _weights(v, d, seed=d + len(ctx))
+    center = 6
+    negs = np.array([3, 9, 3, 0, 10])  # 3 drawn twice: counts twice
+    out_ids = np.concatenate([[center], negs]).astype(np.int64)
+    labels = np.array([1, 0, 0, 0, 0, 0], np.uint8)
+    ctx_a = np.array(ctx, np.int64)
+    x, dx, g = _scratch(len(ctx), len(out_ids), d)
+    new_in, new_out = w_in.copy(), w_out.copy()
+    loss = K.sg_step(
+        new_in,
+        new_out,
+        ctx_a,
+        len(ctx),
+        out_ids,
+        labels,
+        len(out_ids),
+        ALPHA,
+        x,
+        dx,
+        g,
+        K.SIGMOID_TABLE,
+        K.SOFTPLUS_TABLE,
+    )
+    # reference: each context word's input vector predicts the center against the negatives
+    U = w_out.astype(np.float64)
+    exp_loss, exp_in, exp_out = 0.0, np.zeros((v, d)), np.zeros((v, d))
+    for c in ctx:
+        l, g_v, g_u = neg_sampling_loss_and_gradient(w_in[c].astype(np.float64), center, U, negs)
+        exp_loss += l
+        exp_in[c] -= ALPHA * g_v
+        exp_out -= ALPHA * g_u
+    assert loss == pytest.approx(exp_loss, rel=1e-5)
+    _close(new_in - w_in, exp_in)
+    _close(new_out - w_out, exp_out)
+
+
+@pytest.mark.parametrize("mean", [True, False])
+@pytest.mark.parametrize("ctx", [[4], [1, 2, 3, 5], [2, 2, 7, 1]])
+def test_cbow_negative_sampling_step_is_minus_alpha_reference_gradient(mean, ctx):
+    v, d = 11, 20
+    w_in, w_out = _weights(v, d, seed=3)
+    center = 6
+    negs = np.array([3, 9, 9, 0])
+    out_ids = np.concatenate([[center], negs]).astype(np.int64)
+    labels = np.array([1, 0, 0, 0, 0], np.uint8)
+    x, dx, g = _scratch(1, len(out_ids), d)
+    new_in, new_out = w_in.copy(), w_out.copy()
+    loss = K.cbow_step(
+        new_in,
+        new_out,
+        np.array(ctx, np.int64),
+        len(ctx),
+        out_ids,
+        labels,
+        len(out_ids),
+        ALPHA,
+        mean,
+        x,
+        dx,
+        g,
+        K.SIGMOID_TABLE,
+        K.SOFTPLUS_TABLE,
+    )
+
+    def loss_fn(v_c, o, U):
+        return neg_sampling_loss_and_gradient(v_c, o, U, negs)
+
+    exp_loss, g_in, g_out = cbow(
+        center, ctx, w_in.astype(np.float64), w_out.astype(np.float64), loss_fn, mean=mean
+    )
+    assert loss == pytest.approx(exp_loss, rel=1e-5)
+    _close(new_in - w_in, -ALPHA * g_in)
+    _close(new_out - w_out, -ALPHA * g_out)
+
+
+def _huffman_path(vocab_counts, word):
+    from wordvec.vocab import Vocab
+
+    points, codes, offsets = Vocab(
+        [str(i) for i in range(len(vocab_counts))], vocab_counts
+    ).huffman()
+    lo, hi = offsets[word], offsets[word + 1]
+    return points[lo:hi].astype(np.int64), codes[lo:hi]
+
+
+@pytest.mark.parametrize("model", ["skipgram", "cbow"])
+def test_hierarchical_softmax_step_is_minus_alpha_reference_gradient(model):
+    v, d = 13, 24
+    counts = np.array([50, 40, 30, 20, 12, 10, 9, 7, 5, 4, 3, 2, 1])
+    w_in, _ = _weights(v, d, seed=5)
+    w_out = np.random.default_rng(6).normal(0, 0.5, (v - 1, d)).astype(np.float32)
+    center = 9
+    points, codes = _huffman_path(counts, center)
+    labels = (1 - codes).astype(np.uint8)
+    ctx = [1, 4, 4, 12]
+    new_in, new_out = w_in.copy(), w_out.copy()
+    if model == "skipgram":
+        x, dx, g = _scratch(len(ctx), len(points), d)
+        loss = K.sg_step(
+            new_in,
+            new_out,
+            np.array(ctx, np.int64),
+            len(ctx),
+            points,
+            labels,
+            len(points),
+            ALPHA,
+            x,
+            dx,
+            g,
+            K.SIGMOID_TABLE,
+            K.SOFTPLUS_TABLE,
+        )
+        exp_loss, exp_in, exp_out = 0.0, np.zeros((v, d)), np.zeros((v - 1, d))
+        for c in ctx:
+            l, g_v, g_u = hierarchical_softmax_loss_and_gradient(
+                w_in[c].astype(np.float64), points, codes, w_out.astype(np.float64)
+            )
+            exp_loss += l
+            exp_in[c] -= ALPHA * g_v
+            exp_out -= ALPHA * g_u
+    else:
+        x, dx, g = _scratch(1, len(points), d)
+        loss = K.cbow_step(
+            new_in,
+            new_out,
+            np.array(ctx, np.int64),
+            len(ctx),
+            points,
+            labels,
+            len(points),
+            ALPHA,
+            True,
+            x,
+            dx,
+            g,
+            K.SIGMOID_TABLE,
+            K.SOFTPLUS_TABLE,
+        )
+
+        def loss_fn(v_c, o, U):
+            return hierarchical_softmax_loss_and_gradient(v_c, points, codes, U)
+
+        exp_loss, g_in, g_out = cbow(
+            center, ctx, w_in.astype(np.float64), w_out.astype(np.float64), loss_fn, mean=True
+        )
+        exp_in, exp_out = -ALPHA * g_in, -ALPHA * g_out
+    assert loss == pytest.approx(exp_loss, rel=1e-5)
+    _close(new_in - w_in, exp_in)
+    _close(new_out - w_out, exp_out)
+
+
+@pytest.mark.parametrize("model", ["skipgram", "cbow"])
+@pytest.mark.parametrize("mean", [True, False])
+def test_full_softmax_batch_is_minus_alpha_summed_reference_gradient(model, mean):
+    if model == "skipgram" and not mean:
+        pytest.skip("mean only concerns CBOW")
+    v, d = 17, 12
+    w_in, w_out = _weights(v, d, seed=8)
+    centers = np.array([3, 5, 3, 16], np.int64)  # a center twice in one batch
+    ctx_lists = [[1, 2], [4, 6, 7, 2], [0], [15, 15, 1]]
+    ptr = np.concatenate([[0], np.cumsum([len(c) for c in ctx_lists])]).astype(np.int64)
+    ctx = np.concatenate(ctx_lists).astype(np.int64)
+    new_in, new_out = w_in.copy(), w_out.copy()
+    loss, terms = S.batch_step(new_in, new_out, centers, ptr, ctx, np.float32(ALPHA), model, mean)
+    exp_loss, g_in, g_out = 0.0, np.zeros((v, d)), np.zeros((v, d))
+    W, U = w_in.astype(np.float64), w_out.astype(np.float64)
+    for c, outside in zip(centers, ctx_lists, strict=True):
+        if model == "skipgram":
+            l, gi, go = skipgram(int(c), outside, W, U, naive_softmax_loss_and_gradient)
+        else:
+            l, gi, go = cbow(int(c), outside, W, U, naive_softmax_loss_and_gradient, mean=mean)
+        exp_loss += l
+        g_in += gi
+        g_out += go
+    assert terms == (len(ctx) if model == "skipgram" else len(centers))
+    assert loss == pytest.approx(exp_loss, rel=1e-5)
+    _close(new_in - w_in, -ALPHA * g_in)
+    _close(new_out - w_out, -ALPHA * g_out)
+
+
+def test_sigmoid_and_softplus_tables_match_exact_functions():
+    xs = np.linspace(-30, 30, 20001).astype(np.float32)
+    sig = np.array([K._sigmoid(x, K.SIGMOID_TABLE) for x in xs])
+    sp = np.array([K._softplus(x, K.SOFTPLUS_TABLE) for x in xs])
+    x64 = xs.astype(np.float64)
+    np.testing.assert_allclose(sig, 1 / (1 + np.exp(-x64)), atol=3e-7)
+    np.testing.assert_allclose(sp, np.logaddexp(0, x64), atol=3e-7, rtol=1e-6)
+
+
+def test_alias_draws_follow_the_noise_distribution():
+    from wordvec.vocab import Vocab
+
+    counts = np.array([1000, 500, 250, 125, 60, 30, 15, 8, 4, 2], np.int64)
+    vocab = Vocab([str(i) for i in range(len(counts))], counts)
+    accept, alias = vocab.alias_table(0.75)
+    # draw with the kernel's own RNG and alias step, as train_job does
+    draws = _draw(accept, alias, 200_000, seed=7)
+    freq = np.bincount(draws, minlength=len(counts)) / len(draws)
+    np.testing.assert_allclose(freq, vocab.noise_distribution(0.75), atol=4e-3)
+
+
+def _draw(accept, alias, n, seed):
+    import numba
+
+    @numba.njit
+    def draw(accept, alias, n, seed):
+        out = np.empty(n, np.int64)
+        state = np.uint64(seed)
+        for i in range(n):
+            state, r = K._next(state)
+            c = K._below(r, len(accept))
+            if (r & np.uint64(0xFFFFFFFF)) >= accept[c]:
+                c = alias[c]
+            out[i] = c
+        return out
+
+    return draw(accept, alias, n, seed)
