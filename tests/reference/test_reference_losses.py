@@ -250,7 +250,7 @@ def test_hierarchical_softmax_gradients_match_central_differences():
         codes = rng.integers(0, 2, len(path))
         x0 = rng.normal(scale=0.7, size=d + n_inner * d)
 
-        def f(x):
+        def f(x, d=d, path=path, codes=codes, n_inner=n_inner):
             loss, g_v, g_u = hierarchical_softmax_loss_and_gradient(
                 x[:d], path, codes, x[d:].reshape(n_inner, d)
             )

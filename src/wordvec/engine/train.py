@@ -220,7 +220,7 @@ class Trainer:
                         break
                     except queue.Full:
                         if failed:
-                            raise failed[0]
+                            raise failed[0] from None
                 enqueued += 1
                 now = time.perf_counter()
                 if self.on_checkpoint is not None and now - last_checkpoint > (

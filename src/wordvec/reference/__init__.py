@@ -12,9 +12,9 @@ this package never imports the engine.
 from .activations import leaky_relu, leaky_relu_grad, sigmoid, sigmoid_grad, softmax
 from .gradcheck import GradcheckRow, format_table, gradcheck, gradient_checks
 from .losses import (
-    hierarchical_softmax_loss_and_gradient,
     NegSamplingLoss,
     UnigramSampler,
+    hierarchical_softmax_loss_and_gradient,
     make_neg_sampling_loss,
     naive_softmax_loss_and_gradient,
     neg_sampling_loss_and_gradient,

@@ -11,8 +11,8 @@ from numpy.typing import ArrayLike, NDArray
 from ..errors import ConfigError
 from .activations import leaky_relu, leaky_relu_grad, sigmoid, sigmoid_grad, softmax
 from .losses import (
-    hierarchical_softmax_loss_and_gradient,
     LossFn,
+    hierarchical_softmax_loss_and_gradient,
     make_neg_sampling_loss,
     naive_softmax_loss_and_gradient,
     neg_sampling_loss_and_gradient,

@@ -1,0 +1,559 @@
+"""Vector files: round trips, compatibility with gensim both ways, and every bad input."""
+
+from __future__ import annotations
+
+import json
+import struct
+
+import numpy as np
+import pytest
+
+from wordvec import formats
+from wordvec.cli import main
+from wordvec.errors import ConfigError, FormatError
+from wordvec.formats import (
+    decode_strings,
+    encode_strings,
+    load,
+    read_container,
+    save,
+    write_container,
+)
+from wordvec.vectors import KeyedVectors
+
+WORDS = ["the", "of", "café", "naïve", "日本", "a.b", "x-y", "Zoë"]
+
+
+@pytest.fixture
+def kv() -> KeyedVectors:
+    rng = np.random.default_rng(0)
+    vecs = rng.standard_normal((len(WORDS), 7)).astype(np.float32)
+    vecs[0, 0] = np.float32(1e-30)  # extreme magnitudes must survive text too
+    vecs[1, 1] = np.float32(3.4e38)
+    vecs[2, 2] = -0.0
+    return KeyedVectors(WORDS, vecs, np.arange(len(WORDS), 0, -1) * 10)
+
+
+def gensim_kv():
+    return pytest.importorskip("gensim.models.keyedvectors").KeyedVectors
+
+
+# --------------------------------------------------------------------------- round trips
+@pytest.mark.parametrize("ext", ["bin", "txt", "vec", "wvec"])
+def test_round_trip_is_exact(kv, tmp_path, ext):
+    path = tmp_path / f"v.{ext}"
+    save(kv, path)
+    back = load(path)
+    assert back.words == kv.words
+    # text uses the shortest repr that reads back as the same float32: exact too
+    np.testing.assert_array_equal(back.vectors, kv.vectors)
+    assert back.vectors.dtype == np.float32
+    if ext == "wvec":
+        np.testing.assert_array_equal(back.counts, kv.counts)
+    else:
+        assert back.counts is None  # the word2vec formats have no counts
+
+
+def test_native_mmap_is_read_only_and_equal(kv, tmp_path):
+    path = tmp_path / "v.wvec"
+    save(kv, path)
+    back = load(path, mmap=True)
+    np.testing.assert_array_equal(back.vectors, kv.vectors)
+    # a view of the mapped file, not a copy
+    assert not back.vectors.flags.owndata and not back.vectors.flags.writeable
+    with pytest.raises(ValueError):
+        back.vectors[0, 0] = 1.0
+    assert back.most_similar("the", topn=3) == kv.most_similar("the", topn=3)
+
+
+@pytest.mark.parametrize("fmt, name", [("word2vec-bin", "a.dat"), ("word2vec-text", "b.dat")])
+def test_explicit_format_overrides_the_name(kv, tmp_path, fmt, name):
+    save(kv, tmp_path / name, format=fmt)
+    assert load(tmp_path / name, format=fmt).words == kv.words
+    with pytest.raises(ConfigError, match="format"):
+        load(tmp_path / name)  # unknown extension, not a native file
+
+
+def test_native_file_is_recognised_by_its_magic(kv, tmp_path):
+    save(kv, tmp_path / "v.anything", format="native")
+    assert load(tmp_path / "v.anything").words == kv.words
+    with pytest.raises(ConfigError, match="format"):
+        save(kv, tmp_path / "v.unknown")
+    with pytest.raises(ConfigError, match="format"):
+        save(kv, tmp_path / "v.bin", format="hdf5")
+
+
+def test_words_the_word2vec_formats_cannot_hold(tmp_path):
+    for bad in ("two words", "tab\there", "", "new\nline"):
+        kv = KeyedVectors(["ok", bad], np.zeros((2, 3), np.float32))
+        for ext in ("bin", "txt"):
+            with pytest.raises(FormatError, match="whitespace"):
+                save(kv, tmp_path / f"v.{ext}")
+        save(kv, tmp_path / "v.wvec")  # the native format stores any string
+        assert load(tmp_path / "v.wvec").words == ["ok", bad]
+    assert not (tmp_path / "v.bin").exists()  # nothing half-written left behind
+
+
+# --------------------------------------------------------------------------- gensim, both ways
+def test_gensim_reads_our_files(kv, tmp_path):
+    GKV = gensim_kv()
+    save(kv, tmp_path / "v.bin")
+    save(kv, tmp_path / "v.txt")
+    for name, binary in (("v.bin", True), ("v.txt", False)):
+        g = GKV.load_word2vec_format(str(tmp_path / name), binary=binary)
+        assert g.index_to_key == kv.words
+        np.testing.assert_array_equal(g.vectors, kv.vectors)
+
+
+def test_we_read_gensims_files_and_write_the_same_text(kv, tmp_path):
+    GKV = gensim_kv()
+    g = GKV(kv.dim)
+    g.add_vectors(kv.words, kv.vectors)
+    g.save_word2vec_format(str(tmp_path / "g.bin"), binary=True)
+    g.save_word2vec_format(str(tmp_path / "g.txt"), binary=False)
+    for name in ("g.bin", "g.txt"):
+        back = load(tmp_path / name)
+        assert back.words == kv.words
+        np.testing.assert_array_equal(back.vectors, kv.vectors)
+    save(kv, tmp_path / "ours.txt")
+    assert (tmp_path / "ours.txt").read_bytes() == (tmp_path / "g.txt").read_bytes()
+    # gensim's binary has no newline after each vector; word2vec C's (ours) has one
+    save(kv, tmp_path / "ours.bin")
+    ours, theirs = (tmp_path / "ours.bin").read_bytes(), (tmp_path / "g.bin").read_bytes()
+    assert len(ours) == len(theirs) + len(kv)
+    assert ours.replace(b"\n", b"") == theirs.replace(b"\n", b"")
+
+
+def test_binary_layout_is_word2vec_c(tmp_path):
+    kv = KeyedVectors(["ab", "c"], np.array([[1.5, -2.0], [0.25, 8.0]], np.float32))
+    save(kv, tmp_path / "v.bin")
+    want = b"2 2\nab " + struct.pack("<2f", 1.5, -2.0) + b"\nc " + struct.pack("<2f", 0.25, 8.0)
+    assert (tmp_path / "v.bin").read_bytes() == want + b"\n"
+
+
+def test_fasttext_vec_and_headerless_glove_text(tmp_path):
+    # fastText writes a space after every value; GloVe has no header line
+    (tmp_path / "ft.vec").write_bytes(b"2 3\nhello 0.1 0.2 0.3 \nworld -1 2e-3 4 \n")
+    (tmp_path / "glove.txt").write_bytes(b"hello 0.1 0.2 0.3\r\nworld -1 2e-3 4\r\n\n")
+    for name in ("ft.vec", "glove.txt"):
+        kv = load(tmp_path / name)
+        assert kv.words == ["hello", "world"]
+        np.testing.assert_array_equal(kv.vectors, np.float32([[0.1, 0.2, 0.3], [-1, 2e-3, 4]]))
+
+
+def test_non_utf8_words(tmp_path):
+    body = b"1 2\n\xff\xfeab " + struct.pack("<2f", 1, 2) + b"\n"
+    (tmp_path / "v.bin").write_bytes(body)
+    with pytest.raises(FormatError, match=r"byte offset 4 .*UTF-8"):
+        load(tmp_path / "v.bin")
+    assert load(tmp_path / "v.bin", unicode_errors="replace").words == ["\ufffd\ufffdab"]
+    (tmp_path / "v.txt").write_bytes(b"1 2\n\xffab 1 2\n")
+    with pytest.raises(FormatError, match="line 2.*UTF-8"):
+        load(tmp_path / "v.txt")
+    assert load(tmp_path / "v.txt", unicode_errors="ignore").words == ["ab"]
+    with pytest.raises(ConfigError, match="unicode_errors"):
+        load(tmp_path / "v.txt", unicode_errors="bogus")
+
+
+# --------------------------------------------------------------------------- bad word2vec input
+def _bin(entries, header=None, newline=b"\n"):
+    d = len(entries[0][1])
+    out = (f"{len(entries)} {d}" if header is None else header).encode() + b"\n"
+    for w, v in entries:
+        out += w.encode() + b" " + np.asarray(v, "<f4").tobytes() + newline
+    return out
+
+
+def test_binary_truncated_anywhere_names_file_and_offset(kv, tmp_path):
+    save(kv, tmp_path / "v.bin")
+    data = (tmp_path / "v.bin").read_bytes()
+    cut = tmp_path / "cut.bin"
+    for n in range(len(data) - 1):  # only the final newline may go
+        cut.write_bytes(data[:n])
+        with pytest.raises(FormatError) as info:
+            load(cut)
+        msg = str(info.value)
+        assert str(cut) in msg
+        assert "byte offset" in msg or "header" in msg
+    cut.write_bytes(data[:-1])
+    assert load(cut).words == kv.words
+
+
+def test_binary_header_that_lies(tmp_path):
+    p = tmp_path / "v.bin"
+    entries = [("a", [1, 2]), ("b", [3, 4])]
+    # more words than the file can hold: refused before allocating anything
+    p.write_bytes(_bin(entries, header="100000000000 300"))
+    with pytest.raises(FormatError, match="header says 100000000000 words"):
+        load(p)
+    p.write_bytes(_bin(entries, header="3 2"))
+    with pytest.raises(FormatError, match="header says 3 words"):
+        load(p)
+    p.write_bytes(_bin(entries, header="1 2"))
+    with pytest.raises(FormatError, match="more data follows at byte offset 15"):
+        load(p)
+    for header in ("2", "x 2", "2 2 2", "-1 2", "2 0", ""):
+        p.write_bytes(_bin(entries, header=header))
+        with pytest.raises(FormatError):
+            load(p)
+    p.write_bytes(b"")
+    with pytest.raises(FormatError, match="empty"):
+        load(p)
+
+
+def test_binary_without_trailing_newlines_and_bad_bodies(tmp_path):
+    p = tmp_path / "v.bin"
+    p.write_bytes(_bin([("a", [1, 2]), ("b", [3, 4])], newline=b""))  # gensim's layout
+    assert load(p).words == ["a", "b"]
+    p.write_bytes(_bin([("a", [1, 2]), ("a", [3, 4])]))
+    with pytest.raises(FormatError, match="'a' appears twice"):
+        load(p)
+    p.write_bytes(_bin([("a", [1, np.nan]), ("b", [3, 4])]))
+    with pytest.raises(FormatError, match="non-finite.*entry 1, byte offset 6"):
+        load(p)
+    p.write_bytes(_bin([("a", [1, 2]), ("b", [np.inf, 4])]))
+    with pytest.raises(FormatError, match="non-finite.*entry 2"):
+        load(p)
+    p.write_bytes(b"1 2\n " + struct.pack("<2f", 1, 2))
+    with pytest.raises(FormatError, match="empty word at byte offset 4"):
+        load(p)
+
+
+@pytest.mark.parametrize(
+    "body, match",
+    [
+        (b"3 2\na 1 2\nb 3 4\n", "line 1: the header says 3 words, but 2 lines follow"),
+        (b"2 2\na 1 2\nb 3\n", "line 3: expected a word and 2 values; got 2 fields"),
+        (b"2 2\na 1 2\nb 3 4 5\n", "line 3: expected a word and 2 values; got 4 fields"),
+        (b"2 2\na 1 2\nb 3 x\n", "line 3: a value is not a number"),
+        (b"2 2\na 1 2\nb nan 4\n", "line 3: non-finite"),
+        (b"2 2\na 1 2\nb 1e39 4\n", "line 3: non-finite"),
+        (b"2 2\na 1 2\na 3 4\n", "'a' appears twice \\(lines 2 and 3\\)"),
+        (b"2 0\na\nb\n", "dimension 0"),
+        (b"", "empty"),
+        (b"word\n", "line 1"),
+        (b"a 1 2\nb 3 4 5\n", "line 2: expected a word and 2 values"),
+    ],
+)
+def test_text_errors_name_the_line(tmp_path, body, match):
+    p = tmp_path / "v.txt"
+    p.write_bytes(body)
+    with pytest.raises(FormatError, match=match) as info:
+        load(p)
+    assert str(p) in str(info.value)
+
+
+def test_text_truncated_anywhere_is_an_error_or_a_prefix(tmp_path):
+    kv = KeyedVectors(["ab", "é"], np.float32([[1.5, -2.25], [3e-5, 4e5]]), [7, 3])
+    save(kv, tmp_path / "v.txt")
+    data = (tmp_path / "v.txt").read_bytes()
+    cut = tmp_path / "cut.txt"
+    for n in range(len(data)):
+        cut.write_bytes(data[:n])
+        try:
+            back = load(cut)
+        except FormatError as exc:
+            assert str(cut) in str(exc)
+        else:
+            # only a cut inside the very last number goes unnoticed (text has no checksum)
+            assert back.words == kv.words and n > data.rindex(b" ")
+
+
+# --------------------------------------------------------------------------- container
+def test_container_round_trip_of_dtypes_and_shapes(tmp_path):
+    arrays = {
+        "f4": np.arange(12, dtype=np.float32).reshape(3, 4),
+        "f8": np.array(2.5),  # 0-d
+        "i8": np.arange(5, dtype=">i8"),  # big-endian in, little-endian on disk
+        "u1": np.frombuffer(b"bytes", np.uint8),
+        "empty": np.zeros((0, 3), np.float32),
+        "i4": np.arange(6, dtype=np.int32).reshape(1, 2, 3)[:, :, ::2],  # not contiguous
+    }
+    meta = {"kind": "test", "nested": {"list": [1, 2.5, None, "é"]}}
+    path = tmp_path / "c.bin"
+    write_container(path, meta, arrays)
+    for mmap in (True, False):
+        m, got = read_container(path, mmap=mmap)
+        assert m == meta and list(got) == list(arrays)
+        for name, arr in arrays.items():
+            assert got[name].shape == arr.shape
+            np.testing.assert_array_equal(got[name], arr)
+            assert got[name].dtype == arr.dtype.newbyteorder("<")
+    data = path.read_bytes()
+    assert data[:8] == b"\x89WVEC\r\n\x1a"
+    header_len = struct.unpack("<I", data[12:16])[0]
+    header = json.loads(data[16 : 16 + header_len])
+    data_start = -(-(16 + header_len) // 64) * 64
+    for spec in header["arrays"].values():
+        assert (data_start + spec["offset"]) % 64 == 0
+
+
+@pytest.mark.parametrize(
+    "meta, arrays, match",
+    [
+        ([], {}, "meta"),
+        ({"x": {1, 2}}, {}, "JSON"),
+        ({"x": float("nan")}, {}, "JSON"),
+        ({}, {"s": np.array(["a"])}, "numeric"),
+        ({}, {"o": np.array([object()])}, "numeric"),
+        ({}, {"c": np.zeros(2, np.complex64)}, "numeric"),
+        ({}, {"": np.zeros(2)}, "names"),
+    ],
+)
+def test_write_container_refuses(tmp_path, meta, arrays, match):
+    with pytest.raises(ConfigError, match=match):
+        write_container(tmp_path / "c", meta, arrays)
+    assert not (tmp_path / "c").exists()
+
+
+def _container(tmp_path, header: dict | bytes, body: bytes = b"", version: int = 1):
+    raw = header if isinstance(header, bytes) else json.dumps(header).encode()
+    head = struct.pack("<8sII", b"\x89WVEC\r\n\x1a", version, len(raw)) + raw
+    path = tmp_path / "c.wvec"
+    path.write_bytes(head + b"\0" * (-len(head) % 64) + body)
+    return path
+
+
+@pytest.mark.parametrize(
+    "header, body, version, match",
+    [
+        ({"meta": {}, "arrays": {}}, b"", 2, "newer"),
+        ({"meta": {}, "arrays": {}}, b"", 0, "version"),
+        (b"{not json", b"", 1, "corrupt JSON"),
+        (b"\xff\xfe", b"", 1, "corrupt JSON"),
+        (b"[1, 2]", b"", 1, "'meta' and an 'arrays'"),
+        ({"meta": 1, "arrays": {}}, b"", 1, "'meta' and an 'arrays'"),
+        ({"meta": {}, "arrays": {"a": 5}}, b"", 1, "object"),
+        (
+            {"meta": {}, "arrays": {"a": {"dtype": "|O", "shape": [1], "offset": 0}}},
+            b"\0" * 8,
+            1,
+            "dtype",
+        ),
+        (
+            {"meta": {}, "arrays": {"a": {"dtype": ["<f4"], "shape": [1], "offset": 0}}},
+            b"\0" * 8,
+            1,
+            "dtype",
+        ),
+        (
+            {"meta": {}, "arrays": {"a": {"dtype": "<U4", "shape": [1], "offset": 0}}},
+            b"\0" * 16,
+            1,
+            "dtype",
+        ),
+        (
+            {"meta": {}, "arrays": {"a": {"dtype": "<f4", "shape": [-1], "offset": 0}}},
+            b"",
+            1,
+            "shape",
+        ),
+        (
+            {"meta": {}, "arrays": {"a": {"dtype": "<f4", "shape": [True], "offset": 0}}},
+            b"",
+            1,
+            "shape",
+        ),
+        (
+            {"meta": {}, "arrays": {"a": {"dtype": "<f4", "shape": "3", "offset": 0}}},
+            b"",
+            1,
+            "shape",
+        ),
+        (
+            {"meta": {}, "arrays": {"a": {"dtype": "<f4", "shape": [1], "offset": 3}}},
+            b"\0" * 64,
+            1,
+            "multiple of 64",
+        ),
+        (
+            {"meta": {}, "arrays": {"a": {"dtype": "<f4", "shape": [1], "offset": -64}}},
+            b"\0" * 64,
+            1,
+            "multiple of 64",
+        ),
+        (
+            {"meta": {}, "arrays": {"a": {"dtype": "<f8", "shape": [10**12, 10**12], "offset": 0}}},
+            b"\0" * 64,
+            1,
+            "past the end",
+        ),
+        (
+            {"meta": {}, "arrays": {"a": {"dtype": "<f4", "shape": [3], "offset": 0}}},
+            b"\0" * 8,
+            1,
+            "past the end",
+        ),
+        (
+            {
+                "meta": {},
+                "arrays": {
+                    "a": {"dtype": "<f4", "shape": [16], "offset": 0},
+                    "b": {"dtype": "<f4", "shape": [4], "offset": 0},
+                },
+            },
+            b"\0" * 64,
+            1,
+            "overlap",
+        ),
+        (
+            {"meta": {}, "arrays": {"a": {"dtype": "<f4", "shape": [2], "offset": 0}}},
+            struct.pack("<2f", 1, float("inf")),
+            1,
+            r"non-finite value inf at index \(1,\)",
+        ),
+    ],
+)
+def test_read_container_refuses(tmp_path, header, body, version, match):
+    path = _container(tmp_path, header, body, version)
+    for mmap in (True, False):
+        with pytest.raises(FormatError, match=match) as info:
+            read_container(path, mmap=mmap, check_finite=True)
+        assert str(path) in str(info.value)
+
+
+def test_read_container_header_bounds(tmp_path):
+    path = tmp_path / "c.wvec"
+    path.write_bytes(b"\x89WVEC\r\n\x1a" + struct.pack("<II", 1, 2**31) + b"{}")
+    with pytest.raises(FormatError, match="header length 2147483648"):
+        read_container(path)
+    path.write_bytes(b"PK\x03\x04" + b"\0" * 40)
+    with pytest.raises(FormatError, match="magic"):
+        read_container(path)
+    path.write_bytes(b"\x89WVEC")
+    with pytest.raises(FormatError, match="truncated"):
+        read_container(path)
+
+
+def test_finiteness_is_checked_when_reading_not_when_mapping(tmp_path):
+    write_container(tmp_path / "c", {}, {"x": np.array([1.0, np.nan])})
+    with pytest.raises(FormatError, match="non-finite"):
+        read_container(tmp_path / "c", mmap=False)
+    with pytest.raises(FormatError, match="non-finite"):
+        read_container(tmp_path / "c", mmap=True, check_finite=True)
+    for mmap in (True, False):
+        _, arrays = read_container(tmp_path / "c", mmap=mmap, check_finite=False)
+        assert np.isnan(arrays["x"][1])
+    _, arrays = read_container(tmp_path / "c")  # default: mmap=True, no scan
+    assert np.isnan(arrays["x"][1])
+    # a large but finite array whose sum overflows is not refused
+    write_container(tmp_path / "c", {}, {"x": np.full(4, 3e38, np.float32)})
+    assert read_container(tmp_path / "c", mmap=False)[1]["x"][0] == np.float32(3e38)
+    # the native vectors format: load() reads (and checks) by default
+    kv = KeyedVectors(["a", "b"], np.float32([[1, 2], [np.inf, 0]]))
+    save(kv, tmp_path / "v.wvec")
+    with pytest.raises(FormatError, match=r"'vectors': non-finite value inf at index \(1, 0\)"):
+        load(tmp_path / "v.wvec")
+    assert load(tmp_path / "v.wvec", mmap=True).vectors[1, 0] == np.inf
+
+
+def test_container_truncated_anywhere(tmp_path):
+    kv = KeyedVectors(["ab", "é"], np.float32([[1.5, -2.25], [3e-5, 4e5]]), [7, 3])
+    save(kv, tmp_path / "v.wvec")
+    data = (tmp_path / "v.wvec").read_bytes()
+    cut = tmp_path / "cut.wvec"
+    for n in range(len(data)):
+        cut.write_bytes(data[:n])
+        with pytest.raises(FormatError) as info:
+            load(cut)
+        assert str(cut) in str(info.value)
+
+
+def test_native_keyed_vectors_layout_errors(tmp_path):
+    v = np.zeros((2, 3), np.float32)
+    blob, offsets = encode_strings(["a", "b"])
+    path = tmp_path / "v.wvec"
+    cases = [
+        ({"kind": "model"}, {"vectors": v, "words_blob": blob, "words_offsets": offsets}, "kind"),
+        ({"kind": "keyed_vectors"}, {"vectors": v, "words_blob": blob}, "words_offsets"),
+        (
+            {"kind": "keyed_vectors"},
+            {"vectors": v.astype(np.float64), "words_blob": blob, "words_offsets": offsets},
+            "float32",
+        ),
+        (
+            {"kind": "keyed_vectors"},
+            {"vectors": v, "words_blob": blob, "words_offsets": offsets[:2]},
+            "2 vectors but 1",
+        ),
+        (
+            {"kind": "keyed_vectors"},
+            {"vectors": v, "words_blob": blob, "words_offsets": offsets, "counts": np.zeros(3)},
+            "counts",
+        ),
+        (
+            {"kind": "keyed_vectors"},
+            {
+                "vectors": v,
+                **dict(
+                    zip(("words_blob", "words_offsets"), encode_strings(["a", "a"]), strict=True)
+                ),
+            },
+            "'a' appears twice",
+        ),
+    ]
+    for meta, arrays, match in cases:
+        write_container(path, meta, arrays)
+        with pytest.raises(FormatError, match=match):
+            load(path)
+
+
+# --------------------------------------------------------------------------- strings
+@pytest.mark.parametrize(
+    "strings",
+    [
+        [],
+        [""],
+        ["a", "", "b"],
+        WORDS,
+        ["line\nbreak", "tab\t", "nul\0"],
+        [chr(i) for i in range(128)] + ["é"],
+    ],
+)
+def test_strings_round_trip(strings):
+    blob, offsets = encode_strings(strings)
+    assert blob.dtype == np.uint8 and offsets.dtype == np.int64
+    assert offsets.shape == (len(strings) + 1,)
+    assert decode_strings(blob, offsets) == strings
+
+
+def test_decode_strings_refuses_corrupt_input():
+    blob, offsets = encode_strings(["ab", "é", "c"])
+    bad_offsets = [
+        np.array([1, 2, 4, 5]),  # does not start at 0
+        np.array([0, 2, 4, 4]),  # does not end at the blob size
+        np.array([0, 3, 2, 5]),  # decreasing
+        np.array([], np.int64),
+        np.zeros((2, 2), np.int64),
+        offsets.astype(np.float64),
+        np.array([0, 3, 2, 5], np.uint64),  # decreasing, hidden by unsigned arithmetic
+        np.array([0, 2**63, 2, 5], np.uint64),
+    ]
+    for off in bad_offsets:
+        with pytest.raises(FormatError, match="offsets"):
+            decode_strings(blob, off, source="f.wvec")
+    with pytest.raises(FormatError, match="string 1 is not valid UTF-8"):
+        decode_strings(blob, np.array([0, 2, 3, 5]), source="f.wvec")  # splits "é"
+    with pytest.raises(FormatError, match="blob"):
+        decode_strings(blob.astype(np.int32), offsets)
+
+
+# --------------------------------------------------------------------------- CLI
+def test_cli_convert(kv, tmp_path, capsys):
+    save(kv, tmp_path / "v.bin")
+    assert main(["convert", str(tmp_path / "v.bin"), str(tmp_path / "v.wvec")]) == 0
+    assert "8 words, dim 7" in capsys.readouterr().out
+    back = load(tmp_path / "v.wvec")
+    assert back.words == kv.words and np.array_equal(back.vectors, kv.vectors)
+    out = tmp_path / "v.data"
+    assert main(["convert", str(tmp_path / "v.wvec"), str(out), "--to", "word2vec-text"]) == 0
+    assert load(out, format="word2vec-text").words == kv.words
+    (tmp_path / "bad.bin").write_bytes(b"5 3\nshort")
+    assert main(["convert", str(tmp_path / "bad.bin"), str(tmp_path / "x.txt")]) == 1
+    err = capsys.readouterr().err
+    assert "bad.bin" in err and "header says 5 words" in err
+    assert not (tmp_path / "x.txt").exists()
+
+
+def test_module_exports():
+    assert set(formats.FORMATS) == {"word2vec-bin", "word2vec-text", "native"}
