@@ -114,6 +114,11 @@ def batch_step(w_in, w_out, centers, ptr, ctx, alpha, model, mean=True):
     model "skipgram": ``centers`` predict their ``ctx`` words; "cbow": the context
     predicts the center. ``ptr`` are the batch-local offsets into ``ctx``.
     """
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported by the caller
+        return _batch_step(w_in, w_out, centers, ptr, ctx, alpha, model, mean)
+
+
+def _batch_step(w_in, w_out, centers, ptr, ctx, alpha, model, mean):
     n_ctx = np.diff(ptr)
     if model == "skipgram":
         x = w_in[centers]  # (B, d)
@@ -178,6 +183,8 @@ def run_epoch(trainer: Trainer, corpus: EncodedCorpus, epoch: int, skip: int) ->
             )
             stats.loss_sum += loss
             stats.loss_terms += terms
+        if not np.isfinite(stats.loss_sum):
+            raise trainer._diverged(epoch, a0)
         stats.words += int(words)
         stats.kept += n
         now = time.perf_counter()

@@ -182,17 +182,14 @@ class Trainer:
                     return
                 _, ids, a0, a1, seed, _ = item
                 try:
-                    slot += kernels.train_job(
-                        self.w_in,
-                        self.w_out,
-                        ids,
-                        self.tables,
-                        self.hyper,
-                        a0,
-                        a1,
-                        seed,
+                    res = kernels.train_job(
+                        self.w_in, self.w_out, ids, self.tables, self.hyper, a0, a1, seed,
                         max_sentence,
-                    )
+                    )  # fmt: skip
+                    if not math.isfinite(res[0]):  # stop at once, before NaNs spread
+                        failed.append(self._diverged(epoch, a0))
+                        return
+                    slot += res
                 except BaseException as exc:  # surfaced in the main thread
                     failed.append(exc)
                     return
@@ -269,14 +266,17 @@ class Trainer:
             }
         )
 
+    def _diverged(self, epoch: int, alpha: float, what: str = "the loss") -> TrainingError:
+        return TrainingError(
+            f"{what} became non-finite in epoch {epoch + 1} (learning rate {alpha:.6g}, "
+            f"alpha={self.cfg.start_alpha}): training diverged; try a smaller `alpha`"
+        )
+
     def _check_health(self, stats: EpochStats, epoch: int) -> None:
         bad_loss = not math.isfinite(stats.loss_sum)
         if bad_loss or not (np.isfinite(self.w_in).all() and np.isfinite(self.w_out).all()):
             what = "the loss" if bad_loss else "the weights"
-            raise TrainingError(
-                f"{what} became non-finite in epoch {epoch + 1} (alpha={self.cfg.start_alpha}); "
-                "training diverged: try a smaller `alpha`"
-            )
+            raise self._diverged(epoch, self.cfg.start_alpha, what)
 
 
 class ProgressBar:
