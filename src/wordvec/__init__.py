@@ -1,8 +1,17 @@
-"""wordvec: word2vec as Stanford CS224n derives it, and a fast engine held against it."""
+"""wordvec: word2vec as Stanford CS224n derives it, and a fast engine held against it.
+
+>>> from wordvec import Word2Vec
+>>> model = Word2Vec(model="skipgram", dim=100).fit("corpus.txt")  # doctest: +SKIP
+>>> model.wv.most_similar("king", topn=5)  # doctest: +SKIP
+
+The math of the derivation, in NumPy with every gradient checked, is in
+:mod:`wordvec.reference`.
+"""
 
 __version__ = "0.1.0"
 
 from .config import TrainConfig  # noqa: E402
+from .corpus import TextCorpus, default_corpus_path  # noqa: E402
 from .errors import (  # noqa: E402
     ConfigError,
     CorpusError,
@@ -12,10 +21,19 @@ from .errors import (  # noqa: E402
     UnknownWordError,
     WordvecError,
 )
+from .formats import load, save  # noqa: E402
+from .model import Word2Vec  # noqa: E402
+from .vectors import KeyedVectors  # noqa: E402
 
 __all__ = [
     "__version__",
+    "Word2Vec",
+    "KeyedVectors",
     "TrainConfig",
+    "TextCorpus",
+    "default_corpus_path",
+    "load",
+    "save",
     "WordvecError",
     "ConfigError",
     "CorpusError",
