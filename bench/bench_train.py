@@ -211,6 +211,13 @@ def main() -> None:
     p.add_argument("--min-count", type=int, default=5)
     p.add_argument("--sample", type=float, default=1e-4)
     p.add_argument("--epochs", type=int, default=5)
+    p.add_argument(
+        "--alpha",
+        type=float,
+        default=None,
+        help="start learning rate for every tool (default word2vec C's: "
+        "0.025 skip-gram, 0.05 CBOW)",
+    )
     p.add_argument("--threads", default="2", help="comma-separated thread counts")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument(
@@ -223,6 +230,8 @@ def main() -> None:
     p.add_argument("--no-quality", action="store_true")
     p.add_argument("--json", type=Path, help="also write the results here")
     args = p.parse_args()
+    if args.alpha is None:
+        args.alpha = 0.05 if args.model == "cbow" else 0.025
     if args.worker:
         args.corpus = str(args.corpus)
         worker(args)

@@ -118,8 +118,14 @@ def test_cbow_negative_sampling_step_is_minus_alpha_reference_gradient(mean, ctx
         center, ctx, w_in.astype(np.float64), w_out.astype(np.float64), loss_fn, mean=mean
     )
     assert loss == pytest.approx(exp_loss, rel=1e-5)
-    _close(new_in - w_in, -ALPHA * g_in)
+    _close(new_in - w_in, -ALPHA * _cbow_input_scale(mean, ctx) * g_in)
     _close(new_out - w_out, -ALPHA * g_out)
+
+
+def _cbow_input_scale(mean: bool, ctx) -> float:
+    """word2vec C's convention: each context row gets all of dJ/dh; for the mean the
+    reference gradient is dJ/dh / n, so the input step is n times the reference one."""
+    return float(len(ctx)) if mean else 1.0
 
 
 def _huffman_path(vocab_counts, word):
@@ -193,7 +199,7 @@ def test_hierarchical_softmax_step_is_minus_alpha_reference_gradient(model):
         exp_loss, g_in, g_out = cbow(
             center, ctx, w_in.astype(np.float64), w_out.astype(np.float64), loss_fn, mean=True
         )
-        exp_in, exp_out = -ALPHA * g_in, -ALPHA * g_out
+        exp_in, exp_out = -ALPHA * _cbow_input_scale(True, ctx) * g_in, -ALPHA * g_out
     assert loss == pytest.approx(exp_loss, rel=1e-5)
     _close(new_in - w_in, exp_in)
     _close(new_out - w_out, exp_out)
@@ -219,6 +225,7 @@ def test_full_softmax_batch_is_minus_alpha_summed_reference_gradient(model, mean
             l, gi, go = skipgram(int(c), outside, W, U, naive_softmax_loss_and_gradient)
         else:
             l, gi, go = cbow(int(c), outside, W, U, naive_softmax_loss_and_gradient, mean=mean)
+            gi = gi * _cbow_input_scale(mean, outside)
         exp_loss += l
         g_in += gi
         g_out += go

@@ -20,7 +20,9 @@ inputs ``x_i`` (rows of a small matrix X, n_in x d) against output rows ``u_k``
 * hierarchical softmax: outputs = inner nodes on the center word's Huffman path,
   labels ``1 - code`` (word2vec C's convention).
 * CBOW: X is the single row ``h`` = sum (or mean) of the context input vectors,
-  and dJ/dh is handed back to each context row (times 1/n for the mean).
+  and dJ/dh is handed back whole to each context row. For the sum that is the
+  exact gradient; for the mean it is n times the exact one (dJ/dv_j = dJ/dh / n):
+  word2vec C and gensim do this, and their CBOW quality depends on it.
 
 :func:`block_update` applies ``-alpha *`` these gradients, all computed from the
 weights as they were before the step (tests hold this against ``wordvec.reference``).
@@ -213,10 +215,14 @@ def cbow_step(w_in, w_out, ctx, n_ctx, out_ids, labels, n_out, alpha, mean, x, d
     for t in range(d):
         x[0, t] *= scale
     loss = block_update(x, 1, w_out, out_ids, labels, n_out, alpha, dx, g, sig, sp)
-    for i in range(n_ctx):  # dh/dv_j = scale: each context row gets scale * dJ/dh
+    # Each context row gets the whole -alpha dJ/dh, as word2vec C and gensim do. For the
+    # sum that is the exact gradient; for the mean the exact one is dJ/dh / n, so the
+    # input vectors learn n times faster than the derivation says (the convention the
+    # default alpha of 0.05 and every published CBOW result assume).
+    for i in range(n_ctx):
         row = ctx[i]
         for t in range(d):
-            w_in[row, t] += scale * dx[0, t]
+            w_in[row, t] += dx[0, t]
     return loss
 
 

@@ -101,11 +101,11 @@ def _scatter_rows(w, rows, delta, scale):
 
 
 @numba.njit(nogil=True, cache=True)
-def _scatter_ctx(w_in, ptr, ctx, delta, mean):
+def _scatter_ctx(w_in, ptr, ctx, delta):
+    """Each context row of center i gets delta[i] whole (word2vec C's CBOW convention)."""
     for i in range(len(ptr) - 1):
-        s = np.float32(1.0 / (ptr[i + 1] - ptr[i])) if mean else np.float32(1.0)
         for j in range(ptr[i], ptr[i + 1]):
-            w_in[ctx[j]] += s * delta[i]
+            w_in[ctx[j]] += delta[i]
 
 
 def batch_step(w_in, w_out, centers, ptr, ctx, alpha, model, mean=True):
@@ -143,7 +143,7 @@ def _batch_step(w_in, w_out, centers, ptr, ctx, alpha, model, mean):
     if model == "skipgram":
         _scatter_rows(w_in, centers, dx, np.full(len(centers), -alpha, dtype=np.float32))
     else:
-        _scatter_ctx(w_in, ptr, ctx, (-alpha * dx).astype(np.float32), mean)
+        _scatter_ctx(w_in, ptr, ctx, (-alpha * dx).astype(np.float32))
     return float(loss), float(len(targets))
 
 
