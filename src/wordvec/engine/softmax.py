@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from ..vocab import EncodedCorpus
     from .train import EpochStats, Trainer
 
-BATCH = 256  # centers per matrix product
+BATCH = 64  # centers per matrix product: fits the (B x V) scores in cache; larger batches
+# also make the update staler (B centers summed at the same weights) and diverge sooner
 
 
 @numba.njit(nogil=True, cache=True)
