@@ -122,29 +122,94 @@ def _below(r, n):
 
 
 @numba.njit(inline="always", **_JIT)
-def _add_rows(dst, di, src, rows, coef, ci, n, transpose):
-    """dst[di, :] += sum_j c_j * src[rows[j], :] for j < n, four source rows per pass.
+def _dot1(x, i, w, r, d):
+    s = np.float32(0.0)
+    for t in range(d):
+        s += x[i, t] * w[r, t]
+    return s
 
-    c_j is ``coef[ci, j]`` (or ``coef[j, ci]`` when ``transpose``); ``rows`` may be None-like
-    identity (rows[j] = j) when given as an arange. Four rows per pass over the d columns
-    loads and stores dst once per four rows instead of once per row.
+
+@numba.njit(inline="always", **_JIT)
+def _dot2x2(x, i0, i1, w, r0, r1, d):
+    """The four dot products of inputs x_i0, x_i1 with rows w_r0, w_r1, in one pass."""
+    s00 = np.float32(0.0)
+    s01 = np.float32(0.0)
+    s10 = np.float32(0.0)
+    s11 = np.float32(0.0)
+    for t in range(d):
+        a = x[i0, t]
+        b = x[i1, t]
+        u = w[r0, t]
+        v = w[r1, t]
+        s00 += a * u
+        s01 += a * v
+        s10 += b * u
+        s11 += b * v
+    return s00, s01, s10, s11
+
+
+@numba.njit(inline="always", **_JIT)
+def _coef(g, a, j, transpose):
+    return g[j, a] if transpose else g[a, j]
+
+
+@numba.njit(inline="always", **_JIT)
+def _row(rows, j, identity):
+    return j if identity else rows[j]
+
+
+@numba.njit(inline="always", **_JIT)
+def _add_rows(dst, da, db, src, rows, identity, g, ca, cb, n, transpose):
+    """dst[da] += sum_j c(ca, j) src[r_j] and, if db >= 0, dst[db] += sum_j c(cb, j) src[r_j].
+
+    Sources r_j are ``rows[j]`` (or j itself when ``identity``), j < n; the
+    coefficient c(a, j) is ``g[a, j]`` (``g[j, a]`` when ``transpose``). Four sources
+    and up to two destinations per pass over the d columns: each loaded source
+    row feeds two outputs, and each destination is loaded and stored once per four
+    sources. Returns nothing; rows of dst may repeat (the updates add up).
     """
     d = dst.shape[1]
+    two = db >= 0
     j = 0
     while j + 4 <= n:
-        if transpose:
-            c0, c1, c2, c3 = coef[j, ci], coef[j + 1, ci], coef[j + 2, ci], coef[j + 3, ci]
+        a0 = _coef(g, ca, j, transpose)
+        a1 = _coef(g, ca, j + 1, transpose)
+        a2 = _coef(g, ca, j + 2, transpose)
+        a3 = _coef(g, ca, j + 3, transpose)
+        r0 = _row(rows, j, identity)
+        r1 = _row(rows, j + 1, identity)
+        r2 = _row(rows, j + 2, identity)
+        r3 = _row(rows, j + 3, identity)
+        if two:
+            b0 = _coef(g, cb, j, transpose)
+            b1 = _coef(g, cb, j + 1, transpose)
+            b2 = _coef(g, cb, j + 2, transpose)
+            b3 = _coef(g, cb, j + 3, transpose)
+            for t in range(d):
+                s0 = src[r0, t]
+                s1 = src[r1, t]
+                s2 = src[r2, t]
+                s3 = src[r3, t]
+                dst[da, t] += (a0 * s0 + a1 * s1) + (a2 * s2 + a3 * s3)
+                dst[db, t] += (b0 * s0 + b1 * s1) + (b2 * s2 + b3 * s3)
         else:
-            c0, c1, c2, c3 = coef[ci, j], coef[ci, j + 1], coef[ci, j + 2], coef[ci, j + 3]
-        r0, r1, r2, r3 = rows[j], rows[j + 1], rows[j + 2], rows[j + 3]
-        for t in range(d):
-            dst[di, t] += (c0 * src[r0, t] + c1 * src[r1, t]) + (c2 * src[r2, t] + c3 * src[r3, t])
+            for t in range(d):
+                dst[da, t] += (a0 * src[r0, t] + a1 * src[r1, t]) + (
+                    a2 * src[r2, t] + a3 * src[r3, t]
+                )
         j += 4
     while j < n:
-        c0 = coef[j, ci] if transpose else coef[ci, j]
-        r0 = rows[j]
-        for t in range(d):
-            dst[di, t] += c0 * src[r0, t]
+        a0 = _coef(g, ca, j, transpose)
+        r0 = _row(rows, j, identity)
+        if two:
+            b0 = _coef(g, cb, j, transpose)
+            for t in range(d):
+                s0 = src[r0, t]
+                dst[da, t] += a0 * s0
+                dst[db, t] += b0 * s0
+        else:
+            for t in range(d):
+                dst[da, t] += a0 * src[r0, t]
         j += 1
 
 
@@ -159,29 +224,56 @@ def block_update(x, n_in, w_out, out_ids, labels, n_out, alpha, dx, g, sig, sp):
 
     All of dx and the change to w_out use the output rows as they were on entry, so
     a row that appears twice among the outputs (a negative drawn twice) gets both
-    contributions, as the summed gradient says.
+    contributions, as the summed gradient says. The loops work on 2 x 2 tiles of
+    (input, output) pairs: one pass over the d columns serves four products, which
+    halves the loads and the loop overhead of one pass per pair.
     """
     d = x.shape[1]
+    # 1. s_ik = x_i . u_k
+    i = 0
+    while i + 1 < n_in:
+        k = 0
+        while k + 1 < n_out:
+            a, b, c, e = _dot2x2(x, i, i + 1, w_out, out_ids[k], out_ids[k + 1], d)
+            g[i, k] = a
+            g[i, k + 1] = b
+            g[i + 1, k] = c
+            g[i + 1, k + 1] = e
+            k += 2
+        if k < n_out:
+            g[i, k] = _dot1(x, i, w_out, out_ids[k], d)
+            g[i + 1, k] = _dot1(x, i + 1, w_out, out_ids[k], d)
+        i += 2
+    if i < n_in:
+        for k in range(n_out):
+            g[i, k] = _dot1(x, i, w_out, out_ids[k], d)
+    # 2. g_ik = alpha (y_k - sigma(s_ik)); loss
     loss = 0.0
     for i in range(n_in):
         for k in range(n_out):
-            row = out_ids[k]
-            s = np.float32(0.0)
-            for t in range(d):
-                s += x[i, t] * w_out[row, t]
+            s = g[i, k]
             if labels[k]:
                 g[i, k] = alpha * (1.0 - _sigmoid(s, sig))
                 loss += _softplus(-s, sp)
             else:
                 g[i, k] = -alpha * _sigmoid(s, sig)
                 loss += _softplus(s, sp)
-    in_rows = np.arange(n_in)
-    for i in range(n_in):  # dx_i = sum_k g_ik u_k, from the old u
         for t in range(d):
             dx[i, t] = 0.0
-        _add_rows(dx, i, w_out, out_ids, g, i, n_out, False)
-    for k in range(n_out):  # u_k += sum_i g_ik x_i
-        _add_rows(w_out, out_ids[k], x, in_rows, g, k, n_in, True)
+    # 3. dx_i = sum_k g_ik u_k, from the old u
+    i = 0
+    while i + 1 < n_in:
+        _add_rows(dx, i, i + 1, w_out, out_ids, False, g, i, i + 1, n_out, False)
+        i += 2
+    if i < n_in:
+        _add_rows(dx, i, -1, w_out, out_ids, False, g, i, i, n_out, False)
+    # 4. u_k += sum_i g_ik x_i
+    k = 0
+    while k + 1 < n_out:
+        _add_rows(w_out, out_ids[k], out_ids[k + 1], x, out_ids, True, g, k, k + 1, n_in, True)
+        k += 2
+    if k < n_out:
+        _add_rows(w_out, out_ids[k], -1, x, out_ids, True, g, k, k, n_in, True)
     return loss
 
 
