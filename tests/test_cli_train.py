@@ -12,7 +12,8 @@ import pytest
 from wordvec.cli import main
 from wordvec.formats import load
 
-SST = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "sst" / "datasetSentences.txt"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SST = SHARED / "data" / "sst" / "datasetSentences.txt"
 
 
 def _planted(path: Path, n=1500, seed=0) -> Path:
@@ -28,11 +29,27 @@ def _planted(path: Path, n=1500, seed=0) -> Path:
 def test_train_writes_vectors_and_prints_neighbours(tmp_path, capsys):
     corpus = _planted(tmp_path / "c.txt")
     out = tmp_path / "v.txt"
-    rc = main([
-        "train", str(corpus), "-o", str(out), "--model", "skipgram", "--dim", "12",
-        "--min-count", "1", "--sample", "0", "--epochs", "2", "--quiet",
-        "--neighbours", "a1,zzz",
-    ])
+    rc = main(
+        [
+            "train",
+            str(corpus),
+            "-o",
+            str(out),
+            "--model",
+            "skipgram",
+            "--dim",
+            "12",
+            "--min-count",
+            "1",
+            "--sample",
+            "0",
+            "--epochs",
+            "2",
+            "--quiet",
+            "--neighbours",
+            "a1,zzz",
+        ]
+    )
     assert rc == 0
     text = capsys.readouterr().out
     assert "vectors written to" in text and "a1:" in text and "not in the vocabulary" in text
@@ -45,9 +62,23 @@ def test_train_writes_vectors_and_prints_neighbours(tmp_path, capsys):
 def test_the_main_job_trains_on_the_shipped_corpus(tmp_path):
     out = tmp_path / "vectors.bin"
     res = subprocess.run(
-        [sys.executable, "-m", "wordvec", "train", "-o", str(out), "--epochs", "1",
-         "--dim", "20", "--quiet"],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-m",
+            "wordvec",
+            "train",
+            "-o",
+            str(out),
+            "--epochs",
+            "1",
+            "--dim",
+            "20",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert res.returncode == 0, res.stderr
     assert "king:" in res.stdout and "vectors written to" in res.stdout
@@ -69,10 +100,23 @@ def test_reference_engine_runs_the_course_experiment(tmp_path, capsys):
     small = tmp_path / "sst.txt"
     small.write_text("".join(SST.read_text(encoding="utf-8").splitlines(True)[:400]))
     out, png = tmp_path / "sst.txt.vec", tmp_path / "words.png"
-    rc = main([
-        "train", str(small), "--engine", "reference", "--model", "skipgram",
-        "--iterations", "60", "-o", str(out), "--plot", str(png), "--quiet",
-    ])
+    rc = main(
+        [
+            "train",
+            str(small),
+            "--engine",
+            "reference",
+            "--model",
+            "skipgram",
+            "--iterations",
+            "60",
+            "-o",
+            str(out),
+            "--plot",
+            str(png),
+            "--quiet",
+        ]
+    )
     assert rc == 0
     text = capsys.readouterr().out
     assert "first smoothed loss" in text and "plot written to" in text

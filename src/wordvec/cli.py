@@ -124,19 +124,34 @@ def _add_train(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
+    if args.engine == "reference":
+        return _train_reference(args)
+    try:
+        return _train_fast(args)
+    except OSError as exc:  # a file that cannot be read or written: one line, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise WordvecError(f"{where}{exc.strerror or exc}") from None
+
+
+def _train_fast(args: argparse.Namespace) -> int:
     from . import formats
     from .corpus import default_corpus_path
 
-    if args.engine == "reference":
-        return _train_reference(args)
     corpus = args.corpus if args.corpus is not None else default_corpus_path()
     checkpoint = args.checkpoint or f"{args.output}.ckpt"
     _check_output(args.output)
     t0 = time.perf_counter()
     if args.resume:
-        model = Word2Vec.resume(
-            args.resume, corpus, progress=not args.quiet, checkpoint_every=args.checkpoint_every
-        )
+        try:
+            model = Word2Vec.resume(
+                args.resume,
+                corpus,
+                progress=not args.quiet,
+                checkpoint_every=args.checkpoint_every,
+                tmp_dir=args.tmp_dir,
+            )
+        except TrainingInterrupted as exc:
+            raise _with_resume_command(exc, args) from None
     else:
         model = Word2Vec(
             model=args.model,
@@ -159,8 +174,16 @@ def _cmd_train(args: argparse.Namespace) -> int:
             progress=not args.quiet,
         )
         if args.loss != "neg" and args.negative:
-            model.negative = args.negative  # let validation name the conflict
-        model.fit(corpus, checkpoint=checkpoint, checkpoint_every=args.checkpoint_every)
+            # Validation lets negative=5 pass with other losses (it is Word2Vec's
+            # default, so an explicit 5 looks the same); here "--negative" was typed.
+            raise ConfigError(
+                f"`negative` must be 0 when loss={args.loss!r}; got {args.negative}: negative "
+                "sampling, hierarchical softmax and full softmax are exclusive objectives."
+            )
+        try:
+            model.fit(corpus, checkpoint=checkpoint, checkpoint_every=args.checkpoint_every)
+        except TrainingInterrupted as exc:
+            raise _with_resume_command(exc, args) from None
     seconds = time.perf_counter() - t0
     wv = model.wv
     formats.save(wv, args.output)
@@ -189,6 +212,26 @@ def _cmd_train(args: argparse.Namespace) -> int:
         else:
             print(f"  {w:>12}: (not in the vocabulary)")
     return 0
+
+
+def _with_resume_command(exc: TrainingInterrupted, args: argparse.Namespace) -> Exception:
+    """The library's message, ending with the exact command line that resumes this run."""
+    import shlex
+
+    if exc.checkpoint is None:
+        return exc
+    command = ["wordvec", "train"]
+    if args.corpus is not None:
+        command.append(args.corpus)
+    command += ["-o", args.output, "--resume", exc.checkpoint]
+    if args.save_model:
+        command += ["--save-model", args.save_model]
+    head = str(exc).split("; checkpoint written", 1)[0]
+    return TrainingInterrupted(
+        f"{head}; checkpoint written to {exc.checkpoint!r}. Resume with: "
+        f"{' '.join(shlex.quote(c) for c in command)}",
+        checkpoint=exc.checkpoint,
+    )
 
 
 def _check_output(path: str) -> None:
@@ -230,7 +273,9 @@ def _train_reference(args: argparse.Namespace) -> int:
         quiet=args.quiet,
         log=lambda line: print(line, file=sys.stderr),
     )
-    kv = KeyedVectors(result.words, result.vectors("in").astype(np.float32), result.counts)
+    kv = KeyedVectors(
+        result.words, result.vectors("in").astype(np.float32), result.counts.astype(np.int64)
+    )
     formats.save(kv, args.output)
     print(f"first smoothed loss {result.first_loss:.4f}, last {result.last_loss:.4f}")
     print(f"vectors written to {args.output}")

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
 import os
 from dataclasses import dataclass
+
+import numpy as np
 
 from .errors import ConfigError
 
@@ -21,6 +24,16 @@ LOSSES = ("neg", "hs", "softmax")
 
 @dataclass(frozen=True)
 class TrainConfig:
+    """Every training option, with word2vec C's defaults; :meth:`validate` checks them.
+
+    Allowed ranges: 1 <= dim, epochs, batch_words <= 2**31 - 1; 1 <= window <= 10,000;
+    0 <= negative <= 10,000, and >= 1 for loss="neg" (0 or the default for the other
+    losses: the three objectives are exclusive); min_count >= 1; sample >= 0;
+    alpha > 0; 0 <= min_alpha <= alpha; 0 <= threads <= 4096; 0 <= seed < 2**63;
+    -10 <= ns_exponent <= 10; max_vocab >= 2; max_final_vocab >= 1;
+    2 <= max_sentence_length <= 1,000,000. Floats must be finite.
+    """
+
     model: str = "cbow"  # "cbow" (center from context, word2vec C's default) or "skipgram"
     loss: str = "neg"  # "neg" negative sampling, "hs" hierarchical softmax, "softmax" exact
     dim: int = 100  # vector dimension d
@@ -64,12 +77,16 @@ class TrainConfig:
 
     # --- validation -----------------------------------------------------
     def validate(self) -> TrainConfig:
-        """Check every field; raise :class:`ConfigError` naming the first bad one. Returns self."""
+        """Check every field; raise :class:`ConfigError` naming the first bad one. Returns self.
+
+        NumPy scalars are accepted and stored as Python ``int`` / ``float``, so that a
+        configuration always serialises to JSON (models and checkpoints).
+        """
         _choice("model", self.model, MODELS)
         _choice("loss", self.loss, LOSSES)
-        _int("dim", self.dim, 1)
-        _int("window", self.window, 1)
-        _int("negative", self.negative, 0)
+        self._set("dim", _int("dim", self.dim, 1))
+        self._set("window", _int("window", self.window, 1, MAX_WINDOW))
+        self._set("negative", _int("negative", self.negative, 0, MAX_NEGATIVE))
         if self.loss == "neg" and self.negative < 1:
             raise ConfigError(
                 f"`negative` must be an int >= 1 when loss='neg'; got {self.negative}. "
@@ -80,53 +97,103 @@ class TrainConfig:
                 f"`negative` must be 0 when loss={self.loss!r}; got {self.negative}: "
                 "negative sampling, hierarchical softmax and full softmax are exclusive objectives."
             )
-        _int("min_count", self.min_count, 1)
-        _float("sample", self.sample, 0.0, None)
-        _int("epochs", self.epochs, 1)
+        self._set("min_count", _int("min_count", self.min_count, 1, _INT64_MAX))
+        self._set("sample", _float("sample", self.sample, 0.0, None))
+        self._set("epochs", _int("epochs", self.epochs, 1))
         if self.alpha is not None:
-            _float("alpha", self.alpha, 0.0, None, open_low=True)
+            self._set("alpha", _float("alpha", self.alpha, 0.0, None, open_low=True))
         if self.min_alpha is not None:
-            _float("min_alpha", self.min_alpha, 0.0, None)
+            self._set("min_alpha", _float("min_alpha", self.min_alpha, 0.0, None))
         if self.end_alpha > self.start_alpha:
             raise ConfigError(
                 f"`min_alpha` must be a float with 0 <= min_alpha <= alpha ({self.start_alpha}); "
                 f"got {self.end_alpha}."
             )
-        _int("threads", self.threads, 0)
-        _int("seed", self.seed, 0)
-        _float("ns_exponent", self.ns_exponent, None, None)
+        self._set("threads", _int("threads", self.threads, 0, MAX_THREADS))
+        self._set("seed", _int("seed", self.seed, 0, _INT64_MAX))
+        self._set(
+            "ns_exponent",
+            _float("ns_exponent", self.ns_exponent, -MAX_NS_EXPONENT, MAX_NS_EXPONENT),
+        )
         if self.max_vocab is not None:
-            _int("max_vocab", self.max_vocab, 2)
+            self._set("max_vocab", _int("max_vocab", self.max_vocab, 2, _INT64_MAX))
         if self.max_final_vocab is not None:
-            _int("max_final_vocab", self.max_final_vocab, 1)
-        _int("max_sentence_length", self.max_sentence_length, 2)
-        _int("batch_words", self.batch_words, 1)
+            self._set(
+                "max_final_vocab", _int("max_final_vocab", self.max_final_vocab, 1, _INT64_MAX)
+            )
+        self._set(
+            "max_sentence_length",
+            _int("max_sentence_length", self.max_sentence_length, 2, MAX_SENTENCE_LENGTH),
+        )
+        self._set("batch_words", _int("batch_words", self.batch_words, 1))
+        for name in ("cbow_mean", "shrink_windows", "lowercase"):
+            value = getattr(self, name)
+            if not isinstance(value, bool | np.bool_):
+                raise ConfigError(f"`{name}` must be a bool; got {value!r}.")
+            self._set(name, bool(value))
         return self
+
+    def _set(self, name: str, value: object) -> None:
+        object.__setattr__(self, name, value)  # normalising a frozen dataclass in validate()
+
+
+# Sizes and counts beyond 32 bits are meaningless here (a vector of 2**31 floats),
+# and beyond 64 bits would not even reach the compiled kernels: refuse them here.
+_INT32_MAX = 2**31 - 1
+_INT64_MAX = 2**63 - 1
+# The engine keeps scratch buffers of 2 * window * (dim + negative + 1) floats and
+# max_sentence_length ids per thread: these bounds keep them small whatever is
+# typed, and lie far beyond any useful setting (word2vec uses 5..20 for both).
+MAX_WINDOW = 10_000
+MAX_NEGATIVE = 10_000
+MAX_SENTENCE_LENGTH = 1_000_000
+# One worker thread per core; no machine has more, and creating a thread per
+# "1e6" typed by mistake fails inside the engine instead of here.
+MAX_THREADS = 4096
+# counts ** ns_exponent must stay finite in float64 for counts up to 1e12 or so;
+# far beyond +-10 the noise distribution is a point mass anyway.
+MAX_NS_EXPONENT = 10.0
 
 
 def _choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
+    if not isinstance(value, str) or value not in allowed:
         opts = ", ".join(repr(a) for a in allowed)
         raise ConfigError(f"`{name}` must be one of {opts}; got {value!r}.")
 
 
-def _int(name: str, value: object, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ConfigError(f"`{name}` must be an int >= {low}; got {value!r}.")
+def _int(name: str, value: object, low: int, high: int = _INT32_MAX) -> int:
+    """``value`` as a Python int if it is an integer in [low, high], else ConfigError."""
+    ok = isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
+    if ok and low <= int(value) <= high:  # type: ignore[call-overload]
+        return int(value)  # type: ignore[call-overload]
+    if ok and int(value) > high:  # type: ignore[call-overload]
+        raise ConfigError(f"`{name}` must be an int with {low} <= {name} <= {high}; got {value!r}.")
+    raise ConfigError(f"`{name}` must be an int >= {low}; got {value!r}.")
 
 
 def _float(
     name: str, value: object, low: float | None, high: float | None, open_low: bool = False
-) -> None:
-    ok = isinstance(value, int | float) and not isinstance(value, bool)
+) -> float:
+    """``value`` as a finite Python float within the bounds, else ConfigError."""
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+    v = math.nan
     if ok:
-        v = float(value)  # type: ignore[arg-type]
-        ok = math.isfinite(v)
+        try:
+            v = float(value)  # type: ignore[arg-type]
+        except OverflowError:  # an int beyond the float range
+            ok = False
+        ok = ok and math.isfinite(v)
         if ok and low is not None:
             ok = v > low if open_low else v >= low
         if ok and high is not None:
             ok = v <= high
     if not ok:
         rel = ">" if open_low else ">="
-        rng = f"a finite float {rel} {low}" if low is not None else "a finite float"
+        if low is not None and high is not None:
+            rng = f"a finite float with {low} {'<' if open_low else '<='} {name} <= {high}"
+        elif low is not None:
+            rng = f"a finite float {rel} {low}"
+        else:
+            rng = "a finite float"
         raise ConfigError(f"`{name}` must be {rng}; got {value!r}.")
+    return v

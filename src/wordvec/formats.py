@@ -289,6 +289,10 @@ def read_container(
                 f"{where}: bytes {start}..{start + nbytes} lie past the end of the file "
                 f"({size} bytes); the file is truncated or corrupt"
             )
+        # an empty array passes that check whatever its other extents, but NumPy
+        # refuses a shape whose non-zero extents overflow
+        if dt.itemsize * int(np.prod([max(s, 1) for s in shape], dtype=object)) >= 2**62:
+            raise FormatError(f"{where}: shape {shape!r} is too large for any array")
         layout.append((start, nbytes, name, dt, tuple(shape)))
     layout.sort(key=lambda item: item[0])
     for prev, cur in zip(layout, layout[1:], strict=False):
@@ -426,7 +430,9 @@ def _save_word2vec(kv: KeyedVectors, path: PathLike, binary: bool) -> None:
 def _parse_header(line: bytes) -> tuple[int, int] | None:
     """``(V, d)`` if ``line`` is a word2vec header, else None."""
     fields = line.split()
-    if len(fields) == 2 and all(f.isdigit() for f in fields):
+    # (at most 18 digits: int() refuses very long digit strings with a ValueError, and
+    # no file holds 10**18 words or dimensions; a longer "count" fails the size checks)
+    if len(fields) == 2 and all(f.isdigit() and len(f) <= 18 for f in fields):
         return int(fields[0]), int(fields[1])
     return None
 
@@ -523,7 +529,10 @@ def _numbers(fields: list[bytes]) -> bool:
 def _load_word2vec_text(path: PathLike, unicode_errors: str) -> KeyedVectors:
     path = os.fspath(path)
     with open(path, "rb") as fh:
-        lines = fh.read().split(b"\n")
+        data = fh.read()
+    size = len(data)
+    lines = data.split(b"\n")
+    del data
     while lines and not lines[-1].strip():
         lines.pop()  # the newline ending the last line, and any blank lines after it
     if not lines:
@@ -539,10 +548,26 @@ def _load_word2vec_text(path: PathLike, unicode_errors: str) -> KeyedVectors:
             )
         if d < 1:
             raise FormatError(f"{path}: line 1: header says dimension {d}; it must be >= 1")
+        # each line holds a word and d values, each followed by a separator: refuse a
+        # lying dimension before allocating n * d floats
+        if n * (2 * d + 2) > size + 1:
+            raise FormatError(
+                f"{path}: line 1: the header says {n} words of dimension {d}, which needs at "
+                f"least {n * (2 * d + 2)} bytes, but the file has only {size}; the header is wrong"
+            )
     else:  # no header (GloVe): the first line fixes the dimension
         n, d = len(body), len(body[0].split()) - 1
         if d < 1:
             raise FormatError(f"{path}: line 1 must be '<count> <dim>' or 'word v1 ... vd'")
+        if n * (2 * d + 2) > size + 1:
+            # too few bytes for n lines of d values: some line is short. Name it now,
+            # before allocating n * d floats (a long first line would make that huge).
+            for i, line in enumerate(body):
+                if len(line.split()) != d + 1:
+                    raise FormatError(
+                        f"{path}: line {i + 1}: expected a word and {d} values (as on line 1); "
+                        f"got {len(line.split())} fields"
+                    )
     vectors = np.empty((n, d), dtype=np.float32)
     words: list[str] = []
     step = 1024  # lines converted per NumPy call

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import math
 import os
 import signal
 import threading
@@ -22,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .config import TrainConfig
+from .config import TrainConfig, _float
 from .errors import ConfigError, CorpusError, FormatError, TrainingInterrupted
 from .vocab import DROPPED, SENTENCE_END, EncodedCorpus, Vocab, build, scan
 
@@ -144,6 +145,7 @@ class Word2Vec:
             KeyboardInterrupt in the middle of an update.
         """
         cfg = self.config
+        _check_checkpointing(checkpoint, checkpoint_every)
         sentences = _as_sentences(corpus, cfg)
         s = scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=self.tmp_dir)
         try:
@@ -154,7 +156,9 @@ class Word2Vec:
                 encoded = EncodedCorpus(s.cache, remap, vocab.total)
             self._init_weights(vocab, cfg)
             self.epoch_stats_ = []
-            self._train(encoded, cfg, None, checkpoint, checkpoint_every, handle_signals)
+            self._train(
+                encoded, cfg, None, checkpoint, checkpoint_every, handle_signals, _corpus_id(s)
+            )
         finally:
             if s.cache is not None:
                 s.cache.close()
@@ -243,36 +247,75 @@ class Word2Vec:
         handle_signals: bool = True,
         progress: bool = False,
         checkpoint_every: float | None = None,
+        tmp_dir: str | None = None,
     ) -> Word2Vec:
-        """Continue an interrupted run from ``checkpoint`` on the same ``corpus``."""
-        self, position, n_words = _read(checkpoint, want_position=True)
+        """Continue an interrupted run from ``checkpoint`` on the same ``corpus``; returns it.
+
+        The checkpoint holds the weights, the vocabulary, the configuration and the
+        schedule position (epoch, jobs done); jobs are fixed in advance (their
+        learning rates and random seeds follow from the seed, the epoch and the job
+        index), so the run continues the same learning-rate schedule, and with one
+        thread the result is bit for bit that of an uninterrupted run. The corpus is
+        read as ``fit`` read it (same tokenisation, pruning and job boundaries) and
+        must be the same text: another one raises :class:`CorpusError`. If
+        interrupted again, the checkpoint is rewritten in place. ``progress``,
+        ``checkpoint_every`` and ``tmp_dir`` are as for :meth:`fit` and the constructor;
+        every training option comes from the checkpoint.
+        """
+        _check_checkpointing(checkpoint, checkpoint_every)
+        self, position, n_words, corpus_id = _read(checkpoint, want_position=True)
         self.progress = progress
+        self.tmp_dir = tmp_dir
         cfg = self.config
-        encoded = EncodedCorpus.encode(_as_sentences(corpus, cfg), self.vocab_, self.tmp_dir)
+        name = os.fspath(checkpoint)
+        sentences = _as_sentences(corpus, cfg)
+        s = scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=self.tmp_dir)
         try:
+            _check_same_corpus(s, self.vocab_, corpus_id, name)
+            if s.cache is None:  # pruned while counting: fit re-encoded the text too
+                encoded = EncodedCorpus.encode(sentences, self.vocab_, self.tmp_dir)
+            else:  # the very id cache fit trained from, so the same job boundaries
+                index = self.vocab_.index
+                remap = np.full(len(s.words) + 1, DROPPED, dtype=np.int32)
+                remap[:-1] = [index.get(w, DROPPED) for w in s.words]
+                remap[-1] = SENTENCE_END
+                encoded = EncodedCorpus(s.cache, remap, self.vocab_.total)
             if encoded.n_words != n_words:
-                raise ConfigError(
+                raise CorpusError(
                     f"the corpus has {encoded.n_words} in-vocabulary words but the checkpoint "
-                    f"{os.fspath(checkpoint)!r} was trained on {n_words}: "
-                    "resume needs the same corpus"
+                    f"{name!r} was trained on {n_words}: resume needs the same corpus"
                 )
-            self._train(encoded, cfg, position, checkpoint, checkpoint_every, handle_signals)
+            self._train(
+                encoded, cfg, position, checkpoint, checkpoint_every, handle_signals, corpus_id
+            )
         finally:
-            encoded.close()
+            if s.cache is not None:
+                s.cache.close()
         return self
 
     def _init_weights(self, vocab: Vocab, cfg: TrainConfig) -> None:
         # word2vec C: input vectors uniform in [-0.5/d, 0.5/d), output vectors zero
         rng = np.random.default_rng(cfg.seed)
         v = len(vocab)
-        self.vocab_ = vocab
-        self.w_in_ = ((rng.random((v, cfg.dim), dtype=np.float32) - 0.5) / cfg.dim).astype(
-            np.float32
-        )
         rows = max(v - 1, 1) if cfg.loss == "hs" else v
-        self.w_out_ = np.zeros((rows, cfg.dim), dtype=np.float32)
+        try:
+            w_in = rng.random((v, cfg.dim), dtype=np.float32)
+            w_in -= 0.5
+            w_in /= cfg.dim
+            w_out = np.zeros((rows, cfg.dim), dtype=np.float32)
+        except MemoryError:
+            gib = (v + rows) * cfg.dim * 4 / 2**30
+            raise ConfigError(
+                f"`dim` = {cfg.dim} with {v} vocabulary words needs {gib:.1f} GiB for the two "
+                "weight matrices, more than this machine can allocate; lower `dim`, or shrink "
+                "the vocabulary with a higher `min_count` or a `max_final_vocab`"
+            ) from None
+        self.vocab_ = vocab
+        self.w_in_, self.w_out_ = w_in, w_out
 
-    def _train(self, encoded, cfg, position, checkpoint, checkpoint_every, handle_signals):
+    def _train(
+        self, encoded, cfg, position, checkpoint, checkpoint_every, handle_signals, corpus_id=None
+    ):
         from .engine.train import Interrupted, ProgressBar, Trainer
 
         bar = ProgressBar() if self.progress else None
@@ -283,29 +326,37 @@ class Word2Vec:
 
             def save_checkpoint(pos) -> None:
                 self.loss_history_ = [h.mean_loss for h in trainer.history]
-                _write(self, checkpoint, pos, encoded.n_words)
+                _write(self, checkpoint, pos, encoded.n_words, corpus_id)
 
             trainer.on_checkpoint = save_checkpoint
             trainer.checkpoint_every = float(checkpoint_every)
         try:
+            # The checkpoint is written while the handlers are still ours: a second
+            # Ctrl-C (people press it twice) must not cut that save short.
             with _stop_on_signals(stop, enabled=handle_signals):
-                trainer.run(encoded, position)
-        except Interrupted as exc:
-            self.epoch_stats_ = trainer.history
-            self.loss_history_ = [h.mean_loss for h in trainer.history]
-            if checkpoint is None:
+                try:
+                    trainer.run(encoded, position)
+                except Interrupted as exc:
+                    self.epoch_stats_ = trainer.history
+                    self.loss_history_ = [h.mean_loss for h in trainer.history]
+                    if checkpoint is not None:
+                        _write(self, checkpoint, exc.position, encoded.n_words, corpus_id)
+                    interrupted = exc.position
+                else:
+                    interrupted = None
+            if interrupted is not None and checkpoint is None:
                 raise TrainingInterrupted(
-                    f"training interrupted in epoch {exc.position.epoch + 1}; "
+                    f"training interrupted in epoch {interrupted.epoch + 1}; "
                     "no checkpoint path was given, so the progress is lost"
-                ) from None
-            _write(self, checkpoint, exc.position, encoded.n_words)
-            raise TrainingInterrupted(
-                f"training interrupted in epoch {exc.position.epoch + 1}/{cfg.epochs}; "
-                f"checkpoint written to {os.fspath(checkpoint)!r}. Resume with "
-                f"`wordvec train CORPUS --resume {os.fspath(checkpoint)}` "
-                "(or Word2Vec.resume(checkpoint, corpus))",
-                checkpoint=os.fspath(checkpoint),
-            ) from None
+                )
+            if interrupted is not None:
+                raise TrainingInterrupted(
+                    f"training interrupted in epoch {interrupted.epoch + 1}/{cfg.epochs}; "
+                    f"checkpoint written to {os.fspath(checkpoint)!r}. Resume with "
+                    f"Word2Vec.resume({os.fspath(checkpoint)!r}, corpus) or "
+                    f"`wordvec train CORPUS -o OUTPUT --resume {os.fspath(checkpoint)}`",
+                    checkpoint=os.fspath(checkpoint),
+                )
         finally:
             if bar is not None:
                 bar.close()
@@ -328,7 +379,8 @@ class Word2Vec:
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the model (configuration, vocabulary with counts, both weight matrices,
-        loss history) in wordvec's native container format, atomically. No pickle."""
+        loss history) in wordvec's native container format, atomically: JSON and raw
+        arrays only, nothing that could run code when loaded."""
         self._check_fitted()
         _write(self, path, None, self.vocab_.total)
 
@@ -369,18 +421,74 @@ def _stop_on_signals(stop: threading.Event, enabled: bool) -> Iterator[None]:
             signal.signal(sig, h)
 
 
-def _write(model: Word2Vec, path, position, n_words: int) -> None:
+def _check_checkpointing(checkpoint: Any, checkpoint_every: Any) -> None:
+    """Before any work: a checkpoint that could not be written would lose the run."""
+    if checkpoint is not None:
+        parent = os.path.dirname(os.path.abspath(checkpoint))
+        if not os.path.isdir(parent):
+            raise ConfigError(
+                f"`checkpoint` directory {parent!r} does not exist; got {os.fspath(checkpoint)!r}."
+            )
+    if checkpoint_every is None:
+        return
+    _float("checkpoint_every", checkpoint_every, 0.0, None, open_low=True)
+    if checkpoint is None:
+        raise ConfigError(
+            f"`checkpoint_every` needs a `checkpoint` path to write to; got "
+            f"checkpoint_every={checkpoint_every!r} and no path."
+        )
+
+
+def _corpus_id(s) -> dict[str, Any]:
+    """What identifies the text a scan read: token and sentence counts, id-stream CRC."""
+    return {
+        "tokens": int(s.n_tokens),
+        "sentences": int(s.n_sentences),
+        "crc32": int(s.fingerprint),
+    }
+
+
+def _check_same_corpus(s, vocab: Vocab, corpus_id: dict[str, Any] | None, name: str) -> None:
+    """Raise CorpusError unless scan ``s`` read the text the checkpoint was trained on."""
+    index = vocab.index
+    counts = np.zeros(len(vocab), dtype=np.int64)
+    for word, count in zip(s.words, s.counts.tolist(), strict=True):
+        i = index.get(word)
+        if i is not None:
+            counts[i] = count
+    differs = np.flatnonzero(counts != vocab.counts)
+    if differs.size:
+        i = int(differs[0])
+        raise CorpusError(
+            f"this corpus is not the one the checkpoint {name!r} was trained on: "
+            f"{vocab.words[i]!r} occurs {counts[i]} times in it, {vocab.counts[i]} times in "
+            "the checkpoint's corpus; resume needs the same corpus"
+        )
+    if corpus_id is not None and corpus_id != _corpus_id(s):
+        raise CorpusError(
+            f"this corpus is not the one the checkpoint {name!r} was trained on: the word "
+            f"counts agree, but not the text ({s.n_tokens} tokens in {s.n_sentences} "
+            f"sentences here, {corpus_id.get('tokens')} in {corpus_id.get('sentences')} "
+            "there, or another order); resume needs the same corpus"
+        )
+
+
+def _write(model: Word2Vec, path, position, n_words: int, corpus_id=None) -> None:
     from .formats import encode_strings, write_container
 
     blob, offsets = encode_strings(model.vocab_.words)
     meta = {
         "kind": "checkpoint" if position is not None else "model",
         "model_format_version": MODEL_FORMAT_VERSION,
-        "config": {f: getattr(model, f) for f in _CONFIG_FIELDS},
+        "config": dataclasses.asdict(model.config),  # validated: plain ints, floats, str
         "n_words": int(n_words),
-        "loss_history": [float(x) for x in model.loss_history_],
+        # an epoch without a single prediction (e.g. one-word sentences) has a NaN mean
+        # loss, which JSON cannot hold: it is stored as null
+        "loss_history": [float(x) if math.isfinite(x) else None for x in model.loss_history_],
         "position": None if position is None else dataclasses.asdict(position),
     }
+    if position is not None and corpus_id is not None:
+        meta["corpus"] = corpus_id
     arrays = {
         "w_in": model.w_in_,
         "w_out": model.w_out_,
@@ -416,10 +524,13 @@ def _read(path, want_position: bool):
         cfg = TrainConfig(**config).validate()
     except (TypeError, ConfigError) as exc:
         raise FormatError(f"{name}: invalid configuration: {exc}") from None
-    words = decode_strings(arrays["words_blob"], arrays["words_offsets"])
-    counts = np.asarray(arrays["counts"], dtype=np.int64)
-    w_in = np.array(arrays["w_in"], dtype=np.float32)
-    w_out = np.array(arrays["w_out"], dtype=np.float32)
+    words = decode_strings(arrays["words_blob"], arrays["words_offsets"], source=name)
+    raw_counts = arrays["counts"]
+    if raw_counts.dtype.kind not in "iu":
+        raise FormatError(f"{name}: 'counts' must be an int array; got {raw_counts.dtype}")
+    counts = np.asarray(raw_counts, dtype=np.int64)
+    w_in = _float32_matrix(arrays["w_in"], name, "w_in")
+    w_out = _float32_matrix(arrays["w_out"], name, "w_out")
     v = len(words)
     out_rows = max(v - 1, 1) if cfg.loss == "hs" else v
     if counts.shape != (v,) or w_in.shape != (v, cfg.dim) or w_out.shape != (out_rows, cfg.dim):
@@ -427,26 +538,75 @@ def _read(path, want_position: bool):
             f"{name}: array shapes disagree: {v} words, counts {counts.shape}, "
             f"w_in {w_in.shape}, w_out {w_out.shape}, dim {cfg.dim}"
         )
+    if v == 0:
+        raise FormatError(f"{name}: the vocabulary is empty")
     if len(set(words)) != v:
         raise FormatError(f"{name}: the vocabulary has duplicate words")
+    # Every word of a trained vocabulary was seen at least once, and the counts feed
+    # sums (the Huffman tree, sub-sampling) that must not overflow int64: a corrupt
+    # count would otherwise surface much later, as garbage or a hang in training.
+    if counts.min() < 1 or int(counts.sum(dtype=object)) >= _MAX_TOTAL:
+        raise FormatError(f"{name}: word counts must be >= 1 and sum to less than {_MAX_TOTAL}")
+    if cfg.loss == "hs" and np.any(np.diff(counts) > 0):
+        raise FormatError(
+            f"{name}: hierarchical softmax needs the words sorted by descending count; "
+            "the counts are corrupt"
+        )
     m = Word2Vec(**dataclasses.asdict(cfg))
     m.vocab_ = Vocab(words, counts)
     m.w_in_, m.w_out_ = w_in, w_out
     history = meta.get("loss_history") or []
-    if not isinstance(history, list) or not all(isinstance(x, int | float) for x in history):
+    if not isinstance(history, list) or not all(x is None or _is_number(x) for x in history):
         raise FormatError(f"{name}: malformed loss history")
-    m.loss_history_ = [float(x) for x in history]
+    m.loss_history_ = [math.nan if x is None else float(x) for x in history]
     m.epoch_stats_ = [EpochStats(loss_sum=x, loss_terms=1.0) for x in m.loss_history_]
     pos = meta.get("position")
     if want_position:
         if kind != "checkpoint" or not isinstance(pos, dict):
             raise FormatError(f"{name}: not a checkpoint (a finished model cannot be resumed)")
-        try:
-            position = Position(int(pos["epoch"]), int(pos["job"]))
-        except (KeyError, TypeError, ValueError):
-            raise FormatError(f"{name}: malformed schedule position {pos!r}") from None
+        epoch, job = pos.get("epoch"), pos.get("job")
+        if not (_is_int(epoch) and _is_int(job) and 0 <= epoch < cfg.epochs and job >= 0):
+            raise FormatError(
+                f"{name}: schedule position {pos!r} must name an epoch in 0..{cfg.epochs - 1} "
+                "and a job >= 0"
+            )
+        if len(m.loss_history_) != epoch:
+            raise FormatError(
+                f"{name}: the checkpoint stopped in epoch {epoch} but records the loss of "
+                f"{len(m.loss_history_)} finished epochs"
+            )
         n_words = meta.get("n_words")
-        if not isinstance(n_words, int):
-            raise FormatError(f"{name}: malformed n_words")
-        return m, position, n_words
-    return m, None, None
+        if not _is_int(n_words) or n_words < 1:
+            raise FormatError(f"{name}: malformed n_words {n_words!r}")
+        corpus_id = meta.get("corpus")
+        if corpus_id is not None and (
+            not isinstance(corpus_id, dict)
+            or set(corpus_id) != {"tokens", "sentences", "crc32"}
+            or not all(_is_int(x) for x in corpus_id.values())
+        ):
+            raise FormatError(f"{name}: malformed corpus identity {corpus_id!r}")
+        return m, Position(epoch, job), n_words, corpus_id
+    return m, None, None, None
+
+
+_MAX_TOTAL = 2**62
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _is_number(x: Any) -> bool:
+    """A JSON number that fits a float (json.loads gives ints of any size)."""
+    return isinstance(x, float) or (_is_int(x) and abs(x) < 2**1000)
+
+
+def _float32_matrix(arr: np.ndarray, name: str, key: str) -> np.ndarray:
+    """A stored weight matrix as float32; refuses non-float data and non-finite values."""
+    if arr.dtype.kind != "f" or arr.ndim != 2:
+        raise FormatError(f"{name}: {key!r} must be a 2-D float array; got {arr.dtype} {arr.shape}")
+    with np.errstate(over="ignore"):
+        out = np.array(arr, dtype=np.float32)
+    if not np.isfinite(out).all():  # (float64 beyond the float32 range becomes inf here)
+        raise FormatError(f"{name}: {key!r} holds non-finite values (or values beyond float32)")
+    return out

@@ -19,6 +19,7 @@ with the final vocabulary in a second pass (which needs a re-iterable corpus).
 from __future__ import annotations
 
 import tempfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO
@@ -119,6 +120,9 @@ class Scan:
     n_sentences: int
     cache: IO[bytes] | None  # int32 provisional ids, -1 ends a sentence; None after pruning
     pruned: bool
+    # CRC-32 of the provisional id stream: with the words, it identifies the corpus
+    # (order included), so that a checkpoint can refuse to resume on another text
+    fingerprint: int = 0
 
 
 def scan(
@@ -148,13 +152,15 @@ def scan(
     n_tokens = n_sentences = 0
     min_reduce = 1
     pruned = False
+    crc = 0
 
     def flush() -> None:
-        nonlocal counts
+        nonlocal counts, crc
         if not buf:
             return
         ids = np.array(buf, dtype=np.int32)
         buf.clear()
+        crc = zlib.crc32(ids, crc)
         if fh is not None:
             ids.tofile(fh)
         ids = ids[ids >= 0]
@@ -192,7 +198,7 @@ def scan(
     words = list(index)  # dicts keep insertion order = provisional id order
     if fh is not None:
         fh.flush()
-    return Scan(words, counts[: len(words)].copy(), n_tokens, n_sentences, fh, pruned)
+    return Scan(words, counts[: len(words)].copy(), n_tokens, n_sentences, fh, pruned, crc)
 
 
 def _reduce(
@@ -223,6 +229,13 @@ def build(
     if len(order) == 0:
         if s.n_tokens == 0:
             raise CorpusError("the corpus is empty: no tokens were read")
+        if s.pruned:  # the counts left are those of words that survived pruning
+            raise CorpusError(
+                f"no word occurs at least min_count={min_count} times among the "
+                f"{len(s.words)} words left after pruning the vocabulary to `max_vocab` "
+                f"distinct words while counting ({s.n_tokens} tokens); raise `max_vocab` "
+                "or lower `min_count`"
+            )
         raise CorpusError(
             f"no word occurs at least min_count={min_count} times "
             f"({len(s.words)} distinct words in {s.n_tokens} tokens); lower `min_count`"
