@@ -585,7 +585,14 @@ def _read(path, want_position: bool):
             or not all(_is_int(x) for x in corpus_id.values())
         ):
             raise FormatError(f"{name}: malformed corpus identity {corpus_id!r}")
-        return m, Position(epoch, job), n_words, corpus_id
+        partial = pos.get("partial", [0.0, 0.0, 0.0, 0.0])
+        if not (
+            isinstance(partial, list)
+            and len(partial) == 4
+            and all(isinstance(x, int | float) and math.isfinite(x) and x >= 0 for x in partial)
+        ):
+            raise FormatError(f"{name}: malformed partial-epoch statistics {partial!r}")
+        return m, Position(epoch, job, tuple(float(x) for x in partial)), n_words, corpus_id
     return m, None, None, None
 
 

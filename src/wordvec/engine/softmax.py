@@ -148,18 +148,31 @@ def _batch_step(w_in, w_out, centers, ptr, ctx, alpha, model, mean):
     return float(loss), float(len(targets))
 
 
-def run_epoch(trainer: Trainer, corpus: EncodedCorpus, epoch: int, skip: int) -> EpochStats:
+def run_epoch(
+    trainer: Trainer, corpus: EncodedCorpus, epoch: int, skip: int, partial: np.ndarray
+) -> EpochStats:
+    """One epoch, jobs one after the other (BLAS uses the cores); ``partial`` are the
+    statistics of the ``skip`` jobs done before a resume."""
     from .train import EpochStats, Interrupted, Position
 
     cfg = trainer.cfg
-    stats = EpochStats()
-    t0 = time.perf_counter()
+    stats = EpochStats(float(partial[0]), float(partial[1]), int(partial[2]), int(partial[3]))
+    t0 = last_checkpoint = time.perf_counter()
     last = 0.0
+
+    def done() -> tuple[float, float, float, float]:
+        return (stats.loss_sum, stats.loss_terms, float(stats.words), float(stats.kept))
+
     for j, ids, a0, a1, seed, _words in trainer.jobs(corpus, epoch):
         if j < skip:
             continue
         if trainer.stop is not None and trainer.stop.is_set():
-            raise Interrupted(Position(epoch, j))
+            raise Interrupted(Position(epoch, j, done()))
+        if trainer.on_checkpoint is not None and time.perf_counter() - last_checkpoint > (
+            trainer.checkpoint_every or float("inf")
+        ):
+            trainer.on_checkpoint(Position(epoch, j, done()))
+            last_checkpoint = time.perf_counter()
         centers, ptr, ctx, words = windows(
             ids,
             trainer.tables.keep,

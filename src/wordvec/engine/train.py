@@ -34,10 +34,15 @@ __all__ = ["Position", "EpochStats", "Interrupted", "Trainer"]
 
 @dataclass
 class Position:
-    """Where a run is in its schedule: ``epoch`` (0-based) and jobs done in it."""
+    """Where a run is in its schedule: ``epoch`` (0-based) and jobs done in it.
+
+    ``partial`` holds the statistics of those jobs (loss sum, loss terms, words
+    read, words kept) so that a resumed epoch reports the loss of all its jobs.
+    """
 
     epoch: int = 0
     job: int = 0
+    partial: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
 
 @dataclass
@@ -157,21 +162,26 @@ class Trainer:
         """Train from ``start`` to the last epoch. Raises :class:`Interrupted` on Ctrl-C."""
         start = start or Position()
         for epoch in range(start.epoch, self.cfg.epochs):
-            skip = start.job if epoch == start.epoch else 0
+            resumed = epoch == start.epoch
+            skip = start.job if resumed else 0
+            partial = np.array(start.partial if resumed else (0.0,) * 4, dtype=np.float64)
             t0 = time.perf_counter()
             if self.cfg.loss == "softmax":
-                stats = softmax.run_epoch(self, corpus, epoch, skip)
+                stats = softmax.run_epoch(self, corpus, epoch, skip, partial)
             else:
-                stats = self._run_epoch(corpus, epoch, skip)
+                stats = self._run_epoch(corpus, epoch, skip, partial)
             stats.seconds = time.perf_counter() - t0
             self._check_health(stats, epoch)
             self.history.append(stats)
         return self.history
 
-    def _run_epoch(self, corpus: EncodedCorpus, epoch: int, skip: int) -> EpochStats:
+    def _run_epoch(
+        self, corpus: EncodedCorpus, epoch: int, skip: int, partial: np.ndarray
+    ) -> EpochStats:
         n_threads = self.cfg.workers
         q: queue.Queue = queue.Queue(maxsize=2 * n_threads + 2)
         per_thread = [np.zeros(4) for _ in range(n_threads)]
+        per_thread[0] += partial  # jobs done before a resume
         failed: list[BaseException] = []
         max_sentence = self.cfg.max_sentence_length
 
@@ -224,7 +234,8 @@ class Trainer:
                     self.checkpoint_every or float("inf")
                 ):
                     q.join()  # every job enqueued so far is done: a consistent position
-                    self.on_checkpoint(Position(epoch, enqueued))
+                    done = tuple(np.sum(per_thread, axis=0).tolist())
+                    self.on_checkpoint(Position(epoch, enqueued, done))
                     last_checkpoint = time.perf_counter()
                 if self.progress is not None and now - last_report > 0.25:
                     last_report = now
@@ -243,7 +254,8 @@ class Trainer:
                 q.put(None)
             for w in workers:
                 w.join()
-            raise Interrupted(Position(epoch, enqueued - not_run)) from None
+            done = tuple(np.sum(per_thread, axis=0).tolist())
+            raise Interrupted(Position(epoch, enqueued - not_run, done)) from None
         for _ in workers:
             q.put(None)
         for w in workers:
@@ -290,7 +302,7 @@ class ProgressBar:
         line = (
             f"epoch {info['epoch']}/{info['epochs']} {100 * info['fraction']:5.1f}% "
             f"{info['words_per_sec'] / 1e3:8.0f}k words/s  lr {info['alpha']:.6f}  "
-            f"loss {info['loss']:.4f}"
+            + (f"loss {info['loss']:.4f}" if math.isfinite(info["loss"]) else "loss -")
         )
         self.width = max(self.width, len(line))
         self.stream.write("\r" + line.ljust(self.width))
