@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -240,9 +241,16 @@ def main() -> None:
     peers = [] if args.peers == "none" else [t for t in args.peers.split(",") if t]
     tools = ["wordvec"] + [t for t in peers if tool_available(t)]
     skipped = [t for t in peers if t not in tools]
+    tmp = Path(tempfile.mkdtemp(prefix="wordvec-bench-"))
+    try:
+        run_all(args, tools, skipped, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run_all(args, tools, skipped, tmp: Path) -> None:
     threads_list = [int(t) for t in args.threads.split(",")]
     scales = [int(s) for s in args.scale.split(",")]
-    tmp = Path(tempfile.mkdtemp(prefix="wordvec-bench-"))
     base = args.corpus
     if args.words:
         base = tmp / "prefix.txt"
