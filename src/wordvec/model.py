@@ -147,7 +147,7 @@ class Word2Vec:
         cfg = self.config
         _check_checkpointing(checkpoint, checkpoint_every)
         sentences = _as_sentences(corpus, cfg)
-        s = scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=self.tmp_dir)
+        s = _scan(sentences, cfg, self.tmp_dir)
         try:
             vocab, remap = build(s, min_count=cfg.min_count, max_final_vocab=cfg.max_final_vocab)
             if s.cache is None:  # pruned while counting: encode again with the final vocabulary
@@ -186,7 +186,7 @@ class Word2Vec:
         if epochs is not None:
             self.epochs = epochs
         cfg = self.config
-        s = scan(_as_sentences(corpus, cfg), max_vocab=cfg.max_vocab, tmp_dir=self.tmp_dir)
+        s = _scan(_as_sentences(corpus, cfg), cfg, self.tmp_dir)
         try:
             vocab = self.vocab_
             index = vocab.index
@@ -269,7 +269,7 @@ class Word2Vec:
         cfg = self.config
         name = os.fspath(checkpoint)
         sentences = _as_sentences(corpus, cfg)
-        s = scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=self.tmp_dir)
+        s = _scan(sentences, cfg, self.tmp_dir)
         try:
             _check_same_corpus(s, self.vocab_, corpus_id, name)
             if s.cache is None:  # pruned while counting: fit re-encoded the text too
@@ -391,6 +391,14 @@ class Word2Vec:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _scan(sentences, cfg: TrainConfig, tmp_dir: str | None):
+    """Count and encode: the compiled path for text files, else the Python one (same result)."""
+    from .fastscan import scan_files
+
+    fast = scan_files(sentences, max_vocab=cfg.max_vocab, tmp_dir=tmp_dir)
+    return fast if fast is not None else scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=tmp_dir)
 
 
 def _as_sentences(corpus: Any, cfg: TrainConfig):
