@@ -278,7 +278,8 @@ def run_all(args, tools, skipped, tmp: Path) -> None:
             for tool in tools:
                 runs = []
                 for r in range(args.repeats):
-                    out = tmp / f"{tool}-{scale}-{threads}-{r}.bin"
+                    ext = ".vec" if tool == "fasttext" else ".bin"  # fastText writes text
+                    out = tmp / f"{tool}-{scale}-{threads}-{r}{ext}"
                     runs.append(run_tool(tool, corpus, out, args, threads))
                 secs = statistics.median(x["seconds"] for x in runs)
                 row = {
