@@ -85,6 +85,36 @@ class Hyper(NamedTuple):
 
 
 @numba.njit(**_JIT)
+def seed_state(seed):
+    """The xorshift state of a job from its 63-bit seed (never 0)."""
+    state = np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(0x632BE59BD9B4E019)
+    return state if state != 0 else np.uint64(1)
+
+
+@numba.njit(**_JIT)
+def next_sentence(tokens, start, keep, state, sent):
+    """Sub-sample the sentence that starts at ``tokens[start]`` into ``sent``.
+
+    A token w is kept when a 32-bit random number is below ``keep[w]``; a sentence
+    with more kept words than ``len(sent)`` goes on as the next one. Returns
+    ``(kept, end, next_start, state)``: the words read are ``tokens[start:end]``.
+    """
+    n_tokens = len(tokens)
+    max_sentence = len(sent)
+    n = 0
+    end = start
+    while end < n_tokens and tokens[end] >= 0 and n < max_sentence:
+        w = tokens[end]
+        state, r = _next(state)
+        if (r >> np.uint64(32)) < keep[w]:
+            sent[n] = w
+            n += 1
+        end += 1
+    nxt = end + 1 if end < n_tokens and tokens[end] < 0 else end
+    return n, end, nxt, state
+
+
+@numba.njit(**_JIT)
 def _sigmoid(s, table):
     t = (s + SIG_MAX) * _SCALE
     if t <= 0.0 or t >= SIG_N:
@@ -342,10 +372,7 @@ def train_job(w_in, w_out, tokens, tables, hp, alpha0, alpha1, seed, max_sentenc
     sig = tables.sigmoid
     sp = tables.softplus
     n_vocab = len(keep)
-    state = np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(0x632BE59BD9B4E019)
-    if state == 0:
-        state = np.uint64(1)
-
+    state = seed_state(seed)
     n_tokens = len(tokens)
     n_words = 0
     for t in range(n_tokens):
@@ -357,21 +384,11 @@ def train_job(w_in, w_out, tokens, tables, hp, alpha0, alpha1, seed, max_sentenc
     words_kept = 0
     start = 0
     while start < n_tokens:
-        # one sentence: sub-sample it into `sent`
-        # (a sentence longer than max_sentence kept words continues as the next one)
-        n = 0
-        end = start
-        while end < n_tokens and tokens[end] >= 0 and n < max_sentence:
-            w = tokens[end]
-            state, r = _next(state)
-            if (r >> np.uint64(32)) < keep[w]:
-                sent[n] = w
-                n += 1
-            end += 1
+        n, end, nxt, state = next_sentence(tokens, start, keep, state, sent)
         alpha = alpha0 + (alpha1 - alpha0) * (words_read / max(n_words, 1))
         words_read += end - start
         words_kept += n
-        start = end + 1 if end < n_tokens and tokens[end] < 0 else end
+        start = nxt
         for pos in range(n):
             center = sent[pos]
             b = window

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
-from .kernels import _below, _next
+from .kernels import _below, _next, next_sentence, seed_state
 
 if TYPE_CHECKING:
     from ..vocab import EncodedCorpus
@@ -47,25 +47,15 @@ def windows(tokens, keep, window, shrink, seed, max_sentence):
     ptr = np.zeros(n_tokens + 1, dtype=np.int64)
     ctx = np.empty(n_tokens * 2 * window, dtype=np.int64)
     sent = np.empty(max_sentence, dtype=np.int64)
-    state = np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(0x632BE59BD9B4E019)
-    if state == 0:
-        state = np.uint64(1)
+    state = seed_state(seed)
     n_c = 0
     n_x = 0
     start = 0
     words = 0
     while start < n_tokens:
-        n = 0
-        end = start
-        while end < n_tokens and tokens[end] >= 0 and n < max_sentence:
-            w = tokens[end]
-            state, r = _next(state)
-            if (r >> np.uint64(32)) < keep[w]:
-                sent[n] = w
-                n += 1
-            end += 1
+        n, end, start_next, state = next_sentence(tokens, start, keep, state, sent)
         words += end - start
-        start = end + 1 if end < n_tokens and tokens[end] < 0 else end
+        start = start_next
         for pos in range(n):
             b = window
             if shrink:
