@@ -236,9 +236,9 @@ def _with_resume_command(exc: TrainingInterrupted, args: argparse.Namespace) -> 
 
 def _check_output(path: str) -> None:
     """Fail before training, not after, on an output path that cannot be written."""
-    from .formats import _resolve_format
+    from .formats import resolve_format
 
-    _resolve_format(path, None, reading=False)
+    resolve_format(path)
     parent = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(parent):
         raise ConfigError(f"`output` directory {parent!r} does not exist; got {path!r}.")
@@ -384,6 +384,16 @@ def _print_neighbours(pairs: list[tuple[str, float]], as_json: bool, score: str)
         print(f"{rank:>4}  {w:<{width}}  {s:>8.4f}")
 
 
+def _restrict_vocab_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--restrict-vocab",
+        type=int,
+        default=None,
+        metavar="N",
+        help="search only the N most frequent words",
+    )
+
+
 def _add_similar(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "similar",
@@ -393,13 +403,7 @@ def _add_similar(sub: argparse._SubParsersAction) -> None:
     p.add_argument("vectors", help=_VECTORS_HELP)
     p.add_argument("word", help="the query word")
     p.add_argument("-n", "--topn", type=int, default=10, help="how many neighbours (10)")
-    p.add_argument(
-        "--restrict-vocab",
-        type=int,
-        default=None,
-        metavar="N",
-        help="search only the N most frequent words",
-    )
+    _restrict_vocab_option(p)
     p.add_argument("--json", action="store_true", help="print a JSON list of [word, cosine]")
     p.set_defaults(func=_cmd_similar)
 
@@ -431,13 +435,7 @@ def _add_analogy(sub: argparse._SubParsersAction) -> None:
         default="3cosadd",
         help="3cosadd (vector offset, default) or 3cosmul (Levy & Goldberg 2014)",
     )
-    p.add_argument(
-        "--restrict-vocab",
-        type=int,
-        default=None,
-        metavar="N",
-        help="search only the N most frequent words",
-    )
+    _restrict_vocab_option(p)
     p.add_argument("--json", action="store_true", help="print a JSON list of [word, score]")
     p.set_defaults(func=_cmd_analogy)
 

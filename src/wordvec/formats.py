@@ -38,6 +38,7 @@ from .vectors import KeyedVectors
 
 __all__ = [
     "FORMATS",
+    "resolve_format",
     "save",
     "load",
     "write_container",
@@ -608,7 +609,10 @@ def _load_word2vec_text(path: PathLike, unicode_errors: str) -> KeyedVectors:
 
 
 # --------------------------------------------------------------------------- dispatch
-def _resolve_format(path: PathLike, format: str | None, reading: bool) -> str:
+def resolve_format(path: PathLike, format: str | None = None, reading: bool = False) -> str:
+    """The format of ``path``: ``format`` if given, else from the extension (a native file
+    of another name is recognised by its magic bytes when ``reading``). Unknown: ConfigError,
+    so a writer can check its output name before any work."""
     if format is not None:
         if format not in FORMATS:
             raise ConfigError(f"`format` must be one of {FORMATS}; got {format!r}.")
@@ -637,7 +641,7 @@ def save(kv: KeyedVectors, path: PathLike, format: str | None = None) -> None:
         Default: from the extension (.bin, .txt / .vec, .wvec). Only the native
         format keeps word counts and words containing whitespace.
     """
-    fmt = _resolve_format(path, format, reading=False)
+    fmt = resolve_format(path, format, reading=False)
     if fmt == "native":
         _save_native(kv, path)
     else:
@@ -674,7 +678,7 @@ def load(
         raise ConfigError(
             f"`unicode_errors` must be 'strict', 'replace' or 'ignore'; got {unicode_errors!r}."
         )
-    fmt = _resolve_format(path, format, reading=True)
+    fmt = resolve_format(path, format, reading=True)
     if fmt == "native":
         return _load_native(path, mmap)
     if fmt == "word2vec-bin":

@@ -115,6 +115,16 @@ def next_sentence(tokens, start, keep, state, sent):
 
 
 @numba.njit(**_JIT)
+def window_width(state, window, shrink):
+    """Effective window of one center: ``window``, or uniform in 1..window when shrinking
+    (word2vec's dynamic window). Returns (width, state)."""
+    if not shrink:
+        return window, state
+    state, r = _next(state)
+    return window - _below(r, window), state
+
+
+@numba.njit(**_JIT)
 def _sigmoid(s, table):
     t = (s + SIG_MAX) * _SCALE
     if t <= 0.0 or t >= SIG_N:
@@ -391,10 +401,7 @@ def train_job(w_in, w_out, tokens, tables, hp, alpha0, alpha1, seed, max_sentenc
         start = nxt
         for pos in range(n):
             center = sent[pos]
-            b = window
-            if hp.shrink:
-                state, r = _next(state)
-                b = window - _below(r, window)
+            b, state = window_width(state, window, hp.shrink)
             n_ctx = 0
             for j in range(max(0, pos - b), min(n, pos + b + 1)):
                 if j != pos:

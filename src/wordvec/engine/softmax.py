@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
-from .kernels import _below, _next, next_sentence, seed_state
+from .kernels import next_sentence, seed_state, window_width
 
 if TYPE_CHECKING:
     from ..vocab import EncodedCorpus
@@ -57,10 +57,7 @@ def windows(tokens, keep, window, shrink, seed, max_sentence):
         words += end - start
         start = start_next
         for pos in range(n):
-            b = window
-            if shrink:
-                state, r = _next(state)
-                b = window - _below(r, window)
+            b, state = window_width(state, window, shrink)
             m0 = n_x
             for j in range(max(0, pos - b), min(n, pos + b + 1)):
                 if j != pos:
@@ -194,14 +191,5 @@ def run_epoch(
         now = time.perf_counter()
         if trainer.progress is not None and now - last > 0.25:
             last = now
-            trainer.progress(
-                {
-                    "epoch": epoch + 1,
-                    "epochs": cfg.epochs,
-                    "fraction": min(stats.words / max(corpus.n_words, 1), 1.0),
-                    "words_per_sec": stats.words / max(now - t0, 1e-9),
-                    "alpha": a0,
-                    "loss": stats.mean_loss,
-                }
-            )
+            trainer.report(done(), epoch, corpus.n_words, now - t0, a0)
     return stats

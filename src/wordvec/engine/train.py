@@ -239,7 +239,9 @@ class Trainer:
                     last_checkpoint = time.perf_counter()
                 if self.progress is not None and now - last_report > 0.25:
                     last_report = now
-                    self._report(per_thread, epoch, corpus.n_words, now - t0, item[2])
+                    self.report(
+                        np.sum(per_thread, axis=0), epoch, corpus.n_words, now - t0, item[2]
+                    )
                 if failed:
                     raise failed[0]
         except KeyboardInterrupt:
@@ -265,8 +267,8 @@ class Trainer:
         total = np.sum(per_thread, axis=0)
         return EpochStats(float(total[0]), float(total[1]), int(total[2]), int(total[3]))
 
-    def _report(self, per_thread, epoch, n_words, seconds, alpha) -> None:
-        total = np.sum(per_thread, axis=0)
+    def report(self, total, epoch: int, n_words: int, seconds: float, alpha: float) -> None:
+        """Progress of an epoch from its totals (loss sum, loss terms, words read, kept)."""
         self.progress(
             {
                 "epoch": epoch + 1,
