@@ -13,6 +13,9 @@ WordSim-353 and SimLex-999 Spearman).
     python bench/bench_train.py --threads 1,2 --peers none   # thread scaling
     python bench/bench_train.py --scale 1,4 --peers none     # memory vs corpus length
 
+With --scale s the text is repeated s times and min-count multiplied by s, so the
+vocabulary is the same at every scale and only the corpus length changes.
+
 Words/s = epochs x corpus words / wall seconds, the same formula for every tool.
 """
 
@@ -52,12 +55,15 @@ def worker(args: argparse.Namespace) -> None:
             min_count=args.min_count,
             sample=args.sample,
             epochs=args.epochs,
+            alpha=args.alpha,
+            min_alpha=args.alpha * 1e-4,
             threads=args.threads,
             seed=1,
         ).fit(args.corpus)
         seconds = time.perf_counter() - t0
         save(m.wv, args.out)
         words = m.vocab_.total
+        vocab = len(m.wv)
         loss = m.loss_history_
     elif args.worker in ("gensim", "gensim-file"):
         from gensim.models import Word2Vec as GW
@@ -72,6 +78,8 @@ def worker(args: argparse.Namespace) -> None:
             min_count=args.min_count,
             sample=args.sample,
             epochs=args.epochs,
+            alpha=args.alpha,
+            min_alpha=args.alpha * 1e-4,
             workers=args.threads,
             seed=1,
         )
@@ -82,6 +90,7 @@ def worker(args: argparse.Namespace) -> None:
         seconds = time.perf_counter() - t0
         m.wv.save_word2vec_format(args.out, binary=True)
         words = m.corpus_total_words
+        vocab = len(m.wv)
         loss = []
     elif args.worker == "fasttext":
         import fasttext
@@ -96,6 +105,7 @@ def worker(args: argparse.Namespace) -> None:
             minCount=args.min_count,
             t=args.sample,
             epoch=args.epochs,
+            lr=args.alpha,
             thread=args.threads,
             maxn=0,
             minn=0,
@@ -108,12 +118,21 @@ def worker(args: argparse.Namespace) -> None:
             for w in words_list:
                 fh.write(w + " " + " ".join(f"{x:.6f}" for x in m.get_word_vector(w)) + "\n")
         words = None
+        vocab = len(words_list)
         loss = []
     else:
         raise SystemExit(f"unknown worker {args.worker}")
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
-        json.dumps({"seconds": seconds, "peak_mib": peak_kib / 1024, "words": words, "loss": loss})
+        json.dumps(
+            {
+                "seconds": seconds,
+                "peak_mib": peak_kib / 1024,
+                "words": words,
+                "vocab": vocab,
+                "loss": loss,
+            }
+        )
     )
 
 
@@ -138,7 +157,7 @@ def count_words(path: Path) -> int:
     return n
 
 
-def run_tool(tool: str, corpus: Path, out: Path, args, threads: int) -> dict:
+def run_tool(tool: str, corpus: Path, out: Path, args, threads: int, min_count: int) -> dict:
     cmd = [
         sys.executable,
         __file__,
@@ -159,11 +178,13 @@ def run_tool(tool: str, corpus: Path, out: Path, args, threads: int) -> dict:
         "--negative",
         str(args.negative),
         "--min-count",
-        str(args.min_count),
+        str(min_count),
         "--sample",
         str(args.sample),
         "--epochs",
         str(args.epochs),
+        "--alpha",
+        str(args.alpha),
         "--threads",
         str(threads),
     ]
@@ -266,35 +287,50 @@ def run_all(args, tools, skipped, tmp: Path) -> None:
     if skipped:
         print(f"(not installed, skipped: {', '.join(skipped)})")
 
-    rows = []
+    # Repeats go round-robin over every (scale, threads, tool) configuration, so a
+    # change in the machine's speed during the run (shared, noisy hosts) falls on
+    # all of them alike rather than on whichever ran last.
+    corpora = {}
     for scale in scales:
-        corpus = base
+        corpora[scale] = base
         if scale > 1:
-            corpus = tmp / f"x{scale}.txt"
-            with open(corpus, "wb") as out:
+            corpora[scale] = tmp / f"x{scale}.txt"
+            with open(corpora[scale], "wb") as out:
                 for _ in range(scale):
                     out.write(base.read_bytes())
-        for threads in threads_list:
-            for tool in tools:
-                runs = []
-                for r in range(args.repeats):
-                    ext = ".vec" if tool == "fasttext" else ".bin"  # fastText writes text
-                    out = tmp / f"{tool}-{scale}-{threads}-{r}{ext}"
-                    runs.append(run_tool(tool, corpus, out, args, threads))
-                secs = statistics.median(x["seconds"] for x in runs)
-                row = {
-                    "tool": tool,
-                    "threads": threads,
-                    "scale": scale,
-                    "seconds": secs,
-                    "all_seconds": [round(x["seconds"], 2) for x in runs],
-                    "words_per_sec": args.epochs * n_words * scale / secs,
-                    "peak_mib": max(x["peak_mib"] for x in runs),
-                }
-                if not args.no_quality:
-                    row.update(quality(out))
-                rows.append(row)
-                print(_fmt(row), flush=True)
+    configs = [(s, t, tool) for s in scales for t in threads_list for tool in tools]
+    runs: dict[tuple, list[dict]] = {c: [] for c in configs}
+    for r in range(args.repeats):
+        for scale, threads, tool in configs:
+            ext = ".vec" if tool == "fasttext" else ".bin"  # fastText writes text
+            out = tmp / f"{tool}-{scale}-{threads}-{r}{ext}"
+            # the text repeated `scale` times with min_count x scale: the same vocabulary
+            res = run_tool(tool, corpora[scale], out, args, threads, args.min_count * scale)
+            res["out"] = out
+            runs[(scale, threads, tool)].append(res)
+            print(
+                f"  round {r + 1}/{args.repeats}: {tool}, {threads} threads, x{scale}: "
+                f"{res['seconds']:.2f} s, peak {res['peak_mib']:.0f} MiB, vocab {res['vocab']}",
+                flush=True,
+            )
+    rows = []
+    for scale, threads, tool in configs:
+        rs = runs[(scale, threads, tool)]
+        secs = statistics.median(x["seconds"] for x in rs)
+        row = {
+            "tool": tool,
+            "threads": threads,
+            "scale": scale,
+            "seconds": secs,
+            "all_seconds": [round(x["seconds"], 2) for x in rs],
+            "words_per_sec": args.epochs * n_words * scale / secs,
+            "peak_mib": max(x["peak_mib"] for x in rs),
+            "all_peak_mib": [round(x["peak_mib"], 1) for x in rs],
+            "vocab": rs[-1]["vocab"],
+        }
+        if not args.no_quality:
+            row.update(quality(rs[-1]["out"]))
+        rows.append(row)
 
     print()
     header = (
@@ -327,17 +363,24 @@ def run_all(args, tools, skipped, tmp: Path) -> None:
                         )
                     print(line)
     if len(threads_list) > 1:
-        by_t = {r["threads"]: r for r in rows if r["tool"] == "wordvec" and r["scale"] == scales[0]}
-        t1, tn = min(by_t), max(by_t)
+        t1, tn = min(threads_list), max(threads_list)
+        s0 = scales[0]
+        a, b = runs[(s0, t1, "wordvec")], runs[(s0, tn, "wordvec")]
+        paired = [x["seconds"] / y["seconds"] for x, y in zip(a, b, strict=True)]
+        med = statistics.median(x["seconds"] for x in a) / statistics.median(
+            x["seconds"] for x in b
+        )
         print(
-            f"wordvec {tn} threads / {t1} thread: "
-            f"{by_t[tn]['words_per_sec'] / by_t[t1]['words_per_sec']:.2f}x"
+            f"wordvec {tn} threads / {t1} thread: {med:.2f}x (ratio of medians); "
+            f"per round {', '.join(f'{x:.2f}' for x in paired)}, "
+            f"median {statistics.median(paired):.2f}x"
         )
     if len(scales) > 1:
         by_s = {r["scale"]: r for r in rows if r["tool"] == "wordvec"}
         s1, sn = min(by_s), max(by_s)
         print(
-            f"wordvec peak memory {sn}x corpus / {s1}x corpus: "
+            f"wordvec peak memory {sn}x corpus / {s1}x corpus (vocabulary "
+            f"{by_s[sn]['vocab']} / {by_s[s1]['vocab']}): "
             f"{by_s[sn]['peak_mib']:.0f} / {by_s[s1]['peak_mib']:.0f} MiB"
         )
     if args.json:

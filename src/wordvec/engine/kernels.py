@@ -124,25 +124,17 @@ def window_width(state, window, shrink):
     return window - _below(r, window), state
 
 
-@numba.njit(**_JIT)
-def _sigmoid(s, table):
-    t = (s + SIG_MAX) * _SCALE
+@numba.njit(inline="always", **_JIT)
+def _sigmoid_softplus(z, sig, sp):
+    """(sigma(z), log(1 + e^z)) from one table position."""
+    t = (z + SIG_MAX) * _SCALE
     if t <= 0.0 or t >= SIG_N:
-        return 1.0 / (1.0 + math.exp(-s))
+        e = math.exp(-abs(z))
+        p = 1.0 / (1.0 + e) if z >= 0.0 else e / (1.0 + e)
+        return p, max(z, 0.0) + math.log1p(e)
     i = int(t)
     f = t - i
-    return table[i] + f * (table[i + 1] - table[i])
-
-
-@numba.njit(**_JIT)
-def _softplus(s, table):
-    """log(1 + e^s) = -log sigma(-s)."""
-    t = (s + SIG_MAX) * _SCALE
-    if t <= 0.0 or t >= SIG_N:
-        return max(s, 0.0) + math.log1p(math.exp(-abs(s)))
-    i = int(t)
-    f = t - i
-    return table[i] + f * (table[i + 1] - table[i])
+    return sig[i] + f * (sig[i + 1] - sig[i]), sp[i] + f * (sp[i + 1] - sp[i])
 
 
 @numba.njit(**_JIT)
@@ -288,16 +280,17 @@ def block_update(x, n_in, w_out, out_ids, labels, n_out, alpha, dx, g, sig, sp):
         for k in range(n_out):
             g[i, k] = _dot1(x, i, w_out, out_ids[k], d)
     # 2. g_ik = alpha (y_k - sigma(s_ik)); loss
+    # With z = s for y = 0 and z = -s for y = 1: y - sigma(s) = -(1 - 2y) sigma(z) and
+    # the loss term is softplus(z). Branch-free in the label: hierarchical softmax
+    # labels are random bits, and a branch on them would be mispredicted half the time.
     loss = 0.0
     for i in range(n_in):
         for k in range(n_out):
-            s = g[i, k]
-            if labels[k]:
-                g[i, k] = alpha * (1.0 - _sigmoid(s, sig))
-                loss += _softplus(-s, sp)
-            else:
-                g[i, k] = -alpha * _sigmoid(s, sig)
-                loss += _softplus(s, sp)
+            sign = np.float32(1.0) - np.float32(2.0) * labels[k]
+            z = g[i, k] * sign
+            p, lp = _sigmoid_softplus(z, sig, sp)
+            g[i, k] = -alpha * sign * p
+            loss += lp
         for t in range(d):
             dx[i, t] = 0.0
     # 3. dx_i = sum_k g_ik u_k, from the old u
