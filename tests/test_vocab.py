@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import mmap
+
 import numpy as np
 import pytest
 
@@ -48,6 +50,45 @@ def test_chunks_end_at_sentence_boundaries():
     for s in sents:
         expected += [vocab.index[w] for w in s] + [SENTENCE_END]
     assert flat.tolist() == expected
+
+
+def _owner(a):
+    while isinstance(a, np.ndarray) and a.base is not None:
+        a = a.base
+    return a.obj if isinstance(a, memoryview) else a
+
+
+def test_chunks_live_in_memory_maps_and_match_the_numpy_mapping(tmp_path):
+    # the stream of chunks equals remap[cache] without dropped ids, whatever the chunk size
+    rng = np.random.default_rng(2)
+    raw = rng.integers(-1, 40, 5000).astype(np.int32)
+    raw[-1] = SENTENCE_END
+    remap = np.full(41, DROPPED, np.int32)
+    remap[:40:3] = np.arange(len(remap[:40:3]))
+    remap[-1] = SENTENCE_END
+    with open(tmp_path / "cache", "w+b") as fh:
+        raw.tofile(fh)
+        enc = EncodedCorpus(fh, remap, 0)
+        expected = remap[raw]
+        expected = expected[expected != DROPPED]
+        for size in (1, 7, 100, 5000, 10_000):
+            chunks = list(enc.chunks(chunk_tokens=size))
+            assert np.concatenate(chunks).tolist() == expected.tolist()
+            # storage handed back to the system when a chunk is freed, not kept in the heap
+            assert all(isinstance(_owner(c), mmap.mmap) for c in chunks[:-1])
+
+
+def test_corrupt_id_cache_is_an_error_not_a_wild_read(tmp_path):
+    remap = np.array([0, 1, SENTENCE_END], np.int32)
+    for bad in (7, -5):
+        with open(tmp_path / "cache", "w+b") as fh:
+            np.array([0, bad, -1], np.int32).tofile(fh)
+            with pytest.raises(ValueError, match="outside the provisional vocabulary"):
+                list(EncodedCorpus(fh, remap, 0).chunks())
+    with open(tmp_path / "cache", "w+b") as fh:
+        fh.write(b"\x00" * 6)
+        with pytest.raises(CorpusError, match="truncated"):
+            list(EncodedCorpus(fh, remap, 0).chunks())
 
 
 def test_empty_corpus_and_no_word_reaching_min_count_are_clear_errors():

@@ -18,6 +18,7 @@ with the final vocabulary in a second pass (which needs a re-iterable corpus).
 
 from __future__ import annotations
 
+import mmap
 import tempfile
 import zlib
 from collections.abc import Iterable
@@ -288,27 +289,71 @@ class EncodedCorpus:
         return cls(fh, identity, n)
 
     def chunks(self, chunk_tokens: int = 1 << 21):
-        """Yield int32 arrays of final ids; each ends at a sentence boundary."""
+        """Yield int32 arrays of final ids; each ends at a sentence boundary.
+
+        Memory stays flat however long the corpus and however many epochs: raw ids
+        are read into one reused buffer and mapped by a compiled pass into a new
+        chunk whose storage is an anonymous memory map, returned to the system as
+        soon as the last job viewing it is done. (Chunks allocated by NumPy come
+        from the malloc heap once glibc has raised its mmap threshold, and that
+        heap creeps up with fragmentation as chunks are freed out of order.)
+        """
         self.cache.seek(0)
+        raw = np.empty(chunk_tokens, dtype=np.int32)
         carry = np.empty(0, dtype=np.int32)
         while True:
-            raw = np.fromfile(self.cache, dtype=np.int32, count=chunk_tokens)
-            if len(raw) == 0:
+            n_raw = _read_ids(self.cache, raw)
+            if n_raw == 0:
                 break
-            ids = self.remap[raw]
-            ids = ids[ids != DROPPED]
-            if len(carry):
-                ids = np.concatenate([carry, ids])
-            ends = np.flatnonzero(ids == SENTENCE_END)
+            out = _mapped_int32(len(carry) + n_raw)
+            out[: len(carry)] = carry
+            n = len(carry) + _remap_into(raw[:n_raw], self.remap, out[len(carry) :])
+            ends = np.flatnonzero(out[:n] == SENTENCE_END)
             cut = ends[-1] + 1 if len(ends) else 0
-            carry = ids[cut:]
+            carry = out[cut:n].copy()  # a copy: the chunk's map is not kept alive by it
             if cut:
-                yield ids[:cut]
+                yield out[:cut]
         if len(carry):
             yield np.concatenate([carry, np.array([SENTENCE_END], dtype=np.int32)])
 
     def close(self) -> None:
         self.cache.close()
+
+
+def _read_ids(fh: IO[bytes], buf: np.ndarray) -> int:
+    """Fill ``buf`` (int32) from ``fh``; returns the number of ids read (0 at the end)."""
+    view = memoryview(buf).cast("B")
+    got = 0
+    while got < len(view):
+        n = fh.readinto(view[got:])
+        if not n:
+            break
+        got += n
+    if got % 4:
+        raise CorpusError("the id cache ends in the middle of an id (truncated temporary file)")
+    return got // 4
+
+
+def _mapped_int32(n: int) -> np.ndarray:
+    """An int32 array of length n backed by an anonymous memory map (unmapped when freed)."""
+    return np.frombuffer(mmap.mmap(-1, max(n, 1) * 4), dtype=np.int32, count=n)
+
+
+@numba.njit(cache=True, nogil=True)
+def _remap_into(raw, remap, out):  # pragma: no cover - compiled; tested through chunks()
+    """out[:n] = remap[raw] without the DROPPED entries; returns n. remap[-1] is the
+    sentence end, so raw's -1 maps to itself."""
+    n = 0
+    top = len(remap) - 1
+    for t in range(len(raw)):
+        v = raw[t]
+        if v < -1 or v >= top:
+            raise ValueError("id cache holds an id outside the provisional vocabulary")
+        w = remap[v]
+        if w != DROPPED:
+            out[n] = w
+            n += 1
+    return n
 
 
 # --------------------------------------------------------------------------- tables
