@@ -3,9 +3,9 @@
 Each tool trains in its own fresh process (so peak memory is its own) on the
 same corpus with the same settings; the time is the whole job a user waits
 for: reading the corpus, building the vocabulary and training (not writing the
-vectors). Quality is measured afterwards on every tool's vectors with the same
+vectors). Quality is measured afterwards on every run's vectors with the same
 evaluator (questions-words restricted to the 30,000 most frequent words,
-WordSim-353 and SimLex-999 Spearman).
+WordSim-353 and SimLex-999 Spearman) and reported as the median over the runs.
 
     python bench/bench_train.py                          # SG + NS on en17m, 3 repeats
     python bench/bench_train.py --model cbow --words 2000000 --repeats 1
@@ -328,8 +328,11 @@ def run_all(args, tools, skipped, tmp: Path) -> None:
             "all_peak_mib": [round(x["peak_mib"], 1) for x in rs],
             "vocab": rs[-1]["vocab"],
         }
-        if not args.no_quality:
-            row.update(quality(rs[-1]["out"]))
+        if not args.no_quality:  # median over the repeats: one run's analogy score varies ~1 pt
+            qs = [quality(x["out"]) for x in rs]
+            for key in qs[0]:
+                row[key] = statistics.median(q[key] for q in qs)
+                row["all_" + key] = [round(q[key], 4) for q in qs]
         rows.append(row)
 
     print()

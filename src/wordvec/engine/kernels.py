@@ -28,6 +28,12 @@ inputs ``x_i`` (rows of a small matrix X, n_in x d) against output rows ``u_k``
 weights as they were before the step (tests hold this against ``wordvec.reference``).
 Threads call the job kernels on shared weights without locks (Hogwild).
 
+Memory. A center's rows are scattered over matrices larger than the cache, so the
+job kernel asks for the next center's rows one center ahead (``_prefetch_row``, an
+LLVM prefetch hint): the word entering the widest window, the next center's output
+row and, for negative sampling, its K negatives, which are drawn one center ahead for
+that purpose. Hints change no result.
+
 The kernels are plain Python compiled at import by Numba, so ``NUMBA_DISABLE_JIT=1``
 runs them as Python for debugging and coverage.
 """
@@ -39,6 +45,10 @@ from typing import NamedTuple
 
 import numba
 import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 # fast-math flags for the d-long dot products: reassociation lets LLVM vectorise the
 # reduction. Tests pin the kernels to the float64 reference at rtol 1e-5.
@@ -82,6 +92,43 @@ class Hyper(NamedTuple):
     shrink: bool  # dynamic window: effective width uniform in 1..window
     cbow_mean: bool
     max_path: int  # longest Huffman path (hierarchical softmax), else 0
+
+
+if numba.config.DISABLE_JIT:  # kernels run as Python: a hint has nothing to do
+
+    def _prefetch(arr, row, col):
+        pass
+
+else:
+
+    @intrinsic
+    def _prefetch(typingctx, arr, row, col):
+        """Hint the CPU to bring ``arr[row, col]`` into cache (no effect on results)."""
+        if not isinstance(arr, types.Array) or arr.ndim != 2:
+            return None
+
+        def codegen(context, builder, signature, args):
+            aryty = signature.args[0]
+            ary = context.make_array(aryty)(context, builder, args[0])
+            r = context.cast(builder, args[1], signature.args[1], types.intp)
+            c = context.cast(builder, args[2], signature.args[2], types.intp)
+            ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [r, c], wraparound=False)
+            i32 = ir.IntType(32)
+            fnty = ir.FunctionType(ir.VoidType(), [ptr.type, i32, i32, i32])
+            fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0")
+            builder.call(fn, [ptr, i32(0), i32(3), i32(1)])  # read, keep in all levels, data
+            return context.get_dummy_value()
+
+        return types.void(arr, row, col), codegen
+
+
+@numba.njit(inline="always", **_JIT)
+def _prefetch_row(w, r):
+    """Ask for every cache line of row r of w (a row of d float32 spans d / 16 + 1 lines)."""
+    d = w.shape[1]
+    for c in range(0, d, 16):
+        _prefetch(w, r, c)
+    _prefetch(w, r, d - 1)
 
 
 @numba.njit(**_JIT)
@@ -351,6 +398,21 @@ def cbow_step(w_in, w_out, ctx, n_ctx, out_ids, labels, n_out, alpha, mean, x, d
     return loss
 
 
+@numba.njit(inline="always", **_JIT)
+def _draw_negatives(state, negs, neg, center, n_vocab, accept, alias):
+    """K draws from the noise distribution (alias method) into negs; never the center."""
+    for k in range(neg):
+        while True:
+            state, r = _next(state)
+            c = _below(r, n_vocab)
+            if (r & np.uint64(0xFFFFFFFF)) >= accept[c]:
+                c = alias[c]
+            if c != center or n_vocab == 1:
+                break
+        negs[k] = c
+    return state
+
+
 @numba.njit(**_JIT)
 def train_job(w_in, w_out, tokens, tables, hp, alpha0, alpha1, seed, max_sentence):
     """Train on one job: ``tokens`` are word ids with -1 ending each sentence.
@@ -369,6 +431,8 @@ def train_job(w_in, w_out, tokens, tables, hp, alpha0, alpha1, seed, max_sentenc
     out_ids = np.empty(max_out, dtype=np.int64)
     labels = np.zeros(max_out, dtype=np.uint8)
     sent = np.empty(max_sentence, dtype=np.int64)
+    nxt_negs = np.empty(max(neg, 1), dtype=np.int64)
+    drawn = False
     keep = tables.keep
     accept = tables.accept
     alias = tables.alias
@@ -394,27 +458,40 @@ def train_job(w_in, w_out, tokens, tables, hp, alpha0, alpha1, seed, max_sentenc
         start = nxt
         for pos in range(n):
             center = sent[pos]
+            # rows the next centers will need, asked for a center ahead: the word that
+            # enters the widest window and the next center's output row (the Huffman
+            # paths of hierarchical softmax gained nothing from it: their top levels
+            # stay in cache)
+            if pos + window + 1 < n:
+                _prefetch_row(w_in, sent[pos + window + 1])
+            if pos + 1 < n and hp.loss == NEG:
+                _prefetch_row(w_out, sent[pos + 1])
             b, state = window_width(state, window, hp.shrink)
             n_ctx = 0
             for j in range(max(0, pos - b), min(n, pos + b + 1)):
                 if j != pos:
                     ctx[n_ctx] = sent[j]
                     n_ctx += 1
-            if n_ctx == 0:
+            if n_ctx == 0:  # a one-word sentence: nothing was drawn ahead for it
                 continue
             if hp.loss == NEG:
                 out_ids[0] = center
                 labels[0] = 1
-                for k in range(1, neg + 1):
-                    while True:  # a negative never equals the center word
-                        state, r = _next(state)
-                        c = _below(r, n_vocab)
-                        if (r & np.uint64(0xFFFFFFFF)) >= accept[c]:
-                            c = alias[c]
-                        if c != center or n_vocab == 1:
-                            break
-                    out_ids[k] = c
-                    labels[k] = 0
+                if not drawn:  # first center of a sentence: nothing drawn ahead
+                    state = _draw_negatives(state, nxt_negs, neg, center, n_vocab, accept, alias)
+                for k in range(neg):
+                    out_ids[k + 1] = nxt_negs[k]
+                    labels[k + 1] = 0
+                drawn = False
+                if pos + 1 < n:
+                    # the next center's negatives, drawn one center ahead so that their
+                    # rows can be fetched while this center trains
+                    state = _draw_negatives(
+                        state, nxt_negs, neg, sent[pos + 1], n_vocab, accept, alias
+                    )
+                    for k in range(neg):
+                        _prefetch_row(w_out, nxt_negs[k])
+                    drawn = True
                 n_out = neg + 1
             else:
                 lo = tables.offsets[center]
