@@ -241,31 +241,59 @@ def test_sigmoid_and_softplus_tables_match_exact_functions():
     np.testing.assert_allclose(sp, np.logaddexp(0, x64), atol=3e-7, rtol=1e-6)
 
 
-def test_alias_draws_follow_the_noise_distribution():
+def test_alias_draws_follow_the_noise_distribution_and_skip_the_center():
     from wordvec.vocab import Vocab
 
     counts = np.array([1000, 500, 250, 125, 60, 30, 15, 8, 4, 2], np.int64)
     vocab = Vocab([str(i) for i in range(len(counts))], counts)
     accept, alias = vocab.alias_table(0.75)
-    # draw with the kernel's own RNG and alias step, as train_job does
-    draws = _draw(accept, alias, 200_000, seed=7)
+    # the kernel's own draw (RNG + alias step), as train_job calls it
+    draws = np.empty(200_000, np.int64)
+    K._draw_negatives(np.uint64(7), draws, len(draws), 1, len(counts), accept, alias)
+    assert not np.any(draws == 1)  # never the center word
     freq = np.bincount(draws, minlength=len(counts)) / len(draws)
-    np.testing.assert_allclose(freq, vocab.noise_distribution(0.75), atol=4e-3)
+    expected = vocab.noise_distribution(0.75)
+    expected[1] = 0.0
+    np.testing.assert_allclose(freq, expected / expected.sum(), atol=4e-3)
 
 
-def _draw(accept, alias, n, seed):
-    import numba
+def test_job_negatives_drawn_ahead_belong_to_their_own_center():
+    # Two words: every negative must be the other word. The job kernel draws each
+    # center's negatives one center ahead; drawing them against the wrong center
+    # would make a negative equal its center, and the weights would differ from
+    # this step-by-step reference. Two sentences cover the reset at a sentence start.
+    from wordvec.vocab import Vocab
 
-    @numba.njit
-    def draw(accept, alias, n, seed):
-        out = np.empty(n, np.int64)
-        state = np.uint64(seed)
-        for i in range(n):
-            state, r = K._next(state)
-            c = K._below(r, len(accept))
-            if (r & np.uint64(0xFFFFFFFF)) >= accept[c]:
-                c = alias[c]
-            out[i] = c
-        return out
+    k = 3
+    vocab = Vocab(["a", "b"], np.array([10, 10], np.int64))
+    accept, alias = vocab.alias_table(0.75)
+    keep = np.full(2, np.iinfo(np.uint32).max, np.uint32)
+    tables = K.make_tables(
+        keep, accept, alias, np.zeros(1, np.int32), np.zeros(1, np.uint8), np.zeros(3, np.int64)
+    )
+    hp = K.Hyper(K.SKIPGRAM, K.NEG, 1, k, False, True, 0)
+    sentences = [[0, 1, 0, 1, 0], [1, 0]]
+    tokens = np.array([w for s in sentences for w in [*s, -1]], np.int32)
+    w_in, w_out = _weights(2, 8, seed=3)
+    new_in, new_out = w_in.copy(), w_out.copy()
+    res = K.train_job(new_in, new_out, tokens, tables, hp, ALPHA, ALPHA, 12345, 100)
 
-    return draw(accept, alias, n, seed)
+    ref_in, ref_out = w_in.astype(np.float64), w_out.astype(np.float64)
+    exp_loss = 0.0
+    for sent in sentences:
+        for pos, center in enumerate(sent):
+            ctx = [sent[j] for j in (pos - 1, pos + 1) if 0 <= j < len(sent)]
+            negs = np.full(k, 1 - center)
+            g_in = np.zeros_like(ref_in)
+            g_out = np.zeros_like(ref_out)
+            for c in ctx:
+                loss, g_v, g_u = neg_sampling_loss_and_gradient(ref_in[c], center, ref_out, negs)
+                exp_loss += loss
+                g_in[c] += g_v
+                g_out += g_u
+            ref_in -= ALPHA * g_in
+            ref_out -= ALPHA * g_out
+    assert res[0] == pytest.approx(exp_loss, rel=1e-5)
+    assert res[1] == sum(2 * len(s) - 2 for s in sentences)  # loss terms: one per pair
+    _close(new_in, ref_in)
+    _close(new_out, ref_out)
