@@ -291,13 +291,14 @@ def run_all(args, tools, skipped, tmp: Path) -> None:
     # change in the machine's speed during the run (shared, noisy hosts) falls on
     # all of them alike rather than on whichever ran last.
     corpora = {}
+    text = base.read_bytes() if max(scales) > 1 else b""
     for scale in scales:
         corpora[scale] = base
         if scale > 1:
             corpora[scale] = tmp / f"x{scale}.txt"
             with open(corpora[scale], "wb") as out:
                 for _ in range(scale):
-                    out.write(base.read_bytes())
+                    out.write(text)
     configs = [(s, t, tool) for s in scales for t in threads_list for tool in tools]
     runs: dict[tuple, list[dict]] = {c: [] for c in configs}
     for r in range(args.repeats):

@@ -226,11 +226,12 @@ def _with_resume_command(exc: TrainingInterrupted, args: argparse.Namespace) -> 
     command += ["-o", args.output, "--resume", exc.checkpoint]
     if args.save_model:
         command += ["--save-model", args.save_model]
-    head = str(exc).split("; checkpoint written", 1)[0]
     return TrainingInterrupted(
-        f"{head}; checkpoint written to {exc.checkpoint!r}. Resume with: "
-        f"{' '.join(shlex.quote(c) for c in command)}",
+        f"training interrupted in epoch {exc.epoch}/{exc.epochs}; checkpoint written to "
+        f"{exc.checkpoint!r}. Resume with: {' '.join(shlex.quote(c) for c in command)}",
         checkpoint=exc.checkpoint,
+        epoch=exc.epoch,
+        epochs=exc.epochs,
     )
 
 

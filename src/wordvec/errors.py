@@ -51,8 +51,13 @@ class TrainingError(WordvecError, RuntimeError):
 
 
 class TrainingInterrupted(WordvecError):
-    """Training was stopped by SIGINT / SIGTERM; a checkpoint was written to ``checkpoint``."""
+    """Training was stopped by SIGINT / SIGTERM in ``epoch`` (1-based) of ``epochs``; a
+    checkpoint was written to ``checkpoint`` (None: none was asked for)."""
 
-    def __init__(self, message: str, checkpoint: str | None = None) -> None:
+    def __init__(
+        self, message: str, checkpoint: str | None = None, epoch: int = 0, epochs: int = 0
+    ) -> None:
         super().__init__(message)
         self.checkpoint = checkpoint
+        self.epoch = epoch
+        self.epochs = epochs

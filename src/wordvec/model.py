@@ -202,18 +202,14 @@ class Word2Vec:
                     words = vocab.words + [s.words[i] for i in fresh]
                     counts = np.concatenate([vocab.counts, new_counts[fresh]])
                     vocab = Vocab(words, counts)
-                    index = vocab.index
                     rng = np.random.default_rng([cfg.seed, len(self.vocab_)])
-                    rows = (rng.random((len(fresh), cfg.dim), dtype=np.float32) - 0.5) / cfg.dim
-                    self.w_in_ = np.vstack([self.w_in_, rows.astype(np.float32)])
+                    rows = _input_rows(rng, len(fresh), cfg.dim)
+                    self.w_in_ = np.vstack([self.w_in_, rows])
                     self.w_out_ = np.vstack(
                         [self.w_out_, np.zeros((len(fresh), cfg.dim), np.float32)]
                     )
-            remap = np.full(len(s.words) + 1, DROPPED, dtype=np.int32)
-            known = np.array([index.get(w, -1) for w in s.words], dtype=np.int64)
+            known = _ids_in(s, vocab)
             hit = known >= 0
-            remap[:-1][hit] = known[hit]
-            remap[-1] = SENTENCE_END
             n_words = int(new_counts[hit].sum())
             if n_words == 0:
                 raise CorpusError("none of the new text's words is in the model's vocabulary")
@@ -227,7 +223,7 @@ class Word2Vec:
             if s.cache is None:
                 encoded = EncodedCorpus.encode(_as_sentences(corpus, cfg), vocab, self.tmp_dir)
             else:
-                encoded = EncodedCorpus(s.cache, remap, n_words)
+                encoded = EncodedCorpus(s.cache, _remap(known), n_words)
             done = list(self.epoch_stats_)
             self.epoch_stats_ = []
             self._train(encoded, cfg, None, None, None, handle_signals)
@@ -271,15 +267,12 @@ class Word2Vec:
         sentences = _as_sentences(corpus, cfg)
         s = _scan(sentences, cfg, self.tmp_dir)
         try:
-            _check_same_corpus(s, self.vocab_, corpus_id, name)
+            known = _ids_in(s, self.vocab_)
+            _check_same_corpus(s, known, self.vocab_, corpus_id, name)
             if s.cache is None:  # pruned while counting: fit re-encoded the text too
                 encoded = EncodedCorpus.encode(sentences, self.vocab_, self.tmp_dir)
             else:  # the very id cache fit trained from, so the same job boundaries
-                index = self.vocab_.index
-                remap = np.full(len(s.words) + 1, DROPPED, dtype=np.int32)
-                remap[:-1] = [index.get(w, DROPPED) for w in s.words]
-                remap[-1] = SENTENCE_END
-                encoded = EncodedCorpus(s.cache, remap, self.vocab_.total)
+                encoded = EncodedCorpus(s.cache, _remap(known), self.vocab_.total)
             if encoded.n_words != n_words:
                 raise CorpusError(
                     f"the corpus has {encoded.n_words} in-vocabulary words but the checkpoint "
@@ -299,9 +292,7 @@ class Word2Vec:
         v = len(vocab)
         rows = max(v - 1, 1) if cfg.loss == "hs" else v
         try:
-            w_in = rng.random((v, cfg.dim), dtype=np.float32)
-            w_in -= 0.5
-            w_in /= cfg.dim
+            w_in = _input_rows(rng, v, cfg.dim)
             w_out = np.zeros((rows, cfg.dim), dtype=np.float32)
         except MemoryError:
             gib = (v + rows) * cfg.dim * 4 / 2**30
@@ -344,18 +335,24 @@ class Word2Vec:
                     interrupted = exc.position
                 else:
                     interrupted = None
-            if interrupted is not None and checkpoint is None:
-                raise TrainingInterrupted(
-                    f"training interrupted in epoch {interrupted.epoch + 1}; "
-                    "no checkpoint path was given, so the progress is lost"
-                )
             if interrupted is not None:
+                epoch = interrupted.epoch + 1
+                if checkpoint is None:
+                    raise TrainingInterrupted(
+                        f"training interrupted in epoch {epoch}; "
+                        "no checkpoint path was given, so the progress is lost",
+                        epoch=epoch,
+                        epochs=cfg.epochs,
+                    )
+                path = os.fspath(checkpoint)
                 raise TrainingInterrupted(
-                    f"training interrupted in epoch {interrupted.epoch + 1}/{cfg.epochs}; "
-                    f"checkpoint written to {os.fspath(checkpoint)!r}. Resume with "
-                    f"Word2Vec.resume({os.fspath(checkpoint)!r}, corpus) or "
-                    f"`wordvec train CORPUS -o OUTPUT --resume {os.fspath(checkpoint)}`",
-                    checkpoint=os.fspath(checkpoint),
+                    f"training interrupted in epoch {epoch}/{cfg.epochs}; "
+                    f"checkpoint written to {path!r}. Resume with "
+                    f"Word2Vec.resume({path!r}, corpus) or "
+                    f"`wordvec train CORPUS -o OUTPUT --resume {path}`",
+                    checkpoint=path,
+                    epoch=epoch,
+                    epochs=cfg.epochs,
                 )
         finally:
             if bar is not None:
@@ -456,14 +453,37 @@ def _corpus_id(s) -> dict[str, Any]:
     }
 
 
-def _check_same_corpus(s, vocab: Vocab, corpus_id: dict[str, Any] | None, name: str) -> None:
-    """Raise CorpusError unless scan ``s`` read the text the checkpoint was trained on."""
+def _input_rows(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
+    """word2vec C's initial input vectors: float32, uniform in [-0.5/dim, 0.5/dim)."""
+    rows = rng.random((n, dim), dtype=np.float32)
+    rows -= 0.5
+    rows /= dim
+    return rows
+
+
+def _ids_in(s, vocab: Vocab) -> np.ndarray:
+    """Each word of scan ``s`` as its id in ``vocab`` (int64), -1 for a word not in it."""
     index = vocab.index
+    return np.array([index.get(w, -1) for w in s.words], dtype=np.int64)
+
+
+def _remap(known: np.ndarray) -> np.ndarray:
+    """The id-cache remap (see :func:`vocab.build`) from :func:`_ids_in`'s ids."""
+    remap = np.full(len(known) + 1, DROPPED, dtype=np.int32)
+    hit = known >= 0
+    remap[:-1][hit] = known[hit]
+    remap[-1] = SENTENCE_END
+    return remap
+
+
+def _check_same_corpus(
+    s, known: np.ndarray, vocab: Vocab, corpus_id: dict[str, Any] | None, name: str
+) -> None:
+    """Raise CorpusError unless scan ``s`` (its words' ids in ``vocab``: ``known``) read
+    the text the checkpoint was trained on."""
     counts = np.zeros(len(vocab), dtype=np.int64)
-    for word, count in zip(s.words, s.counts.tolist(), strict=True):
-        i = index.get(word)
-        if i is not None:
-            counts[i] = count
+    hit = known >= 0
+    counts[known[hit]] = s.counts[hit]
     differs = np.flatnonzero(counts != vocab.counts)
     if differs.size:
         i = int(differs[0])

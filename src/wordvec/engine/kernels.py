@@ -431,8 +431,7 @@ def train_job(w_in, w_out, tokens, tables, hp, alpha0, alpha1, seed, max_sentenc
     out_ids = np.empty(max_out, dtype=np.int64)
     labels = np.zeros(max_out, dtype=np.uint8)
     sent = np.empty(max_sentence, dtype=np.int64)
-    nxt_negs = np.empty(max(neg, 1), dtype=np.int64)
-    drawn = False
+    nxt_negs = np.empty(max(neg, 1), dtype=np.int64)  # the current center's negatives
     keep = tables.keep
     accept = tables.accept
     alias = tables.alias
@@ -458,40 +457,37 @@ def train_job(w_in, w_out, tokens, tables, hp, alpha0, alpha1, seed, max_sentenc
         start = nxt
         for pos in range(n):
             center = sent[pos]
-            # rows the next centers will need, asked for a center ahead: the word that
-            # enters the widest window and the next center's output row (the Huffman
-            # paths of hierarchical softmax gained nothing from it: their top levels
-            # stay in cache)
+            # the word entering the widest window of a later center: asked for now
             if pos + window + 1 < n:
                 _prefetch_row(w_in, sent[pos + window + 1])
-            if pos + 1 < n and hp.loss == NEG:
-                _prefetch_row(w_out, sent[pos + 1])
             b, state = window_width(state, window, hp.shrink)
             n_ctx = 0
             for j in range(max(0, pos - b), min(n, pos + b + 1)):
                 if j != pos:
                     ctx[n_ctx] = sent[j]
                     n_ctx += 1
-            if n_ctx == 0:  # a one-word sentence: nothing was drawn ahead for it
+            if n_ctx == 0:  # a one-word sentence
                 continue
             if hp.loss == NEG:
+                # A center's negatives are drawn while the previous center of its
+                # sentence trains (so every center but the first, as n >= 2 here).
                 out_ids[0] = center
                 labels[0] = 1
-                if not drawn:  # first center of a sentence: nothing drawn ahead
+                if pos == 0:
                     state = _draw_negatives(state, nxt_negs, neg, center, n_vocab, accept, alias)
                 for k in range(neg):
                     out_ids[k + 1] = nxt_negs[k]
                     labels[k + 1] = 0
-                drawn = False
                 if pos + 1 < n:
-                    # the next center's negatives, drawn one center ahead so that their
-                    # rows can be fetched while this center trains
+                    # the next center's negatives and output rows, asked for now so that
+                    # they arrive while this center trains (the Huffman paths of
+                    # hierarchical softmax gained nothing: their top levels stay cached)
                     state = _draw_negatives(
                         state, nxt_negs, neg, sent[pos + 1], n_vocab, accept, alias
                     )
+                    _prefetch_row(w_out, sent[pos + 1])
                     for k in range(neg):
                         _prefetch_row(w_out, nxt_negs[k])
-                    drawn = True
                 n_out = neg + 1
             else:
                 lo = tables.offsets[center]

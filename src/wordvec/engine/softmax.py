@@ -155,9 +155,7 @@ def run_epoch(
             continue
         if trainer.stop is not None and trainer.stop.is_set():
             raise Interrupted(Position(epoch, j, done()))
-        if trainer.on_checkpoint is not None and time.perf_counter() - last_checkpoint > (
-            trainer.checkpoint_every or float("inf")
-        ):
+        if trainer.checkpoint_due(time.perf_counter() - last_checkpoint):
             trainer.on_checkpoint(Position(epoch, j, done()))
             last_checkpoint = time.perf_counter()
         centers, ptr, ctx, words = windows(

@@ -185,6 +185,10 @@ class Trainer:
         failed: list[BaseException] = []
         max_sentence = self.cfg.max_sentence_length
 
+        def totals() -> tuple[float, float, float, float]:
+            """(loss sum, loss terms, words read, words kept) of the epoch's jobs so far."""
+            return tuple(np.sum(per_thread, axis=0).tolist())
+
         def work(slot: np.ndarray) -> None:
             while True:
                 item = q.get()
@@ -230,18 +234,13 @@ class Trainer:
                             raise failed[0] from None
                 enqueued += 1
                 now = time.perf_counter()
-                if self.on_checkpoint is not None and now - last_checkpoint > (
-                    self.checkpoint_every or float("inf")
-                ):
+                if self.checkpoint_due(now - last_checkpoint):
                     q.join()  # every job enqueued so far is done: a consistent position
-                    done = tuple(np.sum(per_thread, axis=0).tolist())
-                    self.on_checkpoint(Position(epoch, enqueued, done))
+                    self.on_checkpoint(Position(epoch, enqueued, totals()))
                     last_checkpoint = time.perf_counter()
                 if self.progress is not None and now - last_report > 0.25:
                     last_report = now
-                    self.report(
-                        np.sum(per_thread, axis=0), epoch, corpus.n_words, now - t0, item[2]
-                    )
+                    self.report(totals(), epoch, corpus.n_words, now - t0, item[2])
                 if failed:
                     raise failed[0]
         except KeyboardInterrupt:
@@ -256,16 +255,21 @@ class Trainer:
                 q.put(None)
             for w in workers:
                 w.join()
-            done = tuple(np.sum(per_thread, axis=0).tolist())
-            raise Interrupted(Position(epoch, enqueued - not_run, done)) from None
+            raise Interrupted(Position(epoch, enqueued - not_run, totals())) from None
         for _ in workers:
             q.put(None)
         for w in workers:
             w.join()
         if failed:
             raise failed[0]
-        total = np.sum(per_thread, axis=0)
-        return EpochStats(float(total[0]), float(total[1]), int(total[2]), int(total[3]))
+        total = totals()
+        return EpochStats(total[0], total[1], int(total[2]), int(total[3]))
+
+    def checkpoint_due(self, since_last: float) -> bool:
+        """Whether a periodic checkpoint is due ``since_last`` seconds after the last one."""
+        return self.on_checkpoint is not None and since_last > (
+            self.checkpoint_every or float("inf")
+        )
 
     def report(self, total, epoch: int, n_words: int, seconds: float, alpha: float) -> None:
         """Progress of an epoch from its totals (loss sum, loss terms, words read, kept)."""
