@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _child import child_env
 
 from wordvec import formats
 from wordvec.engine.train import Position
@@ -97,15 +98,6 @@ CHILD = textwrap.dedent(
 KINDS = ["txt", "bin", "wvec", "model", "checkpoint"]
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("NUMBA_CACHE_DIR", "/tmp/numba-cache")
-    env["PYTHONPATH"] = (
-        str(Path(__file__).resolve().parents[2] / "src") + os.pathsep + env.get("PYTHONPATH", "")
-    )
-    return env
-
-
 def _old_object(kind: str, path: Path) -> None:
     """Write the previous file: a small, different object of the same kind."""
     rng = np.random.default_rng(0)
@@ -136,7 +128,7 @@ def _spawn(kind: str, path: Path, mode: str) -> subprocess.Popen:
         [sys.executable, "-c", CHILD, kind, str(path), mode, str(ROWS), str(DIM)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=_env(),
+        env=child_env(),
     )
 
 

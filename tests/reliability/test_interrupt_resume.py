@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _child import child_env
 
 import wordvec.engine.train as train_module
 from wordvec import formats
@@ -75,14 +76,6 @@ def group_purity(words: list[str], vectors: np.ndarray, topn: int = 5) -> float:
     )
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("NUMBA_CACHE_DIR", "/tmp/numba-cache")
-    src = str(Path(__file__).resolve().parents[2] / "src")
-    env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
-    return env
-
-
 class Train:
     """A ``wordvec train`` subprocess whose stderr (progress uses \\r) is read as it comes."""
 
@@ -91,7 +84,7 @@ class Train:
             [sys.executable, "-m", "wordvec", "train", *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env=_env(),
+            env=child_env(),
         )
         self.err = b""
         self.out = b""
@@ -133,7 +126,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "wordvec", "train", *args],
         capture_output=True,
-        env=_env(),
+        env=child_env(),
         timeout=WAIT,
     )
 
