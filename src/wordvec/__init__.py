@@ -8,8 +8,7 @@ The math of the derivation, in NumPy with every gradient checked, is in
 :mod:`wordvec.reference`.
 """
 
-__version__ = "0.1.0"
-
+from ._version import __version__  # noqa: E402
 from .config import TrainConfig  # noqa: E402
 from .corpus import TextCorpus, default_corpus_path  # noqa: E402
 from .errors import (  # noqa: E402

@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from . import __version__
+from ._version import __version__
 from .errors import ConfigError, CorpusError, TrainingInterrupted, WordvecError
 from .model import Word2Vec
 

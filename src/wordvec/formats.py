@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from ._io import atomic_write
+from ._version import __version__
 from .errors import ConfigError, FormatError
 from .vectors import KeyedVectors
 
@@ -337,8 +338,6 @@ def _check_finite(arr: np.ndarray, where: str, start: int) -> None:
 
 # --------------------------------------------------------------------------- native KeyedVectors
 def _save_native(kv: KeyedVectors, path: PathLike) -> None:
-    from . import __version__
-
     blob, offsets = encode_strings(kv.words)
     arrays = {"vectors": kv.vectors, "words_blob": blob, "words_offsets": offsets}
     if kv.counts is not None:
