@@ -8,16 +8,18 @@ unknown word, ``-3`` an unknown connector word. Neither can be part of a phrase.
 A *candidate* is gensim's: a non-connector word, any number of connector words,
 and the next non-connector word (``bank of america``); its key is that id
 sequence, contiguous in the stream. Keys live in a :class:`PairTable`, an
-open-addressing hash table held in NumPy arrays:
+open-addressing hash table held in NumPy arrays, built so that a lookup of the
+common two-word key touches one 16-byte slot and nothing else:
 
-* ``slots`` (int64, shape (S, 2), S a power of two, load <= 0.5): ``(k0, e << 1 | long)``.
-  For a two-word key ``k0`` is the key itself, ``a << 32 | b``, so that most
-  lookups are settled by one 16-byte slot; for a longer key ``k0`` is a hash of
-  the sequence and the entry's ids are compared. Empty slots are ``(-1, -1)``.
-* ``offsets`` (int64, shape (C + 1,)) and ``keys`` (int32): entry ``e``'s key is
-  ``keys[offsets[e]:offsets[e + 1]]``; entries are numbered in insertion order.
-* ``counts`` (int64, shape (C,)): how often each key occurred (or, in a phrase
-  table, unused).
+* ``slots`` (int64, shape (S, 2), S a power of two, load <= 0.5): ``(k0, v)``, empty
+  ``(-1, 0)``. For a two-word key ``(a, b)``, ``k0 = a << 32 | b`` (the key itself)
+  and ``v`` is its count (counting) or phrase number (a phrase table). For a
+  longer key, ``k0`` is a hash of it with the top bit set and ``v`` an entry of
+  the arrays below, where the key is compared.
+* ``offsets`` (int64) and ``keys`` (int32): entry ``e``'s ids are
+  ``keys[offsets[e]:offsets[e + 1]]``; ``counts`` (int64) its count. A counting
+  table keeps only the longer keys there; a phrase table keeps every phrase
+  (entry p is phrase p), so that its text can be made.
 """
 
 from __future__ import annotations
@@ -32,11 +34,16 @@ SENTENCE_END = -1
 UNKNOWN = -2
 UNKNOWN_CONNECTOR = -3
 
+# Bits of a phrase layer's per-word ``edge`` flags (see apply_chunk).
+CONNECTOR, FIRST, LAST = 1, 2, 4
+
 # Kernel outcomes: the chunk is done; the table arrays must grow; the table holds
 # max_entries keys and must be pruned before the next new key.
 DONE, GROW, FULL = 0, 1, 2
 
 _EMPTY = np.int64(-1)
+_TOP = np.uint64(1) << np.uint64(63)
+_BATCH = 32  # candidates whose slots are read ahead together; see count_chunk
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xFF51AFD7ED558CCD)  # MurmurHash3's 64-bit finaliser constants
 _MIX2 = np.uint64(0xC4CEB9FE1A85EC53)
@@ -54,22 +61,24 @@ class PairTable(NamedTuple):
     counts: np.ndarray
 
 
-def new_table(entries: int, key_ids: int | None = None) -> PairTable:
-    """An empty table with room for ``entries`` keys (``key_ids`` ids in all)."""
-    entries = max(int(entries), 4)
-    slots = 1 << (2 * entries - 1).bit_length()  # a power of two >= 2 * entries
+def new_table(entries: int, long_entries: int = 64, key_ids: int = 256) -> PairTable:
+    """An empty table with room for ``entries`` keys, ``long_entries`` of them in the
+    arrays (``key_ids`` ids in all)."""
+    slots = 1 << (2 * max(int(entries), 4) - 1).bit_length()  # a power of two >= 2 * entries
+    table = np.zeros((slots, 2), dtype=np.int64)
+    table[:, 0] = _EMPTY
     return PairTable(
-        slots=np.full((slots, 2), _EMPTY, dtype=np.int64),
-        offsets=np.zeros(entries + 1, dtype=np.int64),
-        keys=np.zeros(max(key_ids or 0, 2 * entries), dtype=np.int32),
-        counts=np.zeros(entries, dtype=np.int64),
+        slots=table,
+        offsets=np.zeros(long_entries + 1, dtype=np.int64),
+        keys=np.zeros(key_ids, dtype=np.int32),
+        counts=np.zeros(long_entries, dtype=np.int64),
     )
 
 
 # --------------------------------------------------------------------------- hashing
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, inline="always")
 def _fmix(h):  # pragma: no cover - compiled
     h ^= h >> np.uint64(33)
     h *= _MIX1
@@ -79,33 +88,49 @@ def _fmix(h):  # pragma: no cover - compiled
     return h
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, inline="always")
 def _key0(seq, lo, hi):  # pragma: no cover - compiled
-    """The slot key of ``seq[lo:hi]``: the pair itself, or a hash of a longer sequence."""
+    """The slot key of ``seq[lo:hi]``: the pair itself, or a hash of a longer sequence
+    with the top bit set (never -1, the empty mark)."""
     if hi - lo == 2:
         return (np.int64(seq[lo]) << 32) | np.int64(seq[lo + 1])
     h = np.uint64(hi - lo)
     for i in range(lo, hi):
         h = (h ^ np.uint64(seq[i])) * _GOLDEN
         h = (h << np.uint64(29)) | (h >> np.uint64(35))
-    return np.int64(_fmix(h))
+    k = np.int64(_fmix(h) | _TOP)
+    return k if k != _EMPTY else np.int64(-2)
+
+
+@numba.njit(nogil=True, cache=True, inline="always")
+def _home(k0, mask):  # pragma: no cover - compiled
+    return np.int64(_fmix(np.uint64(k0)) & mask)
+
+
+@numba.njit(nogil=True, cache=True, inline="always")
+def _find_pair(slots, k0):  # pragma: no cover - compiled
+    """The slot holding the two-word slot key ``k0``, or the empty slot where it goes."""
+    mask = np.uint64(len(slots) - 1)
+    slot = _home(k0, mask)
+    while True:
+        k = slots[slot, 0]
+        if k == k0 or k == _EMPTY:
+            return slot
+        slot = np.int64((np.uint64(slot) + np.uint64(1)) & mask)
 
 
 @numba.njit(nogil=True, cache=True)
-def _lookup(slots, offsets, keys, seq, lo, hi):  # pragma: no cover - compiled
-    """``(slot, entry)`` of the key ``seq[lo:hi]``; entry -1 (and the free slot) if absent."""
-    k0 = _key0(seq, lo, hi)
-    tag = np.int64(0 if hi - lo == 2 else 1)
+def _find_long(slots, offsets, keys, k0, seq, lo, hi):  # pragma: no cover - compiled
+    """The slot of the key ``seq[lo:hi]`` (longer than two, slot key ``k0``), or the
+    empty slot where it goes."""
     mask = np.uint64(len(slots) - 1)
-    slot = np.int64(_fmix(np.uint64(k0)) & mask)
+    slot = _home(k0, mask)
     while True:
-        v = slots[slot, 1]
-        if v == _EMPTY:
-            return slot, np.int64(-1)
-        if slots[slot, 0] == k0 and (v & 1) == tag:
-            e = v >> 1
-            if tag == 0:
-                return slot, e
+        k = slots[slot, 0]
+        if k == _EMPTY:
+            return slot
+        if k == k0:
+            e = slots[slot, 1]
             start = offsets[e]
             if offsets[e + 1] - start == hi - lo:
                 same = True
@@ -114,28 +139,49 @@ def _lookup(slots, offsets, keys, seq, lo, hi):  # pragma: no cover - compiled
                         same = False
                         break
                 if same:
-                    return slot, e
+                    return slot
         slot = np.int64((np.uint64(slot) + np.uint64(1)) & mask)
 
 
-@numba.njit(nogil=True, cache=True)
-def rehash(slots, offsets, keys, n_entries):  # pragma: no cover - compiled
-    """Fill the empty ``slots`` with entries ``0..n_entries-1``."""
-    for e in range(n_entries):
-        lo, hi = offsets[e], offsets[e + 1]
-        slot, _ = _lookup(slots, offsets, keys, keys, lo, hi)
-        slots[slot, 0] = _key0(keys, lo, hi)
-        slots[slot, 1] = (np.int64(e) << 1) | np.int64(0 if hi - lo == 2 else 1)
+@numba.njit(nogil=True, cache=True, inline="always")
+def _find(slots, offsets, keys, k0, seq, lo, hi):  # pragma: no cover - compiled
+    """The slot of the key ``seq[lo:hi]`` (slot key ``k0``), or the empty slot where it goes.
+
+    (Two paths: the pair's, short enough for the compiler to keep tight, and the
+    rare longer keys'.)
+    """
+    if hi - lo == 2:
+        return _find_pair(slots, k0)
+    return _find_long(slots, offsets, keys, k0, seq, lo, hi)
+
+
+@numba.njit(nogil=True, cache=True, inline="always")
+def lookup(slots, offsets, keys, seq, lo, hi):  # pragma: no cover - compiled
+    """The value ``v`` of the key ``seq[lo:hi]``, or -1 when it is not in the table."""
+    if hi - lo == 2:
+        slot = _find_pair(slots, (np.int64(seq[lo]) << 32) | np.int64(seq[lo + 1]))
+    else:
+        slot = _find_long(slots, offsets, keys, _key0(seq, lo, hi), seq, lo, hi)
+    return slots[slot, 1] if slots[slot, 0] != _EMPTY else np.int64(-1)
+
+
+@numba.njit(nogil=True, cache=True, inline="always")
+def _put(slots, k0, v):  # pragma: no cover - compiled
+    """Insert a slot key known to be absent (rehashing)."""
+    mask = np.uint64(len(slots) - 1)
+    slot = _home(k0, mask)
+    while slots[slot, 0] != _EMPTY:
+        slot = np.int64((np.uint64(slot) + np.uint64(1)) & mask)
+    slots[slot, 0] = k0
+    slots[slot, 1] = v
 
 
 @numba.njit(nogil=True, cache=True)
-def _insert(slots, offsets, keys, slot, e, seq, lo, hi):  # pragma: no cover - compiled
-    start = offsets[e]
-    for i in range(hi - lo):
-        keys[start + i] = seq[lo + i]
-    offsets[e + 1] = start + hi - lo
-    slots[slot, 0] = _key0(seq, lo, hi)
-    slots[slot, 1] = (np.int64(e) << 1) | np.int64(0 if hi - lo == 2 else 1)
+def rehash(new, old):  # pragma: no cover - compiled
+    """Move every occupied slot of ``old`` into the empty ``new``."""
+    for s in range(len(old)):
+        if old[s, 0] != _EMPTY:
+            _put(new, old[s, 0], old[s, 1])
 
 
 # --------------------------------------------------------------------------- counting
@@ -147,64 +193,152 @@ def count_chunk(
 ):  # pragma: no cover
     """Count the candidates of ``ids[t0:]`` (a chunk ending at a sentence end).
 
-    ``state[0]`` holds the number of entries and ``state[1]`` the position of the
-    pending candidate's first word when a call stopped early (-1: none). Returns
-    ``(status, t)``: ``DONE``, or ``GROW`` / ``FULL`` with nothing from ``ids[t]`` on
-    counted yet (grow or prune, then call again from ``t``).
+    ``state`` holds ``[entries, long entries, first word of the pending candidate]``
+    (the last -1 when none, or the position to resume from). Returns ``(status, t)``:
+    ``DONE``, or ``GROW`` / ``FULL`` with nothing from ``ids[t]`` on counted yet
+    (grow or prune, then call again from ``t``).
+
+    Candidates go in batches: first each one's slot key is made and its home slot
+    read, then all are counted; the reads of a batch do not wait on one another,
+    so their cache misses overlap instead of adding up.
     """
-    n = state[0]
-    s = state[1]  # position of the candidate's first word, or -1
+    n, n_long, s = state[0], state[1], state[2]
+    mask = np.uint64(len(slots) - 1)
+    starts = np.empty(_BATCH, dtype=np.int64)
+    ends = np.empty(_BATCH, dtype=np.int64)
+    k0s = np.empty(_BATCH, dtype=np.int64)
+    touched = np.int64(0)
     clean = True  # no unknown connector since s
-    for t in range(t0, len(ids)):
-        w = ids[t]
-        if w < 0:
-            if w == UNKNOWN_CONNECTOR:
-                clean = False
-            else:  # a sentence end or an unknown word: no candidate spans it
-                s = -1
-            continue
-        if is_conn[w]:
-            continue
-        if s >= 0 and clean:
-            slot, e = _lookup(slots, offsets, keys, ids, s, t + 1)
-            if e < 0:
-                if n >= max_entries or n == len(counts) or offsets[n] + t + 1 - s > len(keys):
-                    state[0] = n
-                    state[1] = s
-                    return (FULL if n >= max_entries else GROW), t
-                e = n
-                n += 1
-                _insert(slots, offsets, keys, slot, e, ids, s, t + 1)
-            counts[e] += 1
-        s = t
-        clean = True
-    state[0] = n
-    state[1] = -1
+    t = t0
+    while t < len(ids):
+        # gather a batch of candidates [starts[j], ends[j])
+        m = 0
+        while t < len(ids) and m < _BATCH:
+            w = ids[t]
+            t += 1
+            if w < 0:
+                if w == UNKNOWN_CONNECTOR:
+                    clean = False
+                else:  # a sentence end or an unknown word: no candidate spans it
+                    s = -1
+                continue
+            if is_conn[w]:
+                continue
+            if s >= 0 and clean:
+                starts[m] = s
+                ends[m] = t
+                k0s[m] = _key0(ids, s, t)
+                m += 1
+            s = t - 1
+            clean = True
+        for j in range(m):  # independent loads: the cache lines arrive in parallel
+            touched ^= slots[_home(k0s[j], mask), 1]
+        for j in range(m):
+            lo, hi = starts[j], ends[j]
+            slot = _find(slots, offsets, keys, k0s[j], ids, lo, hi)
+            if slots[slot, 0] != _EMPTY:
+                if hi - lo == 2:
+                    slots[slot, 1] += 1
+                else:
+                    counts[slots[slot, 1]] += 1
+                continue
+            full = n >= max_entries
+            long_full = hi - lo > 2 and (
+                n_long == len(counts) or offsets[n_long] + hi - lo > len(keys)
+            )
+            if full or 2 * (n + 1) > len(slots) or long_full:
+                state[0], state[1], state[2] = n, n_long, lo
+                state[3] = touched
+                return (FULL if full else GROW), hi - 1
+            slots[slot, 0] = k0s[j]
+            if hi - lo == 2:
+                slots[slot, 1] = 1
+            else:
+                start = offsets[n_long]
+                keys[start : start + hi - lo] = ids[lo:hi]
+                offsets[n_long + 1] = start + hi - lo
+                counts[n_long] = 1
+                slots[slot, 1] = n_long
+                n_long += 1
+            n += 1
+    state[0], state[1], state[2] = n, n_long, -1
+    state[3] = touched  # keeps the compiler from dropping the slot reads
     return DONE, len(ids)
 
 
 @numba.njit(nogil=True, cache=True)
-def prune(slots, offsets, keys, counts, n_entries, min_reduce):  # pragma: no cover - compiled
-    """Drop the entries counted at most ``min_reduce`` times (word2vec C's ReduceVocab).
+def prune(slots, offsets, keys, counts, n_long, min_reduce):  # pragma: no cover - compiled
+    """Drop the keys counted at most ``min_reduce`` times (word2vec C's ReduceVocab).
 
-    Survivors keep their order; the slots are rebuilt. Returns the new entry count.
+    Rebuilds the slots and compacts the long entries in place; returns
+    ``(entries, long entries)`` left.
     """
+    new_e = np.full(n_long, -1, dtype=np.int64)
     m = 0
     used = 0
-    for e in range(n_entries):
+    for e in range(n_long):
         lo, hi = offsets[e], offsets[e + 1]
         if counts[e] > min_reduce:
-            for i in range(hi - lo):
-                keys[used + i] = keys[lo + i]
+            keys[used : used + hi - lo] = keys[lo:hi]
             offsets[m] = used
             used += hi - lo
             counts[m] = counts[e]
+            new_e[e] = m
             m += 1
     offsets[m] = used
-    counts[m:n_entries] = 0
-    slots[:] = _EMPTY
-    rehash(slots, offsets, keys, m)
-    return m
+    counts[m:n_long] = 0
+    old = slots.copy()
+    slots[:, 0] = _EMPTY
+    slots[:, 1] = 0
+    n = 0
+    for s in range(len(old)):
+        k = old[s, 0]
+        if k == _EMPTY:
+            continue
+        v = old[s, 1]
+        if k >= 0:  # a pair: v is its count
+            if v <= min_reduce:
+                continue
+        else:
+            v = new_e[v]
+            if v < 0:
+                continue
+        _put(slots, k, v)
+        n += 1
+    return n, m
+
+
+@numba.njit(nogil=True, cache=True)
+def extract(slots, offsets, keys, counts, n_entries):  # pragma: no cover - compiled
+    """Every key of a counting table and its count, in slot order: ``(offsets, keys, counts)``."""
+    out_offsets = np.zeros(n_entries + 1, dtype=np.int64)
+    size = 0
+    for s in range(len(slots)):
+        k = slots[s, 0]
+        if k != _EMPTY:
+            size += 2 if k >= 0 else offsets[slots[s, 1] + 1] - offsets[slots[s, 1]]
+    out_keys = np.empty(size, dtype=np.int32)
+    out_counts = np.empty(n_entries, dtype=np.int64)
+    e = 0
+    used = 0
+    for s in range(len(slots)):
+        k = slots[s, 0]
+        if k == _EMPTY:
+            continue
+        v = slots[s, 1]
+        if k >= 0:
+            out_keys[used] = np.int32(k >> 32)
+            out_keys[used + 1] = np.int32(k & 0xFFFFFFFF)
+            used += 2
+            out_counts[e] = v
+        else:
+            lo, hi = offsets[v], offsets[v + 1]
+            out_keys[used : used + hi - lo] = keys[lo:hi]
+            used += hi - lo
+            out_counts[e] = counts[v]
+        e += 1
+        out_offsets[e] = used
+    return out_offsets, out_keys, out_counts
 
 
 # --------------------------------------------------------------------------- scoring
@@ -256,23 +390,27 @@ def scorer_code(name: str) -> int:
 
 @numba.njit(nogil=True, cache=True)
 def build_phrase_table(slots, offsets, keys, select, src_offsets, src_keys):  # pragma: no cover
-    """Insert the keys ``select`` of a source table, in order; entry i is phrase i."""
-    for i in range(len(select)):
-        e = select[i]
+    """Insert the keys ``select`` of ``src``, in order: entry and value p is phrase p."""
+    for p in range(len(select)):
+        e = select[p]
         lo, hi = src_offsets[e], src_offsets[e + 1]
-        slot, _ = _lookup(slots, offsets, keys, src_keys, lo, hi)
-        _insert(slots, offsets, keys, slot, i, src_keys, lo, hi)
+        start = offsets[p]
+        keys[start : start + hi - lo] = src_keys[lo:hi]
+        offsets[p + 1] = start + hi - lo
+        _put(slots, _key0(src_keys, lo, hi), p)
 
 
 # --------------------------------------------------------------------------- applying
 
 
 @numba.njit(nogil=True, cache=True)
-def apply_chunk(ids, to_layer, is_conn, slots, offsets, keys, phrase_out, out):  # pragma: no cover
+def apply_chunk(ids, to_layer, edge, slots, offsets, keys, phrase_out, out):  # pragma: no cover
     """Join the phrases of ``ids`` (gensim's greedy left-to-right rule); returns len(out used).
 
     ``ids`` are input ids (``-1`` ends a sentence); ``to_layer[i]`` is input id i's
-    id in the phrase layer, or ``UNKNOWN`` / ``UNKNOWN_CONNECTOR``. A token that is
+    id in the phrase layer, or ``UNKNOWN`` / ``UNKNOWN_CONNECTOR``. ``edge`` (uint8,
+    per layer word): bit ``CONNECTOR`` marks connector words, ``FIRST`` / ``LAST`` the
+    words that begin / end some phrase (only those candidates are looked up). A token that is
     not joined is written as its input id, phrase p as ``phrase_out[p]``; sentence
     ends are kept. ``out`` needs ``len(ids)`` room. A connector starts nothing and
     ends nothing; between a candidate's first word and the next non-connector word
@@ -294,15 +432,15 @@ def apply_chunk(ids, to_layer, is_conn, slots, offsets, keys, phrase_out, out): 
             out[m] = w
             m += 1
             continue
-        if lw == UNKNOWN_CONNECTOR or (lw >= 0 and is_conn[lw]):
+        if lw == UNKNOWN_CONNECTOR or (lw >= 0 and edge[lw] & CONNECTOR):
             if s < 0:
                 out[m] = w
                 m += 1
             continue
         if s >= 0:
             p = np.int64(-1)
-            if lw >= 0 and lids[s] >= 0:
-                _, p = _lookup(slots, offsets, keys, lids, s, t + 1)
+            if lw >= 0 and edge[lw] & LAST and lids[s] >= 0 and edge[lids[s]] & FIRST:
+                p = lookup(slots, offsets, keys, lids, s, t + 1)
             if p >= 0:
                 out[m] = phrase_out[p]
                 m += 1

@@ -144,7 +144,7 @@ class CountedLayer:
     n_words: int  # tokens in the corpus, connector words included
     pruned: bool = False
     min_reduce: int = 1  # the next pruning would drop keys counted at most this often
-    peak_capacity: int = 0  # most keys the table had room for at any time
+    capacity: int = 0  # keys the table had room for (at most max_vocab rounded up to 2**k)
 
 
 def connector_mask(words: list[str], connectors: frozenset[str]) -> np.ndarray:
@@ -162,8 +162,8 @@ def count_layer(stream: IdStream, connectors: frozenset[str], max_vocab: int) ->
     """
     is_conn = connector_mask(stream.names, connectors)
     table = K.new_table(min(_FIRST_ENTRIES, max_vocab))
-    state = np.array([0, -1], dtype=np.int64)
-    min_reduce, pruned, peak = 1, False, len(table.counts)
+    state = np.array([0, 0, -1, 0], dtype=np.int64)
+    min_reduce, pruned = 1, False
     for chunk in stream.chunks():
         t = 0
         while True:
@@ -171,37 +171,43 @@ def count_layer(stream: IdStream, connectors: frozenset[str], max_vocab: int) ->
             if status == K.DONE:
                 break
             if status == K.GROW:
-                entries = min(2 * len(table.counts), max_vocab)
-                table = _grown(table, int(state[0]), entries, len(chunk))
-                peak = max(peak, len(table.counts))
+                table = _grown(table, state, len(chunk))
             else:
                 pruned = True
                 while state[0] >= max_vocab:
-                    state[0] = K.prune(*table, int(state[0]), min_reduce)
+                    state[0], state[1] = K.prune(*table, int(state[1]), min_reduce)
                     min_reduce += 1
-    n = int(state[0])
-    used = int(table.offsets[n])
+    offsets, keys, counts = K.extract(*table, int(state[0]))
     return CountedLayer(
         words=stream.names,
         word_counts=np.asarray(stream.counts, dtype=np.int64),
-        offsets=table.offsets[: n + 1].copy(),
-        keys=table.keys[:used].copy(),
-        counts=table.counts[:n].copy(),
+        offsets=offsets,
+        keys=keys,
+        counts=counts,
         n_words=stream.n_tokens,
         pruned=pruned,
         min_reduce=min_reduce,
-        peak_capacity=peak,
+        capacity=len(table.slots) // 2,
     )
 
 
-def _grown(table: K.PairTable, n: int, entries: int, key_need: int) -> K.PairTable:
-    used = int(table.offsets[n])
-    new = K.new_table(entries, max(2 * len(table.keys), used + key_need))
-    new.offsets[: n + 1] = table.offsets[: n + 1]
-    new.keys[:used] = table.keys[:used]
-    new.counts[:n] = table.counts[:n]
-    K.rehash(new.slots, new.offsets, new.keys, n)
-    return new
+def _grown(table: K.PairTable, state: np.ndarray, key_need: int) -> K.PairTable:
+    """Room for the next key: twice the slots, or more room for long keys, as needed."""
+    n, n_long = int(state[0]), int(state[1])
+    slots, offsets, keys, counts = table
+    if 2 * (n + 1) > len(slots):
+        slots = np.zeros((2 * len(slots), 2), dtype=np.int64)
+        slots[:, 0] = -1
+        K.rehash(slots, table.slots)
+    if n_long == len(counts):
+        offsets = np.concatenate([offsets, np.zeros(len(counts), dtype=np.int64)])
+        counts = np.concatenate([counts, np.zeros(len(counts), dtype=np.int64)])
+    used = int(offsets[n_long])
+    if used + key_need > len(keys):
+        grown = np.zeros(max(2 * len(keys), used + key_need), dtype=np.int32)
+        grown[:used] = keys[:used]
+        keys = grown
+    return K.PairTable(slots, offsets, keys, counts)
 
 
 # --------------------------------------------------------------------------- applying
@@ -221,6 +227,19 @@ class PhraseLayer:
     names: list[str]
     scores: np.ndarray
     _index: dict[str, int] | None = None
+    _edge: np.ndarray | None = None
+
+    @property
+    def edge(self) -> np.ndarray:
+        """Per word: connector, begins a phrase, ends a phrase (bits of apply_chunk)."""
+        if self._edge is None:
+            n = len(self.names)
+            offsets, keys = self.table.offsets[: n + 1], self.table.keys
+            edge = np.where(self.is_conn, K.CONNECTOR, 0).astype(np.uint8)
+            edge[keys[offsets[:-1]]] |= K.FIRST
+            edge[keys[offsets[1:] - 1]] |= K.LAST
+            self._edge = edge
+        return self._edge
 
     @property
     def index(self) -> dict[str, int]:
@@ -253,7 +272,7 @@ def apply_tokens(layers: list[PhraseLayer], sentences: list[list[str]]) -> list[
         to_layer = layer.to_layer(tokens)
         phrase_out = np.arange(len(tokens), len(tokens) + len(layer.names), dtype=np.int32)
         out = np.empty(len(ids), dtype=np.int32)
-        m = K.apply_chunk(ids, to_layer, layer.is_conn, *layer.table[:3], phrase_out, out)
+        m = K.apply_chunk(ids, to_layer, layer.edge, *layer.table[:3], phrase_out, out)
         names = tokens + layer.names
         flat = [names[i] if i >= 0 else None for i in out[:m].tolist()]
         result: list[list[str]] = []
@@ -289,7 +308,7 @@ def apply_stream(stream: IdStream, layer: PhraseLayer, tmp_dir: str | None) -> I
     try:
         for chunk in stream.chunks():
             out = np.empty(len(chunk), dtype=np.int32)
-            m = K.apply_chunk(chunk, to_layer, layer.is_conn, *layer.table[:3], phrase_out, out)
+            m = K.apply_chunk(chunk, to_layer, layer.edge, *layer.table[:3], phrase_out, out)
             out = out[:m]
             out.tofile(fh)
             counts += np.bincount(out[out >= 0], minlength=len(names))
@@ -348,7 +367,7 @@ def phrase_layer(
 
 def layer_from(words, is_conn, offsets, keys, select, scores, delimiter) -> PhraseLayer:
     sizes = offsets[select + 1] - offsets[select]
-    table = K.new_table(len(select), int(sizes.sum()))
+    table = K.new_table(len(select), len(select), int(sizes.sum()))
     K.build_phrase_table(*table[:3], select.astype(np.int64), offsets, keys)
     flat = table.keys.tolist()
     bounds = table.offsets.tolist()
@@ -376,7 +395,7 @@ def compact(layer: PhraseLayer) -> PhraseLayer:
 
 def rebuilt(words, is_conn, offsets, keys, names, scores) -> PhraseLayer:
     n = len(names)
-    table = K.new_table(n, len(keys))
+    table = K.new_table(n, n, len(keys))
     K.build_phrase_table(*table[:3], np.arange(n, dtype=np.int64), offsets, keys)
     return PhraseLayer(list(words), is_conn, table, list(names), np.asarray(scores, np.float64))
 
@@ -390,7 +409,7 @@ def above(layer: PhraseLayer, threshold: float) -> PhraseLayer:
     offsets = layer.table.offsets[: n + 1]
     keys = layer.table.keys[: offsets[n]]
     sizes = offsets[select + 1] - offsets[select]
-    table = K.new_table(len(select), int(sizes.sum()))
+    table = K.new_table(len(select), len(select), int(sizes.sum()))
     K.build_phrase_table(*table[:3], select.astype(np.int64), offsets, keys)
     names = [layer.names[p] for p in select.tolist()]
     return PhraseLayer(layer.words, layer.is_conn, table, names, layer.scores[select])
