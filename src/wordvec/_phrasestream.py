@@ -320,6 +320,19 @@ def apply_stream(stream: IdStream, layer: PhraseLayer, tmp_dir: str | None) -> I
     return IdStream(fh, names, counts, n_tokens, stream.has_unknown)
 
 
+def stream_sentences(stream: IdStream) -> Iterator[list[str]]:
+    """The sentences of ``stream`` as token lists."""
+    names = stream.names
+    for chunk in stream.chunks():
+        ends = np.flatnonzero(chunk == K.SENTENCE_END).tolist()
+        tokens = [names[i] for i in chunk.tolist()]  # (a -1 picks the last name: cut off below)
+        start = 0
+        for end in ends:
+            if end > start:
+                yield tokens[start:end]
+            start = end + 1
+
+
 def write_text(stream: IdStream, fh: IO[bytes]) -> None:
     """Write ``stream`` as text: one sentence per line, tokens separated by a space."""
     encoded = [n.encode("utf-8") for n in stream.names]

@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Sequence
 
+from . import phrases_cli
 from ._version import __version__
 from .errors import ConfigError, CorpusError, TrainingInterrupted, WordvecError
 from .model import Word2Vec
@@ -111,6 +112,7 @@ def _add_train(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--tmp-dir", help="directory for the temporary id cache (4 bytes per word)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress line")
+    phrases_cli.add_train_option(p)
     ref = p.add_argument_group("reference engine (the course experiment, NumPy, slow)")
     ref.add_argument("--engine", choices=["fast", "reference"], default="fast")
     ref.add_argument(
@@ -134,13 +136,22 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
 
 def _train_fast(args: argparse.Namespace) -> int:
-    from . import formats
     from .corpus import default_corpus_path
 
     corpus = args.corpus if args.corpus is not None else default_corpus_path()
     checkpoint = args.checkpoint or f"{args.output}.ckpt"
     _check_output(args.output)
     t0 = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        if args.phrases:  # joined on the fly: read once, no text written
+            phrased = phrases_cli.phrased_corpus(corpus, args.phrases, args.lowercase, args.tmp_dir)
+            corpus = stack.enter_context(phrased)
+        return _train_on(args, corpus, checkpoint, t0)
+
+
+def _train_on(args: argparse.Namespace, corpus, checkpoint: str, t0: float) -> int:
+    from . import formats
+
     if args.resume:
         try:
             model = Word2Vec.resume(
@@ -226,6 +237,8 @@ def _with_resume_command(exc: TrainingInterrupted, args: argparse.Namespace) -> 
     command += ["-o", args.output, "--resume", exc.checkpoint]
     if args.save_model:
         command += ["--save-model", args.save_model]
+    if args.phrases:
+        command += ["--phrases", str(args.phrases)]
     return TrainingInterrupted(
         f"training interrupted in epoch {exc.epoch}/{exc.epochs}; checkpoint written to "
         f"{exc.checkpoint!r}. Resume with: {' '.join(shlex.quote(c) for c in command)}",
@@ -286,6 +299,17 @@ def _train_reference(args: argparse.Namespace) -> int:
         plot(kv, COURSE_WORDS, args.plot, title="reference word vectors (SST)")
         print(f"plot written to {args.plot}")
     return 0
+
+
+# ---- phrases: join frequent word pairs (logic in wordvec.phrases_cli)
+
+
+def _add_phrases(sub: argparse._SubParsersAction) -> None:
+    phrases_cli.add_phrases_command(sub, _cmd_phrases)
+
+
+def _cmd_phrases(args: argparse.Namespace) -> int:
+    return phrases_cli.run_phrases(args)
 
 
 # ---- gradcheck: every reference gradient against central differences
@@ -491,6 +515,7 @@ def _add_evaluate(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="compare words as they are (default: ignore case)",
     )
+    phrases_cli.add_evaluate_option(p)
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(func=_cmd_evaluate)
 
@@ -501,7 +526,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluate import evaluate
     from .formats import load
 
-    neither = args.analogies is None and args.similarity is None
+    neither = args.analogies is None and args.similarity is None and args.phrases is None
     kv = load(args.vectors, mmap=True)
     result = evaluate(
         kv,
@@ -510,6 +535,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         restrict_vocab=args.restrict_vocab,
         case_insensitive=not args.case_sensitive,
         method=args.method,
+        phrases=args.phrases,
     )
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
@@ -549,6 +575,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
                 for x in (s["spearman"], s["pearson"])
             )
             print(f"{name:<{width}}  {sp}  {pe}  {s['oov_ratio']:>6.1%}")
+    if "phrase_analogy" in result:
+        name = "questions-phrases.txt" if args.phrases is True else args.phrases
+        phrases_cli.print_phrase_analogies(result["phrase_analogy"], name, args.restrict_vocab)
     return 0
 
 

@@ -38,17 +38,20 @@ __all__ = [
     "AnalogyResult",
     "SimilarityResult",
     "analogies",
+    "phrase_analogies",
     "similarity",
     "word_pairs",
     "evaluate",
     "shipped_path",
     "SHIPPED_ANALOGIES",
+    "SHIPPED_PHRASE_ANALOGIES",
     "SHIPPED_SIMILARITY",
 ]
 
 PathLike = str | os.PathLike[str]
 
 SHIPPED_ANALOGIES = "questions-words.txt"
+SHIPPED_PHRASE_ANALOGIES = "questions-phrases.txt"
 SHIPPED_SIMILARITY = ("wordsim353.tsv", "simlex999.txt")
 _CANDIDATES = 5  # gensim looks at the top 5 answers for one that is not a question word
 
@@ -356,6 +359,26 @@ def analogies(
     return AnalogyResult(os.fspath(path), restrict_vocab, method, results)
 
 
+def phrase_analogies(
+    kv: KeyedVectors,
+    path: PathLike | None = None,
+    restrict_vocab: int = 30_000,
+    case_insensitive: bool = True,
+    method: str = "3cosadd",
+) -> AnalogyResult:
+    """Accuracy on phrase analogies (``Boston Boston_Globe Chicago Chicago_Tribune``).
+
+    The set of Mikolov et al. (2013b) shipped with word2vec C (3,218 questions in
+    5 sections, phrases joined with ``_``), scored as :func:`analogies` does, case
+    insensitively by default (the set is capitalised, most corpora are not). Train
+    on text whose phrases are joined (:mod:`wordvec.phrases`); ``total`` counts the
+    questions answerable with the vocabulary (all four tokens among the first
+    ``restrict_vocab``), ``skipped`` the others: few are answerable on small corpora.
+    """
+    path = shipped_path(SHIPPED_PHRASE_ANALOGIES) if path is None else path
+    return analogies(kv, path, restrict_vocab, case_insensitive, method)
+
+
 # --------------------------------------------------------------------------- similarity
 def _rank(x: np.ndarray) -> np.ndarray:
     """Ranks 1..n of ``x``, ties given the mean of the ranks they span."""
@@ -467,6 +490,7 @@ def evaluate(
     similarity_restrict_vocab: int = 300_000,
     case_insensitive: bool = True,
     method: str = "3cosadd",
+    phrases: bool | PathLike | None = None,
 ) -> dict[str, Any]:
     """Run the analogy and similarity evaluations; the ``wordvec evaluate --json`` object.
 
@@ -483,13 +507,16 @@ def evaluate(
         For the word pairs (gensim's default 300,000).
     case_insensitive : bool
     method : {"3cosadd", "3cosmul"}
+    phrases : bool or path, optional
+        True: the shipped phrase analogies (:func:`phrase_analogies`); a path: that file.
 
     Returns
     -------
     dict
         ``{"analogy": {"accuracy", "correct", "total", "skipped", "sections",
         "semantic", "syntactic"}, "similarity": {name: {"spearman", "pearson",
-        "oov_ratio"}}}``, each key present only if that part was evaluated.
+        "oov_ratio"}}, "phrase_analogy": {like "analogy"}}``, each key present only
+        if that part was evaluated.
     """
     out: dict[str, Any] = {}
     if analogies is not None and analogies is not False:
@@ -501,6 +528,10 @@ def evaluate(
             paths = [paths]
         results = _similarity(kv, paths, similarity_restrict_vocab, case_insensitive)
         out["similarity"] = {name: r.to_dict() for name, r in results.items()}
+    if phrases is not None and phrases is not False:
+        path = None if phrases is True else phrases
+        result = phrase_analogies(kv, path, restrict_vocab, case_insensitive, method)
+        out["phrase_analogy"] = result.to_dict()
     return out
 
 

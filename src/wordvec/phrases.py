@@ -73,6 +73,7 @@ from ._phrasestream import (
     phrase_layer,
     rebuilt,
     scan_stream,
+    stream_sentences,
     write_text,
 )
 from .corpus import TextCorpus
@@ -83,6 +84,7 @@ __all__ = [
     "Phrases",
     "FrozenPhrases",
     "TransformedCorpus",
+    "PhrasedCorpus",
     "ENGLISH_CONNECTOR_WORDS",
     "SCORERS",
     "load",
@@ -190,6 +192,35 @@ class TransformedCorpus:
             yield from apply_tokens(layers, batch)
 
 
+class PhrasedCorpus:
+    """A fitted corpus with its phrases joined (see :meth:`Phrases.fit_corpus`)."""
+
+    def __init__(self, stream: IdStream | None, fallback: TransformedCorpus | None) -> None:
+        self._stream = stream
+        self._fallback = fallback
+
+    def __iter__(self) -> Iterator[list[str]]:
+        if self._stream is None:
+            if self._fallback is None:
+                raise ConfigError("this phrased corpus was closed")
+            yield from self._fallback
+            return
+        yield from stream_sentences(self._stream)
+
+    def close(self) -> None:
+        """Delete the temporary id file."""
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+        self._fallback = None
+
+    def __enter__(self) -> PhrasedCorpus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def _as_corpus(corpus: Any) -> TextCorpus:
     return corpus if isinstance(corpus, TextCorpus) else TextCorpus(corpus)
 
@@ -293,9 +324,20 @@ class Phrases(_Applier):
             stream.close()
         return self
 
-    def fit_stream(self, corpus: Any) -> IdStream:
-        """Fit on ``corpus`` and return its transformed id stream (caller closes it)."""
-        return self._fit_stream(corpus, keep=True)
+    def fit_corpus(self, corpus: Any) -> PhrasedCorpus:
+        """Fit on ``corpus`` and return it with its phrases joined, without writing text.
+
+        The corpus is read once; the result re-reads a temporary id file (4 bytes
+        per token) on each iteration. Close it (or use it in a ``with`` block) to
+        delete that file, e.g. ``with Phrases(passes=2).fit_corpus(path) as c:
+        Word2Vec().fit(c)``.
+        """
+        source = _as_corpus(corpus)
+        stream = self._fit_stream(source, keep=True)
+        if stream.has_unknown:  # words pruned while scanning: transform the text again
+            stream.close()
+            return PhrasedCorpus(None, self.transform_corpus(source))
+        return PhrasedCorpus(stream, None)
 
     def _fit_stream(self, corpus: Any, keep: bool) -> IdStream:
         self._validate()
