@@ -86,9 +86,10 @@ def test_two_passes_are_gensim_run_twice(books, connectors):
     assert model.vocab_size(1) == len(second.vocab)
     assert any(t.count("_") >= 2 and "_" not in connectors for s in twice for t in s)
     layer2 = model.layers_[1]
-    names = [model.delimiter.join(layer2.words[i] for i in layer2.keys[a:b]) for a, b in zip(
-        layer2.offsets[:-1], layer2.offsets[1:], strict=True
-    )]
+    names = [
+        model.delimiter.join(layer2.words[i] for i in layer2.keys[a:b])
+        for a, b in zip(layer2.offsets[:-1], layer2.offsets[1:], strict=True)
+    ]
     scores = dict(zip(names, model.scores(1).tolist(), strict=True))
     for sentence in once:  # pass 2 scores each pair as gensim's (unfrozen) Phrases does
         for phrase, score in second.analyze_sentence(sentence):
