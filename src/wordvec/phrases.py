@@ -426,7 +426,7 @@ class Phrases(_Applier):
 
     # ------------------------------------------------------------------ files
     def save(self, path: PathLike) -> None:
-        """Write the fitted model (every count) to ``path`` atomically; no pickle."""
+        """Write the fitted model (every count) to ``path`` atomically (a versioned native container)."""
         self._check_fitted()
         arrays: dict[str, np.ndarray] = {}
         layers = []
@@ -505,7 +505,7 @@ class FrozenPhrases(_Applier):
         return self._cache[1]
 
     def save(self, path: PathLike) -> None:
-        """Write the phrases to ``path`` atomically; no pickle."""
+        """Write the phrases to ``path`` atomically (a versioned native container)."""
         arrays: dict[str, np.ndarray] = {}
         for k, layer in enumerate(self.layers):
             blob, offsets = encode_strings(layer.words)
