@@ -22,12 +22,15 @@ from .errors import (  # noqa: E402
 )
 from .formats import load, save  # noqa: E402
 from .model import Word2Vec  # noqa: E402
+from .phrases import FrozenPhrases, Phrases  # noqa: E402
 from .vectors import KeyedVectors  # noqa: E402
 
 __all__ = [
     "__version__",
     "Word2Vec",
     "KeyedVectors",
+    "Phrases",
+    "FrozenPhrases",
     "TrainConfig",
     "TextCorpus",
     "default_corpus_path",
