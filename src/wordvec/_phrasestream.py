@@ -228,6 +228,20 @@ class PhraseLayer:
     scores: np.ndarray
     _index: dict[str, int] | None = None
     _edge: np.ndarray | None = None
+    _by_tokens: tuple[dict[tuple[str, ...], str], frozenset[str]] | None = None
+
+    def by_tokens(self) -> tuple[dict[tuple[str, ...], str], frozenset[str]]:
+        """Each phrase's tokens -> its text, and the connector words (for one sentence)."""
+        if self._by_tokens is None:
+            words, flat = self.words, self.table.keys.tolist()
+            bounds = self.table.offsets[: len(self.names) + 1].tolist()
+            phrases = {
+                tuple(words[i] for i in flat[bounds[p] : bounds[p + 1]]): name
+                for p, name in enumerate(self.names)
+            }
+            conn = frozenset(w for w, c in zip(words, self.is_conn.tolist(), strict=True) if c)
+            self._by_tokens = (phrases, conn)
+        return self._by_tokens
 
     @property
     def edge(self) -> np.ndarray:
@@ -254,6 +268,38 @@ class PhraseLayer:
         get = self.index.get
         unknown = K.UNKNOWN
         return np.fromiter((get(n, unknown) for n in names), dtype=np.int32, count=len(names))
+
+
+def apply_sentence(layers: list[PhraseLayer], tokens: list[str]) -> list[str]:
+    """:func:`apply_tokens` for one sentence, in plain Python (no per-call array set-up).
+
+    The same greedy rule as ``apply_chunk``; a token that is not one of the
+    layer's words is in no phrase, whether or not it is a connector word, so
+    treating it as a plain word gives the same output.
+    """
+    for layer in layers:
+        phrases, connectors = layer.by_tokens()
+        if not phrases:
+            continue
+        out: list[str] = []
+        s = -1  # the pending candidate's first word
+        for t, w in enumerate(tokens):
+            if w in connectors:
+                if s < 0:
+                    out.append(w)
+                continue
+            if s >= 0:
+                name = phrases.get(tuple(tokens[s : t + 1]))
+                if name is not None:
+                    out.append(name)
+                    s = -1
+                    continue
+                out.extend(tokens[s:t])
+            s = t
+        if s >= 0:
+            out.extend(tokens[s:])
+        tokens = out
+    return tokens
 
 
 def apply_tokens(layers: list[PhraseLayer], sentences: list[list[str]]) -> list[list[str]]:

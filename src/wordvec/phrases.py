@@ -63,6 +63,7 @@ from ._phrasestream import (
     IdStream,
     PhraseLayer,
     above,
+    apply_sentence,
     apply_stream,
     apply_tokens,
     candidate_scores,
@@ -133,7 +134,7 @@ class _Applier:
         if not all(isinstance(t, str) for t in tokens):
             bad = next(t for t in tokens if not isinstance(t, str))
             raise ConfigError(f"`sentence` tokens must be str; got {type(bad).__name__}.")
-        return apply_tokens(self._phrase_layers(), [tokens])[0]
+        return apply_sentence(self._phrase_layers(), tokens)
 
     def transform_corpus(self, corpus: Any) -> TransformedCorpus:
         """A re-iterable view of ``corpus`` with phrases joined, read lazily.
@@ -426,7 +427,7 @@ class Phrases(_Applier):
 
     # ------------------------------------------------------------------ files
     def save(self, path: PathLike) -> None:
-        """Write the fitted model (every count) to ``path`` atomically (a versioned native container)."""
+        """Write the fitted model (every count) to ``path`` atomically, as a versioned container."""
         self._check_fitted()
         arrays: dict[str, np.ndarray] = {}
         layers = []
