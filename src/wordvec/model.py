@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from .config import TrainConfig, _float
+from .engine.train import grow_weights, init_weights
 from .errors import ConfigError, CorpusError, FormatError, TrainingInterrupted
 from .vocab import DROPPED, SENTENCE_END, EncodedCorpus, Vocab, build, scan
 
@@ -154,7 +155,8 @@ class Word2Vec:
                 encoded = EncodedCorpus.encode(sentences, vocab, self.tmp_dir)  # re-reads
             else:
                 encoded = EncodedCorpus(s.cache, remap, vocab.total)
-            self._init_weights(vocab, cfg)
+            w_in, w_out = init_weights(vocab, cfg)
+            self.vocab_, self.w_in_, self.w_out_ = vocab, w_in, w_out
             self.epoch_stats_ = []
             self._train(
                 encoded, cfg, None, checkpoint, checkpoint_every, handle_signals, _corpus_id(s)
@@ -189,36 +191,13 @@ class Word2Vec:
         s = _scan(_as_sentences(corpus, cfg), cfg, self.tmp_dir)
         try:
             vocab = self.vocab_
-            index = vocab.index
-            grow = update_vocab and cfg.loss != "hs"
-            new_counts = s.counts
-            if grow:
-                fresh = [
-                    i
-                    for i in np.argsort(-new_counts, kind="stable").tolist()
-                    if new_counts[i] >= cfg.min_count and s.words[i] not in index
-                ]
-                if fresh:
-                    words = vocab.words + [s.words[i] for i in fresh]
-                    counts = np.concatenate([vocab.counts, new_counts[fresh]])
-                    vocab = Vocab(words, counts)
-                    rng = np.random.default_rng([cfg.seed, len(self.vocab_)])
-                    rows = _input_rows(rng, len(fresh), cfg.dim)
-                    self.w_in_ = np.vstack([self.w_in_, rows])
-                    self.w_out_ = np.vstack(
-                        [self.w_out_, np.zeros((len(fresh), cfg.dim), np.float32)]
-                    )
-            known = _ids_in(s, vocab)
-            hit = known >= 0
-            n_words = int(new_counts[hit].sum())
+            if update_vocab and cfg.loss != "hs":
+                vocab = vocab.grow(s.words, s.counts, min_count=cfg.min_count)
+            known = vocab.ids(s.words)
+            n_words = int(s.counts[known >= 0].sum())
             if n_words == 0:
                 raise CorpusError("none of the new text's words is in the model's vocabulary")
-            if grow:  # counts of known words grow too (noise distribution, sub-sampling)
-                counts = vocab.counts.copy()
-                old = len(self.vocab_)  # new words already carry their new-text counts
-                seen_old = hit & (known < old)
-                np.add.at(counts, known[seen_old], new_counts[seen_old])
-                vocab = Vocab(vocab.words, counts, vocab.index)
+            self.w_in_, self.w_out_ = grow_weights(self.w_in_, self.w_out_, len(vocab), cfg)
             self.vocab_ = vocab
             if s.cache is None:
                 encoded = EncodedCorpus.encode(_as_sentences(corpus, cfg), vocab, self.tmp_dir)
@@ -285,24 +264,6 @@ class Word2Vec:
             if s.cache is not None:
                 s.cache.close()
         return self
-
-    def _init_weights(self, vocab: Vocab, cfg: TrainConfig) -> None:
-        # word2vec C: input vectors uniform in [-0.5/d, 0.5/d), output vectors zero
-        rng = np.random.default_rng(cfg.seed)
-        v = len(vocab)
-        rows = max(v - 1, 1) if cfg.loss == "hs" else v
-        try:
-            w_in = _input_rows(rng, v, cfg.dim)
-            w_out = np.zeros((rows, cfg.dim), dtype=np.float32)
-        except MemoryError:
-            gib = (v + rows) * cfg.dim * 4 / 2**30
-            raise ConfigError(
-                f"`dim` = {cfg.dim} with {v} vocabulary words needs {gib:.1f} GiB for the two "
-                "weight matrices, more than this machine can allocate; lower `dim`, or shrink "
-                "the vocabulary with a higher `min_count` or a `max_final_vocab`"
-            ) from None
-        self.vocab_ = vocab
-        self.w_in_, self.w_out_ = w_in, w_out
 
     def _train(
         self, encoded, cfg, position, checkpoint, checkpoint_every, handle_signals, corpus_id=None
@@ -451,14 +412,6 @@ def _corpus_id(s) -> dict[str, Any]:
         "sentences": int(s.n_sentences),
         "crc32": int(s.fingerprint),
     }
-
-
-def _input_rows(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
-    """word2vec C's initial input vectors: float32, uniform in [-0.5/dim, 0.5/dim)."""
-    rows = rng.random((n, dim), dtype=np.float32)
-    rows -= 0.5
-    rows /= dim
-    return rows
 
 
 def _ids_in(s, vocab: Vocab) -> np.ndarray:

@@ -21,9 +21,9 @@ from __future__ import annotations
 import mmap
 import tempfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
 import numba
 import numpy as np
@@ -58,9 +58,81 @@ class Vocab:
         self.counts = np.asarray(self.counts, dtype=np.int64)
         if not self.index:
             self.index = {w: i for i, w in enumerate(self.words)}
+        if len(self.index) != len(self.words):
+            seen: set[str] = set()
+            first = next(w for w in self.words if w in seen or seen.add(w))
+            raise ValueError(f"vocabulary words must be distinct; {first!r} occurs twice")
 
     def __len__(self) -> int:
         return len(self.words)
+
+    @classmethod
+    def from_counts(
+        cls,
+        words: Sequence[str],
+        counts: Any,
+        *,
+        min_count: int = 5,
+        max_final_vocab: int | None = None,
+        n_tokens: int | None = None,
+        pruned: bool = False,
+    ) -> Vocab:
+        """The vocabulary of counted (distinct) words: those reaching ``min_count``, most
+        frequent first.
+
+        Ties keep the given order (a stable sort); ``max_final_vocab`` keeps that many
+        of the most frequent. ``n_tokens`` (tokens read, default the sum of ``counts``)
+        and ``pruned`` (the counts are those left after pruning while counting) only
+        describe the corpus in the error raised when no word is left:
+        :class:`CorpusError`, also for an empty corpus.
+        """
+        words, counts = _checked(words, counts)
+        order = np.argsort(-counts, kind="stable")
+        order = order[counts[order] >= min_count]
+        if max_final_vocab is not None:
+            order = order[:max_final_vocab]
+        if len(order) == 0:
+            n_tokens = int(counts.sum()) if n_tokens is None else n_tokens
+            if n_tokens == 0:
+                raise CorpusError("the corpus is empty: no tokens were read")
+            if pruned:  # the counts left are those of words that survived pruning
+                raise CorpusError(
+                    f"no word occurs at least min_count={min_count} times among the "
+                    f"{len(words)} words left after pruning the vocabulary to `max_vocab` "
+                    f"distinct words while counting ({n_tokens} tokens); raise `max_vocab` "
+                    "or lower `min_count`"
+                )
+            raise CorpusError(
+                f"no word occurs at least min_count={min_count} times "
+                f"({len(words)} distinct words in {n_tokens} tokens); lower `min_count`"
+            )
+        return cls([words[i] for i in order.tolist()], counts[order])
+
+    def grow(self, words: Sequence[str], counts: Any, *, min_count: int = 5) -> Vocab:
+        """This vocabulary updated with the counts of more text; returns a new Vocab.
+
+        Known words' counts are added up; new words reaching ``min_count`` (in the new
+        counts) are appended after the existing ids, most frequent first (ties in the
+        given order), so the id of every word already here stays what it was.
+        """
+        words, counts = _checked(words, counts)
+        known = self.ids(words)
+        hit = known >= 0
+        total = self.counts.copy()
+        np.add.at(total, known[hit], counts[hit])
+        order = np.argsort(-counts, kind="stable")
+        fresh = order[(counts[order] >= min_count) & ~hit[order]].tolist()
+        if not fresh:
+            return Vocab(self.words, total, self.index)
+        added = [words[i] for i in fresh]
+        index = dict(self.index)
+        index.update((w, len(self) + k) for k, w in enumerate(added))
+        return Vocab(self.words + added, np.concatenate([total, counts[fresh]]), index)
+
+    def ids(self, words: Iterable[str]) -> np.ndarray:
+        """Each of ``words`` as its id here (int64), ``-1`` for a word not in the vocabulary."""
+        get = self.index.get
+        return np.fromiter((get(w, -1) for w in words), dtype=np.int64)
 
     @property
     def total(self) -> int:
@@ -106,6 +178,21 @@ class Vocab:
         if len(self) < 2:
             raise CorpusError("hierarchical softmax needs at least 2 words in the vocabulary")
         return _huffman(self.counts)
+
+
+def _checked(words: Sequence[str], counts: Any) -> tuple[list[str], np.ndarray]:
+    """``words`` as a list and ``counts`` as int64, or a clear error if they disagree."""
+    words = list(words)
+    counts = np.asarray(counts)
+    if counts.ndim != 1 or counts.dtype.kind not in "iu" or len(counts) != len(words):
+        raise ValueError(
+            f"`counts` must be a 1-D int array with one count per word ({len(words)} words); "
+            f"got {counts.dtype} {counts.shape}"
+        )
+    counts = counts.astype(np.int64, copy=False)
+    if len(counts) and counts.min() < 0:
+        raise ValueError(f"`counts` must be >= 0; got {int(counts.min())}")
+    return words, counts
 
 
 # --------------------------------------------------------------------------- scanning
@@ -223,29 +310,19 @@ def build(
     final id of provisional id ``p`` or ``DROPPED``; ``remap`` has one extra last
     entry ``SENTENCE_END`` so that ``remap[cache_ids]`` maps the ``-1`` sentinel to itself.
     """
-    order = np.argsort(-s.counts, kind="stable")
-    order = order[s.counts[order] >= min_count]
-    if max_final_vocab is not None:
-        order = order[:max_final_vocab]
-    if len(order) == 0:
-        if s.n_tokens == 0:
-            raise CorpusError("the corpus is empty: no tokens were read")
-        if s.pruned:  # the counts left are those of words that survived pruning
-            raise CorpusError(
-                f"no word occurs at least min_count={min_count} times among the "
-                f"{len(s.words)} words left after pruning the vocabulary to `max_vocab` "
-                f"distinct words while counting ({s.n_tokens} tokens); raise `max_vocab` "
-                "or lower `min_count`"
-            )
-        raise CorpusError(
-            f"no word occurs at least min_count={min_count} times "
-            f"({len(s.words)} distinct words in {s.n_tokens} tokens); lower `min_count`"
-        )
+    vocab = Vocab.from_counts(
+        s.words,
+        s.counts,
+        min_count=min_count,
+        max_final_vocab=max_final_vocab,
+        n_tokens=s.n_tokens,
+        pruned=s.pruned,
+    )
+    order = vocab.ids(s.words)
     remap = np.full(len(s.words) + 1, DROPPED, dtype=np.int32)
-    remap[order] = np.arange(len(order), dtype=np.int32)
+    remap[:-1][order >= 0] = order[order >= 0]
     remap[-1] = SENTENCE_END
-    words = [s.words[i] for i in order.tolist()]
-    return Vocab(words, s.counts[order]), remap
+    return vocab, remap
 
 
 # --------------------------------------------------------------------------- encoded corpus
