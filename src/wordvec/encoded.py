@@ -55,11 +55,11 @@ class EncodedCorpus:
         no cache: then ``sentences`` (the same corpus, iterated again) are encoded
         afresh. ``n_words`` counts the scanned tokens whose word is in ``vocab``.
         """
-        ids = vocab.ids(s.words)
         if s.cache is None:
             if sentences is None:
                 raise ValueError("the scan pruned its id cache: pass `sentences` to encode again")
             return cls.encode(sentences, vocab, tmp_dir)
+        ids = vocab.ids(s.words)
         return cls(s.cache, _remap(ids), int(s.counts[ids >= 0].sum()))
 
     @classmethod
