@@ -19,6 +19,7 @@ import numpy as np
 
 from . import _phrasekernels as K
 from .corpus import TextCorpus
+from .scan import scan
 
 _CHUNK_TOKENS = 1 << 20  # ids per chunk read from a cache (tests shrink it)
 _FIRST_ENTRIES = 1 << 16  # first capacity of a candidate table
@@ -83,13 +84,7 @@ def scan_stream(
     the words that are left; the others become ``UNKNOWN`` (or
     ``UNKNOWN_CONNECTOR``) codes.
     """
-    # The one coupling to the scanning stage (wordvec.scan.scan once it exists).
-    from .fastscan import scan_files
-    from .vocab import scan
-
-    s = scan_files(corpus, max_vocab=max_vocab, tmp_dir=tmp_dir)
-    if s is None:
-        s = scan(corpus, max_vocab=max_vocab, tmp_dir=tmp_dir)
+    s = scan(corpus, max_vocab=max_vocab, tmp_dir=tmp_dir)  # the one coupling to the scan stage
     if s.cache is not None:
         return IdStream(s.cache, s.words, s.counts, s.n_tokens)
     return _encode(corpus, s.words, s.counts, s.n_tokens, tmp_dir, connectors)
