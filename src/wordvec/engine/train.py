@@ -158,10 +158,18 @@ class Trainer:
                 j += 1
 
     # ------------------------------------------------------------------ running
-    def run(self, corpus: EncodedCorpus, start: Position | None = None) -> list[EpochStats]:
-        """Train from ``start`` to the last epoch. Raises :class:`Interrupted` on Ctrl-C."""
+    def run(
+        self, corpus: EncodedCorpus, start: Position | None = None, until: int | None = None
+    ) -> list[EpochStats]:
+        """Train from ``start`` to the last epoch. Raises :class:`Interrupted` on Ctrl-C.
+
+        ``until`` stops before that epoch (0-based) instead, so that a caller can run
+        one epoch at a time (``run(c, Position(e), until=e + 1)``) with its own code
+        between epochs; the learning-rate schedule still spans all ``cfg.epochs``.
+        """
         start = start or Position()
-        for epoch in range(start.epoch, self.cfg.epochs):
+        stop = self.cfg.epochs if until is None else min(until, self.cfg.epochs)
+        for epoch in range(start.epoch, stop):
             resumed = epoch == start.epoch
             skip = start.job if resumed else 0
             partial = np.array(start.partial if resumed else (0.0,) * 4, dtype=np.float64)
