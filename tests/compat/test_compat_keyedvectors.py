@@ -305,7 +305,7 @@ def test_evaluate_word_pairs_matches(pair, kwargs):
     r, p = wp  # unpacks as SciPy's results do
     assert (r, p) == (wp.statistic, wp.pvalue)
     assert woov == pytest.approx(goov)
-    assert 1 < woov < 20
+    assert woov > 1  # some pairs are unknown (most, with restrict_vocab=500)
 
 
 def test_evaluate_word_pairs_all_unknown_raises(tmp_path, pair):
