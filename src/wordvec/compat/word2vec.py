@@ -321,7 +321,9 @@ class Word2Vec:
         words = list(word_freq)
         counts = np.array([int(word_freq[w]) for w in words], dtype=np.int64)
         s = Scan(words, counts, int(counts.sum()), corpus_count or 0, None, False)
+        total_words = self.corpus_total_words  # gensim leaves it as it was
         self._set_vocab(s, corpus_count or 0, update)
+        self.corpus_total_words = total_words
         if keep_raw_vocab:
             self.raw_vocab = dict(word_freq)
 
