@@ -114,7 +114,9 @@ def test_attributes_and_lookups_match(pair):
     np.testing.assert_array_equal(w.vectors, g.vectors)
     for key in ("king", "queen", "PARIS", 3, len(g) - 1):
         np.testing.assert_array_equal(w[key], g[key])
-        np.testing.assert_allclose(w.get_vector(key, norm=True), g.get_vector(key, norm=True), atol=TOL)
+        np.testing.assert_allclose(
+            w.get_vector(key, norm=True), g.get_vector(key, norm=True), atol=TOL
+        )
         assert w.get_vecattr(key, "count") == g.get_vecattr(key, "count")
         assert w.get_index(key) == g.get_index(key)
     np.testing.assert_array_equal(w[["king", "queen", 5]], g[["king", "queen", 5]])
@@ -163,7 +165,9 @@ def test_most_similar_with_vectors_and_topn_none(pair):
     g, w = pair
     v = g["king"] - g["man"] + g["woman"]
     assert_same_neighbours(w.most_similar(positive=[v]), g.most_similar(positive=[v]))
-    assert_same_neighbours(w.most_similar([v, "queen"], ["man"]), g.most_similar([v, "queen"], ["man"]))
+    assert_same_neighbours(
+        w.most_similar([v, "queen"], ["man"]), g.most_similar([v, "queen"], ["man"])
+    )
     for kwargs in ({"positive": ["king"]}, {"positive": ["Paris"], "restrict_vocab": 50}):
         got, want = w.most_similar(topn=None, **kwargs), g.most_similar(topn=None, **kwargs)
         assert got.shape == want.shape and got.dtype == want.dtype == np.float32
@@ -218,7 +222,9 @@ def test_neighbourhood_queries_match(pair):
         assert w.closer_than(a, b) == g.closer_than(a, b)
         assert w.rank(a, b) == g.rank(a, b)
     candidates = ["dog", "car", "queen", "filler3"]
-    assert w.most_similar_to_given("king", candidates) == g.most_similar_to_given("king", candidates)
+    assert w.most_similar_to_given("king", candidates) == g.most_similar_to_given(
+        "king", candidates
+    )
     group = ["breakfast", "cereal", "dinner", "lunch", "king", "nope"]
     assert w.doesnt_match(group) == g.doesnt_match(group)
     got, want = w.rank_by_centrality(group[:-1]), g.rank_by_centrality(group[:-1])
@@ -363,9 +369,9 @@ def test_native_save_load_and_refusals(tmp_path, pair):
     back = KeyedVectors.load(tmp_path / "v.wvec")
     assert back.index_to_key == w.index_to_key
     np.testing.assert_array_equal(back.vectors, w.vectors)
-    assert KeyedVectors.load(tmp_path / "v.wvec", mmap="r").most_similar("king") == back.most_similar(
+    assert KeyedVectors.load(tmp_path / "v.wvec", mmap="r").most_similar(
         "king"
-    )
+    ) == back.most_similar("king")
     g.save(str(tmp_path / "gensim.kv"))  # gensim's own object stream
     with pytest.raises(FormatError, match="save_word2vec_format") as err:
         KeyedVectors.load(tmp_path / "gensim.kv")

@@ -91,7 +91,9 @@ def test_ties_follow_gensim_order():
     s = [["a", "b", "c", "b"], [], ["d", "c", "e"]]
     g, w = GW2V(s, min_count=1, workers=1, epochs=1), Word2Vec(s, min_count=1, workers=1, epochs=1)
     assert w.wv.index_to_key == g.wv.index_to_key == ["c", "b", "e", "d", "a"]
-    assert (w.corpus_count, w.corpus_total_words) == (g.corpus_count, g.corpus_total_words) == (3, 7)
+    assert (
+        (w.corpus_count, w.corpus_total_words) == (g.corpus_count, g.corpus_total_words) == (3, 7)
+    )
 
 
 def test_build_vocab_from_freq_matches_gensim():
@@ -151,8 +153,12 @@ def test_callback_sequence_and_training_rules_match(sentences):
     g = GW2V(small, callbacks=[g_cb], **kw)
     w = Word2Vec(small, callbacks=[w_cb], **kw)
     assert w_cb.calls == g_cb.calls
-    got = w.train(small, total_examples=w.corpus_count, epochs=3, callbacks=[w_cb], start_alpha=0.02)
-    want = g.train(small, total_examples=g.corpus_count, epochs=3, callbacks=[g_cb], start_alpha=0.02)
+    got = w.train(
+        small, total_examples=w.corpus_count, epochs=3, callbacks=[w_cb], start_alpha=0.02
+    )
+    want = g.train(
+        small, total_examples=g.corpus_count, epochs=3, callbacks=[g_cb], start_alpha=0.02
+    )
     assert w_cb.calls == g_cb.calls
     assert (w.epochs, w.alpha, w.min_alpha) == (g.epochs, g.alpha, g.min_alpha) == (3, 0.02, 0.0001)
     assert got[1] == want[1]  # raw words read
@@ -171,8 +177,12 @@ def test_callback_sequence_and_training_rules_match(sentences):
 
 def test_loss_is_cumulative_per_train_call(sentences):
     cb = WRecorder()
-    m = Word2Vec(sentences[:600], min_count=2, epochs=3, workers=2, compute_loss=True, callbacks=[cb])
-    ends = [loss for (name, _), loss in zip(cb.calls, cb.losses, strict=True) if name == "epoch_end"]
+    m = Word2Vec(
+        sentences[:600], min_count=2, epochs=3, workers=2, compute_loss=True, callbacks=[cb]
+    )
+    ends = [
+        loss for (name, _), loss in zip(cb.calls, cb.losses, strict=True) if name == "epoch_end"
+    ]
     assert cb.losses[0] == 0.0 and all(b > a > 0 for a, b in zip(ends, ends[1:], strict=False))
     assert m.get_latest_training_loss() == pytest.approx(sum(h.loss_sum for h in m._history))
     assert isinstance(m.get_latest_training_loss(), float)
