@@ -179,7 +179,7 @@ def main() -> None:
             analogy = statistics.median(q["analogy"] for q in quals[tool])
             ws = statistics.median(q["ws353"] for q in quals[tool])
             print(
-                f"{'import ' + tool:18s} {med:7.1f} s {base / med:6.2f}x "
+                f"{'import ' + tool:22s} {med:7.1f} s {base / med:6.2f}x "
                 f"{100 * analogy:13.1f}% {ws:7.3f}"
             )
 
