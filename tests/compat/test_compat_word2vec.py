@@ -320,3 +320,48 @@ def test_quality_within_noise_of_gensim(tmp_path, sg):
     ws = evaluate.similarity(w.wv)["wordsim353"].spearman
     assert wa > ga - 0.03, (wa, ga)
     assert ws > gs - 0.05, (ws, gs)
+
+
+def test_the_calls_of_gensims_word2vec_tutorial_run(tmp_path):
+    """The tutorial's training, saving, evaluation and online-update calls, on its own
+    corpus (gensim's test data), through wordvec.compat."""
+    from gensim.test.utils import datapath
+
+    lee = datapath("lee_background.cor")
+
+    class Corpus:  # a restartable iterable of token lists
+        def __iter__(self):
+            with open(lee, encoding="utf-8") as fh:
+                for line in fh:
+                    yield line.lower().split()
+
+    model = Word2Vec(sentences=Corpus())
+    wv = model.wv
+    assert wv["king"].shape == (100,)
+    first = [word for _, word in zip(range(10), wv.index_to_key, strict=False)]
+    assert first == wv.index_to_key[:10] and len(wv.index_to_key) == len(wv)
+    with pytest.raises(KeyError):
+        wv["cameroon"]
+    assert -1 <= wv.similarity("government", "minister") <= 1
+    assert len(wv.most_similar(positive=["government", "minister"], topn=5)) == 5
+    assert wv.doesnt_match(["fire", "water", "land", "sea", "air", "car"]) in wv
+    path = str(tmp_path / "gensim-model-xyz")  # no extension, as with a temporary file
+    model.save(path)
+    model = Word2Vec.load(path)
+    more = [["Advanced", "users", "can", "load", "a", "model", "and", "continue", "training"]]
+    model.build_vocab(more, update=True)
+    model.train(more, total_examples=model.corpus_count, epochs=model.epochs)
+    score, sections = model.wv.evaluate_word_analogies(datapath("questions-words.txt"))
+    assert sections[-1]["section"] == "Total accuracy" and 0 <= score <= 1
+    pearson, spearman, oov = model.wv.evaluate_word_pairs(datapath("wordsim353.tsv"))
+    assert -1 <= pearson[0] <= 1 and -1 <= spearman.correlation <= 1 and 0 <= oov <= 100
+    with_loss = Word2Vec(Corpus(), min_count=1, compute_loss=True, hs=0, sg=1, seed=42)
+    assert with_loss.get_latest_training_loss() > 0
+    ls = LineSentence(io.StringIO(Path(lee).read_text(encoding="utf-8")[:20000]))
+    ls.name = "20kB"
+    for sg in (0, 1):
+        Word2Vec(ls, compute_loss=True, sg=sg, hs=0, seed=42)
+        Word2Vec(ls, sg=sg, hs=1, negative=0, seed=42)  # hs=1 needs negative=0 here
+    vectors = np.asarray(model.wv.vectors)
+    labels = np.asarray(model.wv.index_to_key)
+    assert vectors.shape[0] == labels.shape[0]
