@@ -365,3 +365,20 @@ def test_the_calls_of_gensims_word2vec_tutorial_run(tmp_path):
     vectors = np.asarray(model.wv.vectors)
     labels = np.asarray(model.wv.index_to_key)
     assert vectors.shape[0] == labels.shape[0]
+
+
+def test_line_sentence_length_holds_for_training_too(text, caplog):
+    m = Word2Vec(min_count=1, epochs=1)
+    corpus = LineSentence(text, max_sentence_length=50)
+    m.build_vocab(corpus)
+    g = GW2V(min_count=1, epochs=1)
+    g.build_vocab(GLineSentence(str(text), max_sentence_length=50))
+    assert m.corpus_count == g.corpus_count
+    with caplog.at_level("WARNING", logger="wordvec.compat"):
+        m.train(corpus, total_examples=m.corpus_count, epochs=1)
+    assert "did not equal" not in caplog.text  # the same pieces as build_vocab counted
+    m.train(corpus, total_examples=m.corpus_count + 1, epochs=1)
+    assert "did not equal" in caplog.text
+    m.wv.vectors = np.asfortranarray(m.wv.vectors)  # replaced by hand: the kernels need C order
+    with pytest.raises(ConfigError, match="C-contiguous"):
+        m.train(corpus, total_examples=m.corpus_count, epochs=1)

@@ -197,7 +197,7 @@ def encode_corpus(
     """
     path = file_of(corpus_iterable, corpus_file)
     if path is not None and not bounded:
-        s, sentences = scan_corpus(None, path, None, keep_ids=True)
+        s, sentences = scan_corpus(corpus_iterable, corpus_file, None, keep_ids=True)
         if s.cache is not None:
             return ids_of(s, vocab), sentences, s.n_tokens
     if path is not None:

@@ -430,7 +430,18 @@ class Word2Vec:
             cfg.workers, len(self._vocab), cfg.dim, self.sg, self.hs, self.sample,
             self.negative, self.window, self.shrink_windows,
         )  # fmt: skip
-        trainer = Trainer(cfg, self._vocab, self.wv.vectors, self._w_out)
+        w_in, w_out = self.wv.vectors, self._w_out
+        rows = max(len(self._vocab) - 1, 1) if cfg.loss == "hs" else len(self._vocab)
+        for name, w, want in (
+            ("wv.vectors", w_in, len(self._vocab)),
+            ("output weights", w_out, rows),
+        ):
+            if w.shape != (want, cfg.dim) or not (w.flags.c_contiguous and w.flags.writeable):
+                raise ConfigError(
+                    f"the model's {name} must be a writable C-contiguous float32 array of shape "
+                    f"({want}, {cfg.dim}) to train; got {w.shape} (replaced or edited by hand?)"
+                )
+        trainer = Trainer(cfg, self._vocab, w_in, w_out)
         for callback in callbacks:
             callback.on_train_begin(self)
         trained = raw = 0
