@@ -72,11 +72,10 @@ class _EditingMixin:
         self, keys: Iterable[Any], allow_inference: bool = True, copy_vecattrs: bool = False
     ):
         """A new KeyedVectors of the given keys that are present (duplicates once, in order)."""
-        wanted = [k for k in dict.fromkeys(keys) if k in self]
-        rows = [self.get_index(k) for k in wanted]
+        rows = list(dict.fromkeys(self.get_index(k) for k in keys if k in self))
         counts = self.counts[rows] if copy_vecattrs and self.counts is not None else None
         out = type(self)._from_native(
-            _NativeKeyedVectors([str(k) for k in wanted], self.vectors[rows], counts)
+            _NativeKeyedVectors([self.words[i] for i in rows], self.vectors[rows], counts)
         )
         if copy_vecattrs:
             out._attrs = {k: v[rows] for k, v in self._attrs.items()}
