@@ -28,6 +28,9 @@ def test_a_negative_sampling_model_comes_over_whole(tmp_path, capsys):
     assert (m.corpus_count, m.corpus_total_words, m.sg, m.vector_size, m.epochs) == (
         g.corpus_count, g.corpus_total_words, 1, 12, 2,
     )  # fmt: skip
+    got, want = m.predict_output_word(["w1", "w8"], topn=5), g.predict_output_word(["w1", "w8"], 5)
+    assert [w for w, _ in got] == [w for w, _ in want]
+    np.testing.assert_allclose([p for _, p in got], [p for _, p in want], rtol=1e-5)
     m.train(SENTENCES, total_examples=m.corpus_count, epochs=1)  # training goes on
 
 

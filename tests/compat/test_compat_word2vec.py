@@ -107,6 +107,16 @@ def test_build_vocab_from_freq_matches_gensim():
 def test_line_sentence_matches_gensim(text):
     for kwargs in ({}, {"limit": 40}, {"max_sentence_length": 7}):
         assert list(LineSentence(text, **kwargs)) == list(GLineSentence(str(text), **kwargs))
+    from gensim.models.word2vec import PathLineSentences as GPath
+
+    from wordvec.compat import PathLineSentences
+
+    folder = text.parent / "folder"
+    folder.mkdir(exist_ok=True)
+    lines = text.read_text(encoding="utf-8").splitlines()
+    (folder / "b.txt").write_text("\n".join(lines[:50]), encoding="utf-8")
+    (folder / "a.txt").write_text("\n".join(lines[50:90]), encoding="utf-8")
+    assert list(PathLineSentences(folder, limit=30)) == list(GPath(str(folder), limit=30))
     raw = text.read_text(encoding="utf-8")[:5000]
     assert list(LineSentence(io.StringIO(raw), limit=20)) == list(
         GLineSentence(io.StringIO(raw), limit=20)
