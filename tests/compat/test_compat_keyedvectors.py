@@ -396,3 +396,29 @@ def test_works_with_wordvec_itself(pair, tmp_path):
     assert math.isclose(r.accuracy, score)
     save(w, tmp_path / "v.bin")
     assert load(tmp_path / "v.bin").words == w.index_to_key
+
+
+KV_METHODS = [
+    "get_index", "get_vector", "get_vecattr", "set_vecattr", "get_mean_vector", "add_vector",
+    "add_vectors", "has_index_for", "most_similar_to_given", "closer_than", "rank",
+    "get_normed_vectors", "fill_norms", "sort_by_descending_frequency", "most_similar",
+    "similar_by_word", "similar_by_key", "similar_by_vector", "most_similar_cosmul",
+    "rank_by_centrality", "doesnt_match", "cosine_similarities", "distances", "distance",
+    "similarity", "n_similarity", "evaluate_word_analogies", "evaluate_word_pairs",
+    "init_sims", "unit_normalize_all", "relative_cosine_similarity", "save_word2vec_format",
+    "load_word2vec_format", "vectors_for_all", "wmdistance", "__init__",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", KV_METHODS)
+def test_keyedvectors_signatures_are_gensims(name):
+    import inspect
+
+    def params(f):
+        return [(p.name, p.default) for p in inspect.signature(f).parameters.values()]
+
+    want, got = params(getattr(GKV, name)), params(getattr(KeyedVectors, name))
+    if name == "get_mean_vector":  # gensim's own defaults, as written in its signature
+        assert got == want
+    assert [p for p, _ in got] == [p for p, _ in want]
+    assert [d for _, d in got] == [d for _, d in want]

@@ -392,3 +392,33 @@ def test_line_sentence_length_holds_for_training_too(text, caplog):
     m.wv.vectors = np.asfortranarray(m.wv.vectors)  # replaced by hand: the kernels need C order
     with pytest.raises(ConfigError, match="C-contiguous"):
         m.train(corpus, total_examples=m.corpus_count, epochs=1)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["__init__", "build_vocab", "build_vocab_from_freq", "train", "predict_output_word"],
+)
+def test_word2vec_signatures_and_defaults_are_gensims(name):
+    import inspect
+
+    want = inspect.signature(getattr(GW2V, name)).parameters
+    got = inspect.signature(getattr(Word2Vec, name)).parameters
+    for p in want.values():
+        assert p.name in got, p.name
+        if p.kind is not p.VAR_KEYWORD:
+            assert list(got).index(p.name) == list(want).index(p.name), p.name  # positions
+            assert got[p.name].default == p.default, p.name
+
+
+def test_default_attributes_are_gensims():
+    g, w = GW2V(), Word2Vec()
+    for name in (
+        "vector_size", "alpha", "window", "min_count", "max_vocab_size", "sample", "seed",
+        "workers", "min_alpha", "sg", "hs", "negative", "ns_exponent", "cbow_mean", "epochs",
+        "sorted_vocab", "batch_words", "compute_loss", "max_final_vocab", "shrink_windows",
+        "corpus_count", "corpus_total_words", "running_training_loss", "layer1_size",
+        "train_count", "null_word",
+    ):  # fmt: skip
+        assert getattr(w, name) == getattr(g, name), name
+    assert (len(w.wv), w.wv.vector_size) == (len(g.wv), g.wv.vector_size)
+    assert str(w) == str(g)

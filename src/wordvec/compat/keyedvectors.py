@@ -422,7 +422,10 @@ class KeyedVectors(_EditingMixin, _NativeKeyedVectors):
         """The word furthest from the centroid of ``words`` (unknown words ignored)."""
         return self.rank_by_centrality(words)[-1][1]
 
-    cosine_similarities = staticmethod(queries.cosine_similarities)
+    @staticmethod
+    def cosine_similarities(vector_1: np.ndarray, vectors_all: np.ndarray) -> np.ndarray:
+        """Cosine of ``vector_1`` (d,) with each row of ``vectors_all`` (n, d)."""
+        return queries.cosine_similarities(vector_1, vectors_all)
 
     def distances(self, word_or_vector: Any, other_words: Sequence[Any] = ()) -> np.ndarray:
         """Cosine distances from a key or vector to ``other_words`` (default: every key)."""
