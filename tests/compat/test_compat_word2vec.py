@@ -422,3 +422,14 @@ def test_default_attributes_are_gensims():
         assert getattr(w, name) == getattr(g, name), name
     assert (len(w.wv), w.wv.vector_size) == (len(g.wv), g.wv.vector_size)
     assert str(w) == str(g)
+
+
+@pytest.mark.parametrize("sample", [1e-3, 1e-5, 0, 40])  # >= 1: gensim's count threshold
+def test_subsampling_keeps_words_with_gensims_probabilities(sentences, sample):
+    g, w = GW2V(sample=sample, min_count=2), Word2Vec(sample=sample, min_count=2)
+    g.build_vocab(sentences)
+    w.build_vocab(sentences)
+    want = np.array([g.wv.get_vecattr(k, "sample_int") for k in g.wv.index_to_key]) / 2**32
+    got = w._vocab.keep_thresholds(w._sample_fraction()) / 2**32
+    np.testing.assert_allclose(got, want, atol=2e-9)
+    assert want.min() < 1 or sample == 0  # some words are down-sampled
