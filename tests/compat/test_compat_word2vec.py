@@ -308,28 +308,36 @@ def test_gensim_model_file_is_refused_with_the_way_over(tmp_path, sentences):
 
 # --------------------------------------------------------------------------- quality
 @pytest.mark.slow
-@pytest.mark.parametrize("sg", [0, 1])
-def test_quality_within_noise_of_gensim(tmp_path, sg):
-    """The same settings on 3 M words of en17m: analogy accuracy (30k words) and
-    WordSim-353 close to gensim's."""
-    from wordvec import evaluate
+@pytest.mark.parametrize("sg,words,epochs", [(0, 4_000_000, 5), (1, 2_000_000, 3)])
+def test_quality_within_noise_of_gensim(tmp_path, sg, words, epochs):
+    """The same script on a slice of en17m, read through LineSentence by both:
+    questions-words accuracy (30k words), WordSim-353 and SimLex-999 close to gensim's.
 
-    src = DATA / "corpora" / "en17m.txt"
-    path = tmp_path / "slice.txt"
-    with open(src, "rb") as fh:
-        path.write_bytes(fh.read(18_000_000))
-    kw = {"vector_size": 100, "window": 5, "min_count": 5, "sample": 1e-4, "workers": 2, "sg": sg}
-    g = GW2V(corpus_file=str(path), epochs=3, **kw)
-    w = Word2Vec(corpus_file=str(path), epochs=3, **kw)
-    g.wv.save_word2vec_format(str(tmp_path / "g.bin"), binary=True)
+    (Measured at 3 M words, 3 CBOW epochs, 1 worker, seeds 1 and 2: gensim WS-353
+    0.144 / 0.151, compat 0.127 / 0.156; gensim's corpus_file mode, which splits the
+    file between its workers, scored higher there, 0.18-0.19, and is not compared.)
+    """
+    from wordvec import evaluate
     from wordvec.formats import load
 
+    path = tmp_path / "slice.txt"
+    n = 0
+    with open(DATA / "corpora" / "en17m.txt", encoding="utf-8") as src, open(path, "w") as out:
+        for line in src:
+            out.write(line)
+            n += len(line.split())
+            if n >= words:
+                break
+    kw = {"vector_size": 100, "min_count": 5, "sample": 1e-4, "workers": 2, "sg": sg}
+    g = GW2V(GLineSentence(str(path)), epochs=epochs, **kw)
+    w = Word2Vec(LineSentence(path), epochs=epochs, **kw)
+    g.wv.save_word2vec_format(str(tmp_path / "g.bin"), binary=True)
     gv = load(tmp_path / "g.bin")
     ga, wa = evaluate.analogies(gv).accuracy, evaluate.analogies(w.wv).accuracy
-    gs = evaluate.similarity(gv)["wordsim353"].spearman
-    ws = evaluate.similarity(w.wv)["wordsim353"].spearman
-    assert wa > ga - 0.03, (wa, ga)
-    assert ws > gs - 0.05, (ws, gs)
+    gs, ws = evaluate.similarity(gv), evaluate.similarity(w.wv)
+    assert abs(wa - ga) < 0.02, (wa, ga)
+    for name in ("wordsim353", "simlex999"):
+        assert abs(ws[name].spearman - gs[name].spearman) < 0.05, (name, ws[name], gs[name])
 
 
 def test_the_calls_of_gensims_word2vec_tutorial_run(tmp_path):
