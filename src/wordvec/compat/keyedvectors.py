@@ -109,7 +109,11 @@ class KeyedVectors(_EditingMixin, _NativeKeyedVectors):
         """Take new contents in place (the model's ``wv`` keeps its identity)."""
         attrs = self._attrs
         self._setup(words, vectors, counts)
-        self._attrs = {k: v for k, v in attrs.items() if len(v) == len(words)}
+        for key, values in attrs.items():  # new words (appended by an update) get zeros
+            if len(values) <= len(words):
+                grown = np.zeros(len(words), dtype=values.dtype)
+                grown[: len(values)] = values
+                self._attrs[key] = grown
 
     def _invalidate(self) -> None:
         """The vectors changed in place: drop the norms and unit vectors computed so far."""
