@@ -43,6 +43,7 @@ LAYERS: list[list[str]] = [
     ["engine.schedule", "engine.softmax"],
     ["engine.train"],
     # vectors and what is done with them
+    ["queries"],
     ["vectors"],
     ["formats", "evaluate", "plot"],
     # phrases: token lists -> token lists with phrases joined (scan stage inside; files
@@ -54,6 +55,12 @@ LAYERS: list[list[str]] = [
     # model and checkpoint files, then the estimator over all the stages
     ["modelfile"],
     ["model"],
+    # gensim 4's API over the estimator and the vectors
+    ["compat.callbacks", "compat._stats", "compat._vocab", "compat._corpus", "compat._editing"],
+    ["compat._evaluation", "compat._files"],
+    ["compat.keyedvectors", "compat._modelfile"],
+    ["compat.word2vec"],
+    ["compat", "compat.convert"],
     ["cli"],
     ["__main__"],
 ]
@@ -102,7 +109,17 @@ def imports(module: str, source: str | None = None) -> list[tuple[str, int]]:
     if source is None:
         source = path.read_text(encoding="utf-8")
     found = []
-    for node in ast.walk(ast.parse(source, filename=str(path))):
+    tree = ast.parse(source, filename=str(path))
+    typing_only = {  # imports under `if TYPE_CHECKING:` never run
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for stmt in node.body
+        for inner in ast.walk(stmt)
+    }
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.Import):
             for alias in node.names:
                 names = alias.name.split(".")

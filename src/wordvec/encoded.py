@@ -249,39 +249,3 @@ def _check_same_corpus(
             f"sentences here, {identity.get('tokens')} in {identity.get('sentences')} "
             "there, or another order); resume needs the same corpus"
         )
-
-
-def _read_ids(fh: IO[bytes], buf: np.ndarray) -> int:
-    """Fill ``buf`` (int32) from ``fh``; returns the number of ids read (0 at the end)."""
-    view = memoryview(buf).cast("B")
-    got = 0
-    while got < len(view):
-        n = fh.readinto(view[got:])
-        if not n:
-            break
-        got += n
-    if got % 4:
-        raise CorpusError("the id cache ends in the middle of an id (truncated temporary file)")
-    return got // 4
-
-
-def _mapped_int32(n: int) -> np.ndarray:
-    """An int32 array of length n backed by an anonymous memory map (unmapped when freed)."""
-    return np.frombuffer(mmap.mmap(-1, max(n, 1) * 4), dtype=np.int32, count=n)
-
-
-@numba.njit(cache=True, nogil=True)
-def _remap_into(raw, remap, out):  # pragma: no cover - compiled; tested through chunks()
-    """out[:n] = remap[raw] without the DROPPED entries; returns n. remap[-1] is the
-    sentence end, so raw's -1 maps to itself."""
-    n = 0
-    top = len(remap) - 1
-    for t in range(len(raw)):
-        v = raw[t]
-        if v < -1 or v >= top:
-            raise ValueError("id cache holds an id outside the provisional vocabulary")
-        w = remap[v]
-        if w != DROPPED:
-            out[n] = w
-            n += 1
-    return n

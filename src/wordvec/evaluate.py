@@ -308,7 +308,8 @@ def analogies(
         question per line). Default: the shipped Mikolov et al. (2013) set.
     restrict_vocab : int
         Only the first ``restrict_vocab`` words may appear in a question or be
-        an answer.
+        an answer. The default, 30,000, is word2vec C's ``compute-accuracy``
+        threshold; gensim's ``evaluate_word_analogies`` uses 300,000.
     case_insensitive : bool
         Compare words upper-cased (see the module docstring).
     method : {"3cosadd", "3cosmul"}
@@ -337,6 +338,19 @@ def analogies(
                 section_of.append(s)
         skipped.append(n_skipped)
     q = np.array(rows, dtype=np.int64).reshape(-1, 4)  # (n, 4): a, b, c, expected
+    correct = _correct(kv, q, rep, method)
+    per_correct = np.bincount(np.asarray(section_of, np.int64)[correct], minlength=len(names))
+    per_total = np.bincount(np.asarray(section_of, np.int64), minlength=len(names))
+    results = [
+        SectionResult(names[s], int(per_correct[s]), int(per_total[s]), skipped[s])
+        for s in range(len(names))
+    ]
+    return AnalogyResult(os.fspath(path), restrict_vocab, method, results)
+
+
+def _correct(kv: KeyedVectors, q: np.ndarray, rep: np.ndarray, method: str) -> np.ndarray:
+    """Which questions are answered right: ``q`` (n, 4) holds the representative rows
+    (see :func:`_ok_vocab`) of a, b, c and the expected word; returns (n,) bool."""
     correct = np.zeros(q.shape[0], dtype=bool)
     if q.shape[0]:
         cand, _ = kv.analogy_batch(
@@ -350,13 +364,7 @@ def analogies(
             first = np.where(is_question.all(axis=1), cand.shape[1] - 1, is_question.argmin(axis=1))
             predicted = groups[np.arange(q.shape[0]), first]
             correct = predicted == q[:, 3]
-    per_correct = np.bincount(np.asarray(section_of, np.int64)[correct], minlength=len(names))
-    per_total = np.bincount(np.asarray(section_of, np.int64), minlength=len(names))
-    results = [
-        SectionResult(names[s], int(per_correct[s]), int(per_total[s]), skipped[s])
-        for s in range(len(names))
-    ]
-    return AnalogyResult(os.fspath(path), restrict_vocab, method, results)
+    return correct
 
 
 def phrase_analogies(
@@ -502,9 +510,12 @@ def evaluate(
     similarity : bool or path or list of paths
         True: the shipped WordSim-353 and SimLex-999; paths: those; False/None: skip.
     restrict_vocab : int
-        For the analogies (gensim's default 30,000).
+        For the analogies: 30,000, the threshold word2vec C's ``compute-accuracy`` is
+        run with and the one published results use (gensim's
+        ``evaluate_word_analogies`` defaults to 300,000; :mod:`wordvec.compat` keeps
+        gensim's defaults).
     similarity_restrict_vocab : int
-        For the word pairs (gensim's default 300,000).
+        For the word pairs (gensim's default, 300,000).
     case_insensitive : bool
     method : {"3cosadd", "3cosmul"}
     phrases : bool or path, optional

@@ -112,6 +112,7 @@ class Word2Vec:
         self.progress = progress
         self.loss_history_: list[float] = []
         self.epoch_stats_: list = []
+        self._wv = None  # the KeyedVectors view of w_in_, built on first access after training
 
     # ------------------------------------------------------------------ config
     @property
@@ -192,12 +193,11 @@ class Word2Vec:
         as in ``fit``, output rows at zero) and counts are added up, which updates the
         noise distribution and sub-sampling. Hierarchical softmax keeps its vocabulary
         and Huffman tree as they are: its output rows are tree nodes, and a new tree
-        would give them other meanings.
+        would give them other meanings. ``epochs`` applies to this call only: the
+        estimator's own ``epochs`` stays as it is.
         """
         self._check_fitted()
-        if epochs is not None:
-            self.epochs = epochs
-        cfg = self.config
+        cfg = self.config if epochs is None else self.config.replace(epochs=epochs)
         sentences = _as_sentences(corpus, cfg)
         with scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=self.tmp_dir) as s:
             vocab = self.vocab_
@@ -313,6 +313,7 @@ class Word2Vec:
                     epochs=cfg.epochs,
                 )
         finally:
+            self._wv = None  # the weights changed: the next `wv` is built afresh
             if bar is not None:
                 bar.close()
         self.epoch_stats_ = trainer.history
@@ -321,11 +322,19 @@ class Word2Vec:
     # ------------------------------------------------------------------ results
     @property
     def wv(self):
-        """The trained vectors as :class:`wordvec.vectors.KeyedVectors` (shares ``w_in_``)."""
+        """The trained vectors as :class:`wordvec.vectors.KeyedVectors` (shares ``w_in_``).
+
+        Built once after each fit / train / load and then cached (``model.wv is
+        model.wv``), so that its unit-vector cache is computed once too.
+        """
         from .vectors import KeyedVectors
 
         self._check_fitted()
-        return KeyedVectors(self.vocab_.words, self.w_in_, self.vocab_.counts)
+        kv = self.__dict__.get("_wv")
+        if kv is None or kv.vectors is not self.w_in_ or len(kv) != len(self.vocab_):
+            kv = KeyedVectors(self.vocab_.words, self.w_in_, self.vocab_.counts)
+            self._wv = kv
+        return kv
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "w_in_"):
@@ -428,8 +437,9 @@ def _check_checkpointing(checkpoint: Any, checkpoint_every: Any) -> None:
         )
 
 
-def _write(model: Word2Vec, path, position, n_words: int, corpus_id=None) -> None:
-    """Write ``model`` as a model file, or as a checkpoint at ``position``."""
+def _write(model: Word2Vec, path, position, n_words: int, corpus_id=None, extra=None) -> None:
+    """Write ``model`` as a model file, or as a checkpoint at ``position`` (``extra``:
+    see :func:`~wordvec.modelfile.write_model`)."""
     write_model(
         path,
         model.config,
@@ -440,6 +450,7 @@ def _write(model: Word2Vec, path, position, n_words: int, corpus_id=None) -> Non
         position=position,
         n_words=n_words,
         corpus=corpus_id,
+        extra=extra,
     )
 
 

@@ -58,11 +58,14 @@ def write_model(
     position: Position | None = None,
     n_words: int | None = None,
     corpus: dict[str, int] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> None:
     """Write a model (``position`` None) or a checkpoint, atomically.
 
     ``n_words`` is the in-vocabulary words per epoch (default the vocabulary's
-    total), ``corpus`` the identity of the text (checkpoints only).
+    total), ``corpus`` the identity of the text (checkpoints only). ``extra`` (a
+    JSON-able dict, e.g. the settings of :mod:`wordvec.compat`) is stored as is under
+    the key "extra" and ignored by :func:`read_model`.
     """
     blob, offsets = encode_strings(vocab.words)
     meta = {
@@ -77,6 +80,8 @@ def write_model(
     }
     if position is not None and corpus is not None:
         meta["corpus"] = corpus
+    if extra is not None:
+        meta["extra"] = extra
     arrays = {
         "w_in": w_in,
         "w_out": w_out,

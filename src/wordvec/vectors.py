@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from . import queries
 from .errors import ConfigError, UnknownWordError
 
 __all__ = ["KeyedVectors", "ANALOGY_METHODS"]
@@ -404,6 +405,60 @@ class KeyedVectors:
         if norm > 0:
             mean = mean / norm
         return list(words)[int(np.argmin(rows @ mean))]
+
+    # ------------------------------------------------------------------ more queries
+    # Thin delegations: the code and the full docstrings are in wordvec.queries.
+    def get_vector(self, word: str, norm: bool = False) -> np.ndarray:
+        """Vector of ``word`` (d,), read-only; ``norm``: a unit-length copy."""
+        return queries.get_vector(self, word, norm)
+
+    def similarities(self, query: WordOrVector, restrict_vocab: int | None = None) -> np.ndarray:
+        """Cosine of a word or vector with every word (row order), shape (V,)."""
+        return queries.similarities(self, query, restrict_vocab)
+
+    def similar_by_vector(
+        self, vector: np.ndarray, topn: int = 10, restrict_vocab: int | None = None
+    ) -> list[tuple[str, float]]:
+        """The ``topn`` words nearest to a vector, best first."""
+        return queries.similar_by_vector(self, vector, topn, restrict_vocab)
+
+    def similar_by_word(
+        self, word: str, topn: int = 10, restrict_vocab: int | None = None
+    ) -> list[tuple[str, float]]:
+        """The ``topn`` words nearest to ``word`` (itself left out): ``most_similar(word)``."""
+        return self.most_similar(word, topn=topn, restrict_vocab=restrict_vocab)
+
+    def n_similarity(self, words1: Sequence[str], words2: Sequence[str]) -> float:
+        """Cosine between the mean vectors of two word lists."""
+        return queries.n_similarity(self, words1, words2)
+
+    def distance(self, word1: str, word2: str) -> float:
+        """1 - cosine similarity of two words."""
+        return queries.distance(self, word1, word2)
+
+    def distances(
+        self, query: WordOrVector, other_words: Sequence[str] | None = None
+    ) -> np.ndarray:
+        """1 - cosine of a word or vector with ``other_words`` (default: every word)."""
+        return queries.distances(self, query, other_words)
+
+    cosine_similarities = staticmethod(queries.cosine_similarities)
+
+    def closer_than(self, word1: str, word2: str) -> list[str]:
+        """Words more similar to ``word1`` than ``word2`` is, in row order."""
+        return queries.closer_than(self, word1, word2)
+
+    def rank(self, word1: str, word2: str) -> int:
+        """Rank of ``word2`` among the neighbours of ``word1`` (1 = nearest)."""
+        return queries.rank(self, word1, word2)
+
+    def most_similar_to_given(self, word: str, candidates: Sequence[str]) -> str:
+        """The candidate most similar to ``word``."""
+        return queries.most_similar_to_given(self, word, candidates)
+
+    def add_vectors(self, words: Sequence[str], vectors: np.ndarray, replace: bool = False) -> None:
+        """Append words with their vectors (n, d); existing ones change only with ``replace``."""
+        queries.add_vectors(self, words, vectors, replace)
 
     # ------------------------------------------------------------------ batched queries
     def _chunk_rows(self, n_search: int) -> int:

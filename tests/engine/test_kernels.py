@@ -297,3 +297,38 @@ def test_job_negatives_drawn_ahead_belong_to_their_own_center():
     assert res[1] == sum(2 * len(s) - 2 for s in sentences)  # loss terms: one per pair
     _close(new_in, ref_in)
     _close(new_out, ref_out)
+
+
+def test_trainer_runs_a_range_of_epochs_like_the_whole_run():
+    """run(c, Position(e), until=e + 1) epoch by epoch (what wordvec.compat does to call
+    back between epochs) trains exactly as one run over all epochs, with one thread."""
+    import tempfile
+
+    from wordvec.config import TrainConfig
+    from wordvec.engine.train import Position, Trainer
+    from wordvec.vocab import EncodedCorpus, Vocab
+
+    rng = np.random.default_rng(0)
+    vocab = Vocab([f"w{i}" for i in range(40)], np.sort(rng.integers(5, 50, 40))[::-1])
+    ids = rng.integers(0, 40, 3000).astype(np.int32)
+    ids[::12] = -1  # sentence ends
+    remap = np.arange(41, dtype=np.int32)
+    remap[-1] = -1
+    start = ((rng.random((40, 8)) - 0.5) / 8).astype(np.float32)
+    cfg = TrainConfig(model="skipgram", dim=8, epochs=3, threads=1, min_count=1, batch_words=500)
+    results = []
+    with tempfile.TemporaryFile() as stream:
+        ids.tofile(stream)
+        for stepwise in (False, True):
+            w_in, w_out = start.copy(), np.zeros((40, 8), np.float32)
+            trainer = Trainer(cfg, vocab, w_in, w_out)
+            corpus = EncodedCorpus(stream, remap, int((ids >= 0).sum()))
+            if stepwise:
+                for e in range(3):
+                    trainer.run(corpus, Position(e), until=e + 1)
+            else:
+                trainer.run(corpus)
+            results.append((w_in, w_out, [h.loss_sum for h in trainer.history]))
+    (a_in, a_out, a_loss), (b_in, b_out, b_loss) = results
+    assert len(b_loss) == 3 and not np.array_equal(a_in, start)
+    assert np.array_equal(a_in, b_in) and np.array_equal(a_out, b_out) and a_loss == b_loss

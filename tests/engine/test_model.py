@@ -145,3 +145,26 @@ def test_train_continues_on_more_text_and_grows_the_vocabulary():
     hs = Word2Vec(model="cbow", loss="hs", dim=8, min_count=1, epochs=1, threads=1).fit(first)
     hs.train(first[:50] + extra[:5], epochs=1)
     assert len(hs.vocab_) == 60  # hierarchical softmax keeps its tree and vocabulary
+
+
+def test_wv_is_built_once_per_fit_and_train():
+    m = Word2Vec(model="skipgram", dim=8, min_count=1, epochs=1, threads=1, sample=0)
+    m.fit(planted_corpus(300))
+    wv = m.wv
+    assert m.wv is wv  # cached: no rebuild (and no new unit-vector cache) per access
+    wv.most_similar("a1")  # fills the unit-vector cache
+    m.train(planted_corpus(300, seed=1), epochs=1, update_vocab=False)
+    fresh = m.wv
+    assert fresh is not wv and fresh.vectors is m.w_in_
+    want = m.w_in_ / np.linalg.norm(m.w_in_, axis=1, keepdims=True)
+    np.testing.assert_allclose(fresh.get_normed(), want, atol=1e-6)  # not the stale cache
+    m.w_in_ = m.w_in_.copy()  # weights replaced by hand: seen too
+    assert m.wv.vectors is m.w_in_
+
+
+def test_train_epochs_applies_to_that_call_only():
+    m = Word2Vec(dim=8, min_count=1, epochs=3, threads=1)
+    m.fit(planted_corpus(200))
+    m.train(planted_corpus(200, seed=2), epochs=1)
+    assert m.epochs == 3 and m.config.epochs == 3
+    assert len(m.epoch_stats_) == 4  # 3 from fit, 1 from train

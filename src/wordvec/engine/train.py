@@ -176,13 +176,21 @@ class Trainer:
                 j += 1
 
     # ------------------------------------------------------------------ running
-    def run(self, corpus, start: Position | None = None) -> list[EpochStats]:
+    def run(
+        self, corpus, start: Position | None = None, until: int | None = None
+    ) -> list[EpochStats]:
         """Train ``corpus`` (an :class:`~wordvec.encoded.EncodedCorpus`) from ``start``
         to the last epoch, one :meth:`train_shard` per epoch over all its chunks.
-        Raises :class:`Interrupted` when stopped (Ctrl-C, ``stop``)."""
+        Raises :class:`Interrupted` when stopped (Ctrl-C, ``stop``).
+
+        ``until`` stops before that epoch (0-based) instead, so that a caller can run
+        one epoch at a time (``run(c, Position(e), until=e + 1)``) with its own code
+        between epochs; the learning-rate schedule still spans all ``cfg.epochs``.
+        """
         start = start or Position()
         n_words = corpus.n_words
-        for epoch in range(start.epoch, self.cfg.epochs):
+        stop = self.cfg.epochs if until is None else min(until, self.cfg.epochs)
+        for epoch in range(start.epoch, stop):
             resumed = epoch == start.epoch
             stats = self.train_shard(
                 corpus.chunks(self.chunk_tokens),

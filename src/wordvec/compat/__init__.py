@@ -1,0 +1,23 @@
+"""A drop-in for gensim 4.x's ``Word2Vec`` and ``KeyedVectors``, backed by wordvec.
+
+Swap the import and keep the code::
+
+    from gensim.models import Word2Vec, KeyedVectors          # before
+    from wordvec.compat import Word2Vec, KeyedVectors         # after
+
+The submodules mirror gensim's: ``wordvec.compat.word2vec`` (``Word2Vec``,
+``LineSentence``, ``PathLineSentences``), ``wordvec.compat.keyedvectors``
+(``KeyedVectors``), ``wordvec.compat.callbacks`` (``CallbackAny2Vec``). The
+constructor arguments, defaults, methods, attributes and return shapes are
+gensim's; training runs on wordvec's engine and the vectors are wordvec's
+(``model.wv`` works with ``wordvec.evaluate``, ``wordvec.save`` and
+``wordvec.plot`` too). gensim itself is never imported. What differs, and why,
+is listed in the docstrings of :mod:`wordvec.compat.word2vec` and
+:mod:`wordvec.compat.keyedvectors`.
+"""
+
+from .callbacks import CallbackAny2Vec
+from .keyedvectors import KeyedVectors
+from .word2vec import LineSentence, PathLineSentences, Word2Vec
+
+__all__ = ["Word2Vec", "KeyedVectors", "CallbackAny2Vec", "LineSentence", "PathLineSentences"]
