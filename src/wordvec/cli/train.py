@@ -1,0 +1,278 @@
+"""`wordvec train`: the fast engine (with checkpoints and resume) and the reference engine."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import time
+
+from ..errors import ConfigError, CorpusError, TrainingInterrupted, WordvecError
+from ..model import Word2Vec
+
+
+def _add_train(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "train",
+        help="train word vectors on a corpus",
+        description=(
+            "Train word vectors. CORPUS: a text file (.gz/.bz2/.xz too), a directory of "
+            "files, or '-' for stdin; one sentence per line, tokens split on whitespace. "
+            "Without CORPUS, trains on the public-domain books shipped with wordvec. "
+            "Defaults follow word2vec C."
+        ),
+    )
+    p.add_argument("corpus", nargs="?", help="training text (default: the shipped corpus)")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="vectors file: .bin word2vec binary, .txt/.vec word2vec text, .wvec native",
+    )
+    p.add_argument("--model", choices=["skipgram", "cbow"], default="cbow")
+    p.add_argument(
+        "--loss",
+        choices=["neg", "hs", "softmax"],
+        default="neg",
+        help="negative sampling, hierarchical softmax or exact softmax",
+    )
+    p.add_argument("--dim", type=int, default=100, help="vector size (default 100)")
+    p.add_argument("--window", type=int, default=5, help="max context distance (default 5)")
+    p.add_argument(
+        "--negative", type=int, default=None, help="negatives per word for --loss neg (default 5)"
+    )
+    p.add_argument("--min-count", type=int, default=5, help="drop rarer words (default 5)")
+    p.add_argument(
+        "--sample",
+        type=float,
+        default=1e-3,
+        help="sub-sampling threshold, 0 disables (default 1e-3)",
+    )
+    p.add_argument("--epochs", "--iter", type=int, default=5, help="passes (default 5)")
+    p.add_argument(
+        "--alpha",
+        type=float,
+        default=None,
+        help="start learning rate (default 0.025 skipgram, 0.05 cbow)",
+    )
+    p.add_argument(
+        "--min-alpha", type=float, default=None, help="final learning rate (default alpha * 1e-4)"
+    )
+    p.add_argument("--threads", type=int, default=0, help="worker threads (default all cores)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--cbow-sum", action="store_true", help="CBOW sums the context (default mean)")
+    p.add_argument("--lowercase", action="store_true", help="lowercase the corpus")
+    p.add_argument(
+        "--max-vocab",
+        type=int,
+        default=10_000_000,
+        help="bound on distinct tokens while counting; rarer ones are pruned",
+    )
+    p.add_argument(
+        "--max-final-vocab", type=int, default=None, help="keep only the N most frequent words"
+    )
+    p.add_argument(
+        "--save-model",
+        metavar="PATH",
+        help="also save the full model (both matrices, vocabulary) to PATH",
+    )
+    p.add_argument(
+        "--checkpoint",
+        metavar="PATH",
+        help="checkpoint written on Ctrl-C / SIGTERM (default OUTPUT.ckpt)",
+    )
+    p.add_argument(
+        "--checkpoint-every",
+        type=float,
+        metavar="SECONDS",
+        help="also write the checkpoint periodically",
+    )
+    p.add_argument(
+        "--resume",
+        metavar="CHECKPOINT",
+        help="continue an interrupted run (its settings win over the options)",
+    )
+    p.add_argument(
+        "--neighbours",
+        "--neighbors",
+        metavar="WORDS",
+        help="comma-separated words whose nearest neighbours to print at the end",
+    )
+    p.add_argument("--tmp-dir", help="directory for the temporary id cache (4 bytes per word)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress line")
+    ref = p.add_argument_group("reference engine (the course experiment, NumPy, slow)")
+    ref.add_argument("--engine", choices=["fast", "reference"], default="fast")
+    ref.add_argument(
+        "--iterations",
+        type=int,
+        default=40000,
+        help="SGD iterations of 50 windows (reference engine)",
+    )
+    ref.add_argument("--plot", metavar="PNG", help="reference engine: 2-D plot of COURSE_WORDS")
+    p.set_defaults(func=_cmd_train)
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    if args.engine == "reference":
+        return _train_reference(args)
+    try:
+        return _train_fast(args)
+    except OSError as exc:  # a file that cannot be read or written: one line, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise WordvecError(f"{where}{exc.strerror or exc}") from None
+
+
+def _train_fast(args: argparse.Namespace) -> int:
+    from .. import formats
+    from ..corpus import default_corpus_path
+
+    corpus = args.corpus if args.corpus is not None else default_corpus_path()
+    checkpoint = args.checkpoint or f"{args.output}.ckpt"
+    _check_output(args.output)
+    t0 = time.perf_counter()
+    if args.resume:
+        try:
+            model = Word2Vec.resume(
+                args.resume,
+                corpus,
+                progress=not args.quiet,
+                checkpoint_every=args.checkpoint_every,
+                tmp_dir=args.tmp_dir,
+            )
+        except TrainingInterrupted as exc:
+            raise _with_resume_command(exc, args) from None
+    else:
+        model = Word2Vec(
+            model=args.model,
+            loss=args.loss,
+            dim=args.dim,
+            window=args.window,
+            negative=5 if args.negative is None else args.negative,
+            min_count=args.min_count,
+            sample=args.sample,
+            epochs=args.epochs,
+            alpha=args.alpha,
+            min_alpha=args.min_alpha,
+            threads=args.threads,
+            seed=args.seed,
+            cbow_mean=not args.cbow_sum,
+            lowercase=args.lowercase,
+            max_vocab=args.max_vocab,
+            max_final_vocab=args.max_final_vocab,
+            tmp_dir=args.tmp_dir,
+            progress=not args.quiet,
+        )
+        if args.loss != "neg" and args.negative:
+            # Validation lets negative=5 pass with other losses (it is Word2Vec's
+            # default, so an explicit 5 looks the same); here "--negative" was typed.
+            raise ConfigError(
+                f"`negative` must be 0 when loss={args.loss!r}; got {args.negative}: negative "
+                "sampling, hierarchical softmax and full softmax are exclusive objectives."
+            )
+        try:
+            model.fit(corpus, checkpoint=checkpoint, checkpoint_every=args.checkpoint_every)
+        except TrainingInterrupted as exc:
+            raise _with_resume_command(exc, args) from None
+    seconds = time.perf_counter() - t0
+    wv = model.wv
+    formats.save(wv, args.output)
+    if args.save_model:
+        model.save(args.save_model)
+    with contextlib.suppress(FileNotFoundError):
+        if not args.resume or os.path.abspath(args.resume) == os.path.abspath(checkpoint):
+            os.unlink(checkpoint)  # the run finished: its checkpoint is obsolete
+    words = sum(s.words for s in model.epoch_stats_)
+    print(
+        f"trained {len(wv)} words x {wv.dim} dims in {seconds:.1f}s "
+        f"({words / max(seconds, 1e-9) / 1e3:.0f}k words/s); "
+        f"loss per epoch: {', '.join(f'{x:.4f}' for x in model.loss_history_)}"
+    )
+    print(f"vectors written to {args.output}")
+    if args.neighbours:
+        probe = [w for w in args.neighbours.split(",") if w]
+    elif args.corpus is None:
+        probe = ["king", "love", "sea", "war", "she", "good"]
+    else:
+        probe = [wv.words[i] for i in (50, 100, 200, 400, 800) if i < len(wv)]
+    for w in probe:
+        if w in wv:
+            near = ", ".join(f"{x} {s:.2f}" for x, s in wv.most_similar(w, topn=8))
+            print(f"  {w:>12}: {near}")
+        else:
+            print(f"  {w:>12}: (not in the vocabulary)")
+    return 0
+
+
+def _with_resume_command(exc: TrainingInterrupted, args: argparse.Namespace) -> Exception:
+    """The library's message, ending with the exact command line that resumes this run."""
+    import shlex
+
+    if exc.checkpoint is None:
+        return exc
+    command = ["wordvec", "train"]
+    if args.corpus is not None:
+        command.append(args.corpus)
+    command += ["-o", args.output, "--resume", exc.checkpoint]
+    if args.save_model:
+        command += ["--save-model", args.save_model]
+    return TrainingInterrupted(
+        f"training interrupted in epoch {exc.epoch}/{exc.epochs}; checkpoint written to "
+        f"{exc.checkpoint!r}. Resume with: {' '.join(shlex.quote(c) for c in command)}",
+        checkpoint=exc.checkpoint,
+        epoch=exc.epoch,
+        epochs=exc.epochs,
+    )
+
+
+def _check_output(path: str) -> None:
+    """Fail before training, not after, on an output path that cannot be written."""
+    from ..formats import resolve_format
+
+    resolve_format(path)
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise ConfigError(f"`output` directory {parent!r} does not exist; got {path!r}.")
+
+
+def _train_reference(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from .. import formats
+    from ..reference.trainer import run_course_experiment
+    from ..vectors import KeyedVectors
+
+    if args.corpus is None:
+        raise CorpusError(
+            "the reference engine trains on the Stanford Sentiment Treebank: give the path "
+            "of datasetSentences.txt as CORPUS"
+        )
+    _check_output(args.output)
+    loss = "softmax" if args.loss == "softmax" else "neg"
+    if args.loss == "hs":
+        raise ConfigError("`loss` must be 'neg' or 'softmax' for the reference engine; got 'hs'.")
+    result = run_course_experiment(
+        args.corpus,
+        model=args.model,
+        loss=loss,
+        dim=args.dim if args.dim != 100 else 10,
+        window=args.window,
+        negative=10 if args.negative is None else args.negative,
+        iterations=args.iterations,
+        seed=args.seed,
+        print_every=min(100, args.iterations),
+        quiet=args.quiet,
+        log=lambda line: print(line, file=sys.stderr),
+    )
+    kv = KeyedVectors(
+        result.words, result.vectors("in").astype(np.float32), result.counts.astype(np.int64)
+    )
+    formats.save(kv, args.output)
+    print(f"first smoothed loss {result.first_loss:.4f}, last {result.last_loss:.4f}")
+    print(f"vectors written to {args.output}")
+    if args.plot:
+        from ..plot import COURSE_WORDS, plot
+
+        plot(kv, COURSE_WORDS, args.plot, title="reference word vectors (SST)")
+        print(f"plot written to {args.plot}")
+    return 0
