@@ -502,7 +502,7 @@ def _check_same_corpus(
 
 
 def _write(model: Word2Vec, path, position, n_words: int, corpus_id=None) -> None:
-    from .formats import encode_strings, write_container
+    from .container import encode_strings, write_container
 
     blob, offsets = encode_strings(model.vocab_.words)
     meta = {
@@ -528,8 +528,8 @@ def _write(model: Word2Vec, path, position, n_words: int, corpus_id=None) -> Non
 
 
 def _read(path, want_position: bool):
+    from .container import decode_strings, read_container
     from .engine.train import EpochStats, Position
-    from .formats import decode_strings, read_container
 
     meta, arrays = read_container(path, mmap=False)
     name = os.fspath(path)

@@ -30,8 +30,8 @@ from _child import child_env
 
 import wordvec.engine.train as train_module
 from wordvec import formats
+from wordvec.container import read_container
 from wordvec.errors import CorpusError, FormatError, TrainingInterrupted
-from wordvec.formats import read_container
 from wordvec.model import Word2Vec, _read
 
 GROUP = 40  # words per planted group
