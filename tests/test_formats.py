@@ -137,15 +137,63 @@ def test_fasttext_vec_and_headerless_glove_text(tmp_path):
 def test_non_utf8_words(tmp_path):
     body = b"1 2\n\xff\xfeab " + struct.pack("<2f", 1, 2) + b"\n"
     (tmp_path / "v.bin").write_bytes(body)
-    with pytest.raises(FormatError, match=r"byte offset 4 .*UTF-8"):
+    with pytest.raises(FormatError, match=r"byte offset 4 .*UTF-8.*errors='replace'"):
         load(tmp_path / "v.bin")
-    assert load(tmp_path / "v.bin", unicode_errors="replace").words == ["\ufffd\ufffdab"]
+    assert load(tmp_path / "v.bin", errors="replace").words == ["\ufffd\ufffdab"]
     (tmp_path / "v.txt").write_bytes(b"1 2\n\xffab 1 2\n")
     with pytest.raises(FormatError, match="line 2.*UTF-8"):
         load(tmp_path / "v.txt")
-    assert load(tmp_path / "v.txt", unicode_errors="ignore").words == ["ab"]
-    with pytest.raises(ConfigError, match="unicode_errors"):
-        load(tmp_path / "v.txt", unicode_errors="bogus")
+    assert load(tmp_path / "v.txt", errors="ignore").words == ["ab"]
+    with pytest.raises(ConfigError, match="`errors` must be"):
+        load(tmp_path / "v.txt", errors="bogus")
+
+
+def test_unicode_errors_is_a_deprecated_alias_of_errors(tmp_path):
+    (tmp_path / "v.txt").write_bytes(b"1 2\n\xffab 1 2\n")
+    with pytest.warns(DeprecationWarning, match="`unicode_errors` is deprecated; use `errors`"):
+        assert load(tmp_path / "v.txt", unicode_errors="ignore").words == ["ab"]
+    with pytest.raises(ConfigError, match="not both"), pytest.warns(DeprecationWarning):
+        load(tmp_path / "v.txt", errors="ignore", unicode_errors="replace")
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("glove.txt", b"hello 0.5 1\nworld 2 3\n"),
+        ("header.txt", b"2 2\nhello 0.5 1\nworld 2 3\n"),
+        ("header.bin", b"2 2\nhello " + struct.pack("<2f", 0.5, 1) + b"\nworld "
+         + struct.pack("<2f", 2, 3) + b"\n"),
+    ],
+)  # fmt: skip
+def test_a_byte_order_mark_at_the_start_is_dropped(tmp_path, name, data):
+    (tmp_path / name).write_bytes(b"\xef\xbb\xbf" + data)
+    kv = load(tmp_path / name)
+    assert kv.words == ["hello", "world"]
+    np.testing.assert_array_equal(kv.vectors, np.float32([[0.5, 1], [2, 3]]))
+    # only at the very start: a BOM inside a word is a character of it
+    (tmp_path / "mid.txt").write_bytes(b"2 1\nhello 1\n\xef\xbb\xbfworld 2\n")
+    assert load(tmp_path / "mid.txt").words == ["hello", "\ufeffworld"]
+
+
+@pytest.mark.parametrize("ext", ["bin", "txt", "wvec"])
+def test_save_refuses_vectors_it_could_not_read_back(tmp_path, ext):
+    kv = KeyedVectors(["a", "b", "c"], np.float32([[1, 2], [3, np.nan], [5, 6]]))
+    with pytest.raises(ConfigError, match=r"row 1 \('b'\).*non-finite"):
+        save(kv, tmp_path / f"v.{ext}")
+    assert list(tmp_path.iterdir()) == []
+    # a mapped file damaged after it was written: named, and nothing written
+    good = KeyedVectors(["a", "b", "c"], np.float32([[1, 2], [3, 4], [5, 6]]))
+    save(good, tmp_path / "src.wvec")
+    _, arrays = read_container(tmp_path / "src.wvec")
+    offset = arrays["vectors"].offset + 3 * 4  # row 1, column 1
+    del arrays
+    with open(tmp_path / "src.wvec", "r+b") as fh:
+        fh.seek(offset)
+        fh.write(np.float32(np.inf).tobytes())
+    mapped = load(tmp_path / "src.wvec", mmap=True)
+    with pytest.raises(FormatError, match=rf"{tmp_path / 'src.wvec'}: .*'b'"):
+        save(mapped, tmp_path / f"v.{ext}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["src.wvec"]
 
 
 # --------------------------------------------------------------------------- bad word2vec input
@@ -267,12 +315,20 @@ def test_finiteness_is_checked_when_reading_not_when_mapping(tmp_path):
     # a large but finite array whose sum overflows is not refused
     write_container(tmp_path / "c", {}, {"x": np.full(4, 3e38, np.float32)})
     assert read_container(tmp_path / "c", mmap=False)[1]["x"][0] == np.float32(3e38)
-    # the native vectors format: load() reads (and checks) by default
-    kv = KeyedVectors(["a", "b"], np.float32([[1, 2], [np.inf, 0]]))
-    save(kv, tmp_path / "v.wvec")
+    # the native vectors format: load() reads (and checks) by default; a mapped load
+    # checks lazily, before the first query or lookup uses the vectors
+    blob, offsets = encode_strings(["a", "b"])
+    vectors = np.float32([[1, 2], [np.inf, 0]])
+    arrays = {"vectors": vectors, "words_blob": blob, "words_offsets": offsets}
+    write_container(tmp_path / "v.wvec", {"kind": "keyed_vectors"}, arrays)
     with pytest.raises(FormatError, match=r"'vectors': non-finite value inf at index \(1, 0\)"):
         load(tmp_path / "v.wvec")
-    assert load(tmp_path / "v.wvec", mmap=True).vectors[1, 0] == np.inf
+    mapped = load(tmp_path / "v.wvec", mmap=True)
+    assert mapped.vectors[1, 0] == np.inf  # the raw array is the file's, as it is
+    for query in (lambda: mapped.most_similar("a"), lambda: mapped["b"]):
+        with pytest.raises(FormatError, match=rf"{tmp_path / 'v.wvec'}: .*'b' \(row 1\)"):
+            query()
+    assert mapped["a"].tolist() == [1, 2]  # a sound row is still usable
 
 
 def test_container_truncated_anywhere(tmp_path):

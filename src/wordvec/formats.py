@@ -17,13 +17,18 @@ native (``.wvec``)
 Every reader checks what a header claims against the size of the file before
 allocating anything, and turns malformed input into
 :class:`~wordvec.errors.FormatError` naming the file and the line (text) or
-byte offset (binary).
+byte offset (binary). A UTF-8 byte-order mark at the start of a word2vec file is
+dropped. Non-finite values are refused when a file is read; a memory-mapped
+native file is checked lazily, before its vectors are first used (see
+:meth:`KeyedVectors.check_finite`), and :func:`save` writes no file that
+:func:`load` would refuse.
 """
 
 from __future__ import annotations
 
 import mmap as _mmap
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -40,6 +45,9 @@ __all__ = ["FORMATS", "resolve_format", "save", "load"]
 PathLike = str | os.PathLike[str]
 
 FORMATS = ("word2vec-bin", "word2vec-text", "native")
+_ERRORS = ("strict", "replace", "ignore")
+_BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark: dropped at the start of a word2vec file
+_HINT = "pass errors='replace' (or 'ignore') to accept it"
 _EXTENSIONS = {
     ".bin": "word2vec-bin",
     ".txt": "word2vec-text",
@@ -50,6 +58,7 @@ _EXTENSIONS = {
 
 # --------------------------------------------------------------------------- native KeyedVectors
 def _save_native(kv: KeyedVectors, path: PathLike) -> None:
+    kv.check_finite()
     blob, offsets = encode_strings(kv.words)
     arrays = {"vectors": kv.vectors, "words_blob": blob, "words_offsets": offsets}
     if kv.counts is not None:
@@ -82,13 +91,14 @@ def _load_native(path: PathLike, mmap: bool) -> KeyedVectors:
     counts = arrays.get("counts")
     if counts is not None and (counts.shape != (n,) or counts.dtype.kind not in "iu"):
         raise FormatError(f"{path}: 'counts' must be {n} ints; got {counts.dtype} {counts.shape}")
-    return _build(words, vectors, counts, path, "entry")
+    # read_container checked the values when it read them; mapped ones are checked lazily
+    return _build(words, vectors, counts, path, "entry", checked=not mmap)
 
 
-def _build(words, vectors, counts, path, unit: str, positions=None) -> KeyedVectors:
+def _build(words, vectors, counts, path, unit: str, positions=None, checked=True) -> KeyedVectors:
     """KeyedVectors from parsed parts; a duplicate word is a FormatError here."""
     try:
-        return KeyedVectors._from_decoded(words, vectors, counts)
+        kv = KeyedVectors._from_decoded(words, vectors, counts)
     except ConfigError:
         seen: dict[str, int] = {}
         for i, w in enumerate(words):
@@ -101,6 +111,10 @@ def _build(words, vectors, counts, path, unit: str, positions=None) -> KeyedVect
                 raise FormatError(f"{path}: word {w!r} appears twice ({where})") from None
             seen[w] = i
         raise
+    kv._source = os.fspath(path)  # named when damaged values are found
+    if checked:
+        kv._finite = True  # the reader refused non-finite values already
+    return kv
 
 
 # --------------------------------------------------------------------------- word2vec
@@ -122,6 +136,7 @@ def _check_words_writable(words: Sequence[str]) -> list[bytes]:
 
 def _save_word2vec(kv: KeyedVectors, path: PathLike, binary: bool) -> None:
     encoded = _check_words_writable(kv.words)
+    kv.check_finite()
     n, d = len(kv), kv.dim
     with atomic_write(path, "wb") as fh:
         fh.write(f"{n} {d}\n".encode("ascii"))
@@ -149,18 +164,19 @@ def _parse_header(line: bytes) -> tuple[int, int] | None:
     return None
 
 
-def _load_word2vec_bin(path: PathLike, unicode_errors: str) -> KeyedVectors:
+def _load_word2vec_bin(path: PathLike, errors: str) -> KeyedVectors:
     path = os.fspath(path)
     size = os.path.getsize(path)
     if size == 0:
         raise FormatError(f"{path}: empty file (expected a 'count dim' header at byte offset 0)")
     with open(path, "rb") as fh, _mmap.mmap(fh.fileno(), 0, access=_mmap.ACCESS_READ) as buf:
-        eol = buf.find(b"\n", 0, 64)
-        header = _parse_header(buf[:eol]) if eol > 0 else None
+        start = len(_BOM) if buf[: len(_BOM)] == _BOM else 0
+        eol = buf.find(b"\n", start, start + 64)
+        header = _parse_header(buf[start:eol]) if eol > start else None
         if header is None:
             raise FormatError(
-                f"{path}: byte offset 0: the first line must be '<count> <dim>'; got "
-                f"{bytes(buf[: max(eol, 0) or 40])!r}"
+                f"{path}: byte offset {start}: the first line must be '<count> <dim>'; got "
+                f"{bytes(buf[start : max(eol, 0) or start + 40])!r}"
             )
         n, d = header
         pos = eol + 1
@@ -198,11 +214,11 @@ def _load_word2vec_bin(path: PathLike, unicode_errors: str) -> KeyedVectors:
                         f"{i + 1} of {n} needs {row} bytes from byte offset {space + 1}"
                     )
                 try:
-                    words.append(buf[pos:space].decode("utf-8", errors=unicode_errors))
+                    words.append(buf[pos:space].decode("utf-8", errors=errors))
                 except UnicodeDecodeError as exc:
                     raise FormatError(
                         f"{path}: word at byte offset {pos + exc.start} is not valid UTF-8 "
-                        f"(pass unicode_errors='replace' to accept it)"
+                        f"({_HINT})"
                     ) from None
                 vectors[i] = raw[space + 1 : end].view("<f4")
                 starts.append(space + 1)
@@ -238,10 +254,12 @@ def _numbers(fields: list[bytes]) -> bool:
     return True
 
 
-def _load_word2vec_text(path: PathLike, unicode_errors: str) -> KeyedVectors:
+def _load_word2vec_text(path: PathLike, errors: str) -> KeyedVectors:
     path = os.fspath(path)
     with open(path, "rb") as fh:
         data = fh.read()
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
     size = len(data)
     lines = data.split(b"\n")
     del data
@@ -294,11 +312,10 @@ def _load_word2vec_text(path: PathLike, unicode_errors: str) -> KeyedVectors:
                     f"got {len(fields)} fields"
                 )
             try:
-                words.append(fields[0].decode("utf-8", errors=unicode_errors))
+                words.append(fields[0].decode("utf-8", errors=errors))
             except UnicodeDecodeError:
                 raise FormatError(
-                    f"{path}: line {lineno}: the word is not valid UTF-8 "
-                    f"(pass unicode_errors='replace' to accept it)"
+                    f"{path}: line {lineno}: the word is not valid UTF-8 ({_HINT})"
                 ) from None
             fields_block.append(fields[1:])
         try:
@@ -363,7 +380,9 @@ def load(
     path: PathLike,
     format: str | None = None,
     mmap: bool = False,
-    unicode_errors: str = "strict",
+    errors: str = "strict",
+    *,
+    unicode_errors: str | None = None,
 ) -> KeyedVectors:
     """Read vectors from ``path``.
 
@@ -375,23 +394,36 @@ def load(
         native file (recognised by its magic bytes).
     mmap : bool
         Native format only: map the vectors from the file instead of reading
-        them (read-only; loading is then almost instant, and the values are not
-        scanned for NaN / infinity, which a read checks).
-    unicode_errors : {"strict", "replace", "ignore"}
+        them (read-only; loading is then almost instant). Their values are then
+        checked for NaN / infinity once, before the first query or save uses them,
+        instead of while reading.
+    errors : {"strict", "replace", "ignore"}
         word2vec formats: how to decode words that are not valid UTF-8 (word2vec C
-        can cut a multi-byte character when it truncates long words).
+        can cut a multi-byte character when it truncates long words): raise
+        :class:`FormatError`, substitute U+FFFD, or drop the bytes. The same name
+        as for corpora (:class:`wordvec.corpus.TextCorpus`).
+    unicode_errors : str, optional
+        Deprecated alias of ``errors`` (gensim's name).
 
     Returns
     -------
     KeyedVectors
     """
-    if unicode_errors not in ("strict", "replace", "ignore"):
-        raise ConfigError(
-            f"`unicode_errors` must be 'strict', 'replace' or 'ignore'; got {unicode_errors!r}."
+    if unicode_errors is not None:
+        warnings.warn(
+            "`unicode_errors` is deprecated; use `errors`", DeprecationWarning, stacklevel=2
         )
+        if errors != "strict" and errors != unicode_errors:
+            raise ConfigError(
+                f"pass `errors` or its deprecated alias `unicode_errors`, not both; got "
+                f"errors={errors!r} and unicode_errors={unicode_errors!r}."
+            )
+        errors = unicode_errors
+    if errors not in _ERRORS:
+        raise ConfigError(f"`errors` must be 'strict', 'replace' or 'ignore'; got {errors!r}.")
     fmt = resolve_format(path, format, reading=True)
     if fmt == "native":
         return _load_native(path, mmap)
     if fmt == "word2vec-bin":
-        return _load_word2vec_bin(path, unicode_errors)
-    return _load_word2vec_text(path, unicode_errors)
+        return _load_word2vec_bin(path, errors)
+    return _load_word2vec_text(path, errors)

@@ -37,8 +37,11 @@ class Word2Vec:
     """word2vec estimator: skip-gram or CBOW, with negative sampling, hierarchical or full softmax.
 
     Parameters are those of :class:`wordvec.config.TrainConfig` (see there for
-    defaults and meaning), plus ``tmp_dir`` (where the id cache goes; default the
-    system temporary directory) and ``progress`` (a progress line on stderr).
+    defaults and meaning), plus ``tmp_dir`` (where the id cache, and a copy of
+    standard input read as the corpus ``"-"``, go; default the system temporary
+    directory), ``progress`` (a progress line on stderr) and ``errors`` (how text
+    corpora decode bytes that are not UTF-8: ``"strict"`` raises, ``"replace"``
+    substitutes U+FFFD, ``"ignore"`` drops them; see :class:`wordvec.corpus.TextCorpus`).
 
     Attributes (after ``fit``)
     --------------------------
@@ -77,6 +80,7 @@ class Word2Vec:
         batch_words: int = 10_000,
         tmp_dir: str | None = None,
         progress: bool = False,
+        errors: str = "strict",
     ) -> None:
         self.model = model
         self.loss = loss
@@ -100,6 +104,7 @@ class Word2Vec:
         self.batch_words = batch_words
         self.tmp_dir = tmp_dir
         self.progress = progress
+        self.errors = errors
         self.loss_history_: list[float] = []
         self.epoch_stats_: list = []
 
@@ -146,7 +151,7 @@ class Word2Vec:
         """
         cfg = self.config
         _check_checkpointing(checkpoint, checkpoint_every)
-        sentences = _as_sentences(corpus, cfg)
+        sentences = _as_sentences(corpus, cfg, self)
         s = _scan(sentences, cfg, self.tmp_dir)
         try:
             vocab, remap = build(s, min_count=cfg.min_count, max_final_vocab=cfg.max_final_vocab)
@@ -186,7 +191,8 @@ class Word2Vec:
         if epochs is not None:
             self.epochs = epochs
         cfg = self.config
-        s = _scan(_as_sentences(corpus, cfg), cfg, self.tmp_dir)
+        sentences = _as_sentences(corpus, cfg, self)  # one object: "-" is read once
+        s = _scan(sentences, cfg, self.tmp_dir)
         try:
             vocab = self.vocab_
             index = vocab.index
@@ -221,7 +227,7 @@ class Word2Vec:
                 vocab = Vocab(vocab.words, counts, vocab.index)
             self.vocab_ = vocab
             if s.cache is None:
-                encoded = EncodedCorpus.encode(_as_sentences(corpus, cfg), vocab, self.tmp_dir)
+                encoded = EncodedCorpus.encode(sentences, vocab, self.tmp_dir)
             else:
                 encoded = EncodedCorpus(s.cache, _remap(known), n_words)
             done = list(self.epoch_stats_)
@@ -244,6 +250,7 @@ class Word2Vec:
         progress: bool = False,
         checkpoint_every: float | None = None,
         tmp_dir: str | None = None,
+        errors: str = "strict",
     ) -> Word2Vec:
         """Continue an interrupted run from ``checkpoint`` on the same ``corpus``; returns it.
 
@@ -255,16 +262,19 @@ class Word2Vec:
         read as ``fit`` read it (same tokenisation, pruning and job boundaries) and
         must be the same text: another one raises :class:`CorpusError`. If
         interrupted again, the checkpoint is rewritten in place. ``progress``,
-        ``checkpoint_every`` and ``tmp_dir`` are as for :meth:`fit` and the constructor;
-        every training option comes from the checkpoint.
+        ``checkpoint_every``, ``tmp_dir`` and ``errors`` are as for :meth:`fit` and the
+        constructor; every training option comes from the checkpoint. A checkpoint of a
+        finished run (:meth:`save_checkpoint`) trains nothing: it returns the model once
+        the corpus is found to be the same.
         """
         _check_checkpointing(checkpoint, checkpoint_every)
         self, position, n_words, corpus_id = _read(checkpoint, want_position=True)
         self.progress = progress
         self.tmp_dir = tmp_dir
+        self.errors = errors
         cfg = self.config
         name = os.fspath(checkpoint)
-        sentences = _as_sentences(corpus, cfg)
+        sentences = _as_sentences(corpus, cfg, self)
         s = _scan(sentences, cfg, self.tmp_dir)
         try:
             known = _ids_in(s, self.vocab_)
@@ -381,6 +391,24 @@ class Word2Vec:
         self._check_fitted()
         _write(self, path, None, self.vocab_.total)
 
+    def save_checkpoint(self, path: str | os.PathLike[str]) -> None:
+        """Write a checkpoint at the end of this fitted run's schedule, atomically.
+
+        For a run whose results could not be saved (``wordvec train`` interrupted
+        while writing its outputs): :meth:`resume` on it with the same corpus trains
+        nothing and returns this model.
+        """
+        from .engine.train import Position
+
+        self._check_fitted()
+        epochs = self.config.epochs
+        if len(self.loss_history_) != epochs:
+            raise ConfigError(
+                f"a checkpoint needs the run of `fit` or `resume` ({epochs} epochs); this "
+                f"model records {len(self.loss_history_)}"
+            )
+        _write(self, path, Position(epochs, 0), self.vocab_.total)
+
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Word2Vec:
         """Load a model written by :meth:`save` (refuses checkpoints of a newer format)."""
@@ -398,12 +426,18 @@ def _scan(sentences, cfg: TrainConfig, tmp_dir: str | None):
     return fast if fast is not None else scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=tmp_dir)
 
 
-def _as_sentences(corpus: Any, cfg: TrainConfig):
+def _as_sentences(corpus: Any, cfg: TrainConfig, model: Word2Vec):
     from .corpus import TextCorpus
 
     if isinstance(corpus, TextCorpus):
         return corpus
-    return TextCorpus(corpus, lowercase=cfg.lowercase, max_sentence_length=cfg.max_sentence_length)
+    return TextCorpus(
+        corpus,
+        lowercase=cfg.lowercase,
+        max_sentence_length=cfg.max_sentence_length,
+        errors=model.errors,
+        tmp_dir=model.tmp_dir,
+    )
 
 
 @contextlib.contextmanager
@@ -593,10 +627,15 @@ def _read(path, want_position: bool):
         if kind != "checkpoint" or not isinstance(pos, dict):
             raise FormatError(f"{name}: not a checkpoint (a finished model cannot be resumed)")
         epoch, job = pos.get("epoch"), pos.get("job")
-        if not (_is_int(epoch) and _is_int(job) and 0 <= epoch < cfg.epochs and job >= 0):
+        # (epoch == epochs, job 0: the end of the schedule, see Word2Vec.save_checkpoint)
+        if not (
+            _is_int(epoch)
+            and _is_int(job)
+            and (0 <= epoch < cfg.epochs and job >= 0 or (epoch, job) == (cfg.epochs, 0))
+        ):
             raise FormatError(
                 f"{name}: schedule position {pos!r} must name an epoch in 0..{cfg.epochs - 1} "
-                "and a job >= 0"
+                f"and a job >= 0, or the end of the run (epoch {cfg.epochs}, job 0)"
             )
         if len(m.loss_history_) != epoch:
             raise FormatError(

@@ -28,6 +28,7 @@ from typing import IO
 import numba
 import numpy as np
 
+from ._io import write_anonymous
 from .errors import CorpusError
 
 __all__ = ["Vocab", "Scan", "scan", "build", "EncodedCorpus", "SENTENCE_END", "DROPPED"]
@@ -35,6 +36,7 @@ __all__ = ["Vocab", "Scan", "scan", "build", "EncodedCorpus", "SENTENCE_END", "D
 SENTENCE_END = -1  # in both the provisional cache and the final id stream
 DROPPED = -2  # remap value of a provisional id whose word is not in the final vocabulary
 _FLUSH_TOKENS = 1 << 20  # ids buffered in Python before they go to NumPy / the cache
+CACHE_WRITE = "writing the temporary id cache"  # what an error of the cache file says
 
 
 @dataclass
@@ -163,7 +165,7 @@ def scan(
         buf.clear()
         crc = zlib.crc32(ids, crc)
         if fh is not None:
-            ids.tofile(fh)
+            write_anonymous(fh, memoryview(ids).cast("B"), tmp_dir, CACHE_WRITE)
         ids = ids[ids >= 0]
         if len(index) > len(counts):
             grown = np.zeros(max(2 * len(counts), len(index)), dtype=np.int64)
@@ -280,9 +282,9 @@ class EncodedCorpus:
                 buf.append(SENTENCE_END)
                 n += len(ids)
             if len(buf) >= _FLUSH_TOKENS:
-                np.array(buf, dtype=np.int32).tofile(fh)
+                _write_ids(fh, buf, tmp_dir)
                 buf.clear()
-        np.array(buf, dtype=np.int32).tofile(fh)
+        _write_ids(fh, buf, tmp_dir)
         fh.flush()
         identity = np.arange(len(vocab) + 1, dtype=np.int32)
         identity[-1] = SENTENCE_END
@@ -318,6 +320,10 @@ class EncodedCorpus:
 
     def close(self) -> None:
         self.cache.close()
+
+
+def _write_ids(fh: IO[bytes], ids: list[int], tmp_dir: str | None) -> None:
+    write_anonymous(fh, memoryview(np.array(ids, dtype=np.int32)).cast("B"), tmp_dir, CACHE_WRITE)
 
 
 def _read_ids(fh: IO[bytes], buf: np.ndarray) -> int:

@@ -145,3 +145,15 @@ def test_train_continues_on_more_text_and_grows_the_vocabulary():
     hs = Word2Vec(model="cbow", loss="hs", dim=8, min_count=1, epochs=1, threads=1).fit(first)
     hs.train(first[:50] + extra[:5], epochs=1)
     assert len(hs.vocab_) == 60  # hierarchical softmax keeps its tree and vocabulary
+
+
+def test_undecodable_bytes_follow_the_errors_option(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_bytes(b"a b\n" * 30 + b"c \xff\n")
+    options = dict(dim=4, min_count=1, epochs=1, threads=1)
+    with pytest.raises(CorpusError, match=r"byte 122 .*pass errors='replace'"):
+        Word2Vec(**options).fit(path)  # the hint names an option Word2Vec has
+    assert "\ufffd" in Word2Vec(**options, errors="replace").fit(path).wv
+    assert Word2Vec(**options, errors="ignore").fit(path).wv.words[-1] == "c"
+    with pytest.raises(ConfigError, match="`errors` must be"):
+        Word2Vec(**options, errors="bogus").fit(path)
