@@ -140,11 +140,15 @@ def test_cli_plot(tmp_path, monkeypatch, capsys):
     words, X = _data()
     loaded = []
 
-    def load(path):  # stands in for wordvec.formats.load
+    def load(path, **options):  # stands in for wordvec.formats.load
         loaded.append(path)
         return DictVectors(words, X)
 
-    monkeypatch.setitem(sys.modules, "wordvec.formats", types.SimpleNamespace(load=load))
+    def resolve_format(path, format=None, reading=False):
+        return "word2vec-bin"
+
+    fake = types.SimpleNamespace(load=load, resolve_format=resolve_format)
+    monkeypatch.setitem(sys.modules, "wordvec.formats", fake)
     out = tmp_path / "p.png"
     assert main(["plot", "vecs.bin", "w1", "w2", "w3", "nope", "-o", str(out)]) == 0
     assert loaded == ["vecs.bin"]

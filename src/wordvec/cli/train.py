@@ -1,15 +1,27 @@
-"""`wordvec train`: the fast engine (with checkpoints and resume) and the reference engine."""
+"""`wordvec train`: the fast engine (with checkpoints and resume) and the reference engine.
+
+Every path the run will write is checked before any work. The checkpoint
+(``--checkpoint``, default ``OUTPUT.ckpt``) is written on Ctrl-C / SIGTERM, also
+while the outputs are being written after training (then resuming only writes
+them), and periodically with ``--checkpoint-every``; a finished run removes it
+only if it wrote it, or resumed from it, once the outputs are on disk.
+"""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
 import os
+import shlex
+import signal
 import sys
 import time
+from collections.abc import Iterator
 
+from .._paths import check_paths
 from ..errors import ConfigError, CorpusError, TrainingInterrupted, WordvecError
 from ..model import Word2Vec
+from ._common import errors_option, vectors_format
 
 
 def _add_train(sub: argparse._SubParsersAction) -> None:
@@ -99,7 +111,12 @@ def _add_train(sub: argparse._SubParsersAction) -> None:
         metavar="WORDS",
         help="comma-separated words whose nearest neighbours to print at the end",
     )
-    p.add_argument("--tmp-dir", help="directory for the temporary id cache (4 bytes per word)")
+    p.add_argument(
+        "--tmp-dir",
+        help="directory for temporary files: the id cache (4 bytes per word) and, when "
+        "CORPUS is '-', a copy of standard input (default: the system's)",
+    )
+    errors_option(p, "CORPUS")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress line")
     ref = p.add_argument_group("reference engine (the course experiment, NumPy, slow)")
     ref.add_argument("--engine", choices=["fast", "reference"], default="fast")
@@ -116,11 +133,7 @@ def _add_train(sub: argparse._SubParsersAction) -> None:
 def _cmd_train(args: argparse.Namespace) -> int:
     if args.engine == "reference":
         return _train_reference(args)
-    try:
-        return _train_fast(args)
-    except OSError as exc:  # a file that cannot be read or written: one line, no traceback
-        where = f"{exc.filename}: " if exc.filename else ""
-        raise WordvecError(f"{where}{exc.strerror or exc}") from None
+    return _train_fast(args)
 
 
 def _train_fast(args: argparse.Namespace) -> int:
@@ -128,8 +141,8 @@ def _train_fast(args: argparse.Namespace) -> int:
     from ..corpus import default_corpus_path
 
     corpus = args.corpus if args.corpus is not None else default_corpus_path()
-    checkpoint = args.checkpoint or f"{args.output}.ckpt"
-    _check_output(args.output)
+    checkpoint = _check_paths(args, corpus)
+    before = _identity(checkpoint)  # to tell, at the end, whether this run wrote it
     t0 = time.perf_counter()
     if args.resume:
         try:
@@ -139,6 +152,7 @@ def _train_fast(args: argparse.Namespace) -> int:
                 progress=not args.quiet,
                 checkpoint_every=args.checkpoint_every,
                 tmp_dir=args.tmp_dir,
+                errors=args.errors,
             )
         except TrainingInterrupted as exc:
             raise _with_resume_command(exc, args) from None
@@ -162,6 +176,7 @@ def _train_fast(args: argparse.Namespace) -> int:
             max_final_vocab=args.max_final_vocab,
             tmp_dir=args.tmp_dir,
             progress=not args.quiet,
+            errors=args.errors,
         )
         if args.loss != "neg" and args.negative:
             # Validation lets negative=5 pass with other losses (it is Word2Vec's
@@ -176,12 +191,19 @@ def _train_fast(args: argparse.Namespace) -> int:
             raise _with_resume_command(exc, args) from None
     seconds = time.perf_counter() - t0
     wv = model.wv
-    formats.save(wv, args.output)
-    if args.save_model:
-        model.save(args.save_model)
+    try:
+        formats.save(wv, args.output)
+        if args.save_model:
+            model.save(args.save_model)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the trained model must not be lost
+        with _signals_deferred():  # (people press Ctrl-C twice)
+            model.save_checkpoint(checkpoint)
+        done = TrainingInterrupted("", checkpoint, model.epochs, model.epochs)
+        raise _with_resume_command(done, args, after_training=True) from None
+    # the outputs are on disk: the checkpoint is obsolete if it is this run's
     with contextlib.suppress(FileNotFoundError):
-        if not args.resume or os.path.abspath(args.resume) == os.path.abspath(checkpoint):
-            os.unlink(checkpoint)  # the run finished: its checkpoint is obsolete
+        if args.resume or _identity(checkpoint) not in (None, before):
+            os.unlink(checkpoint)
     words = sum(s.words for s in model.epoch_stats_)
     print(
         f"trained {len(wv)} words x {wv.dim} dims in {seconds:.1f}s "
@@ -204,10 +226,80 @@ def _train_fast(args: argparse.Namespace) -> int:
     return 0
 
 
-def _with_resume_command(exc: TrainingInterrupted, args: argparse.Namespace) -> Exception:
-    """The library's message, ending with the exact command line that resumes this run."""
-    import shlex
+def _check_paths(args: argparse.Namespace, corpus) -> str:
+    """Check every path the run will write, before any work; returns the checkpoint's."""
+    if args.resume and args.checkpoint:
+        raise ConfigError(
+            f"{args.checkpoint}: --checkpoint cannot be used with --resume: a resumed run "
+            f"writes its checkpoint to the one it resumed from, {args.resume!r}"
+        )
+    vectors_format(args.output, None, None, reading=False)
+    checkpoint = args.resume or args.checkpoint or f"{args.output}.ckpt"
+    if args.resume:
+        label = "--resume"
+    else:
+        label = (
+            "--checkpoint"
+            if args.checkpoint
+            else "the checkpoint (--checkpoint, default OUTPUT.ckpt)"
+        )
+    check_paths(
+        outputs={"-o": args.output, "--save-model": args.save_model, label: checkpoint},
+        inputs={"CORPUS": corpus},
+        directories={"--tmp-dir": args.tmp_dir},
+    )
+    if not args.resume:
+        _check_checkpoint_path(checkpoint, label)
+    return checkpoint
 
+
+def _check_checkpoint_path(path: str, label: str) -> None:
+    """A file already at the checkpoint path must be a checkpoint (of an earlier run):
+    an interruption replaces it, and anything else would be lost."""
+    from ..container import read_container
+
+    if not os.path.lexists(path):
+        return
+    try:
+        meta, _ = read_container(path, mmap=True)
+        if meta.get("kind") == "checkpoint":
+            return
+    except (OSError, WordvecError):
+        pass
+    raise ConfigError(
+        f"{path}: {label} exists and is not a wordvec checkpoint; an interruption would "
+        "replace it: choose another path, or remove it"
+    )
+
+
+def _identity(path: str) -> tuple[int, ...] | None:
+    """What tells a file apart from one written later at the same path (None: none)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Ctrl-C / SIGTERM wait until the block is done (a checkpoint must not be cut short)."""
+    received: list[int] = []
+    previous = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(ValueError):  # not the main thread: nothing to defer
+            previous[sig] = signal.signal(sig, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _with_resume_command(
+    exc: TrainingInterrupted, args: argparse.Namespace, after_training: bool = False
+) -> Exception:
+    """The interruption's message, ending with the exact command line that resumes this run."""
     if exc.checkpoint is None:
         return exc
     command = ["wordvec", "train"]
@@ -216,23 +308,24 @@ def _with_resume_command(exc: TrainingInterrupted, args: argparse.Namespace) -> 
     command += ["-o", args.output, "--resume", exc.checkpoint]
     if args.save_model:
         command += ["--save-model", args.save_model]
+    # the options of reading the corpus again the same way
+    if args.errors != "strict":
+        command += ["--errors", args.errors]
+    if args.tmp_dir:
+        command += ["--tmp-dir", args.tmp_dir]
+    if args.checkpoint_every:
+        command += ["--checkpoint-every", str(args.checkpoint_every)]
+    if after_training:
+        what = "interrupted while writing the outputs, after training"  # resume writes them
+    else:
+        what = f"training interrupted in epoch {exc.epoch}/{exc.epochs}"
     return TrainingInterrupted(
-        f"training interrupted in epoch {exc.epoch}/{exc.epochs}; checkpoint written to "
-        f"{exc.checkpoint!r}. Resume with: {' '.join(shlex.quote(c) for c in command)}",
+        f"{what}; checkpoint written to {exc.checkpoint!r}. "
+        f"Resume with: {' '.join(shlex.quote(c) for c in command)}",
         checkpoint=exc.checkpoint,
         epoch=exc.epoch,
         epochs=exc.epochs,
     )
-
-
-def _check_output(path: str) -> None:
-    """Fail before training, not after, on an output path that cannot be written."""
-    from ..formats import resolve_format
-
-    resolve_format(path)
-    parent = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(parent):
-        raise ConfigError(f"`output` directory {parent!r} does not exist; got {path!r}.")
 
 
 def _train_reference(args: argparse.Namespace) -> int:
@@ -247,7 +340,10 @@ def _train_reference(args: argparse.Namespace) -> int:
             "the reference engine trains on the Stanford Sentiment Treebank: give the path "
             "of datasetSentences.txt as CORPUS"
         )
-    _check_output(args.output)
+    vectors_format(args.output, None, None, reading=False)
+    check_paths(outputs={"-o": args.output, "--plot": args.plot}, inputs={"CORPUS": args.corpus})
+    if args.plot and os.path.splitext(args.plot)[1].lower() not in (".png", ".svg"):
+        raise ConfigError(f"{args.plot}: --plot must end in .png or .svg")
     loss = "softmax" if args.loss == "softmax" else "neg"
     if args.loss == "hs":
         raise ConfigError("`loss` must be 'neg' or 'softmax' for the reference engine; got 'hs'.")

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+from .._paths import check_paths
+from ..errors import ConfigError
+from ._common import FORMATS, errors_option, load_vectors, vectors_format, vectors_options
 
 # ---- plot: 2-D picture of chosen word vectors
 
@@ -15,7 +20,7 @@ def _add_plot(sub: argparse._SubParsersAction) -> None:
         description="Project the vectors of chosen words to 2-D and save a labelled scatter "
         "plot (PNG or SVG, from the suffix of -o).",
     )
-    p.add_argument("vectors", help="vectors file (any format wordvec can load)")
+    vectors_options(p)
     p.add_argument(
         "words", nargs="*", help="words to plot (default: a built-in list, see --course-words)"
     )
@@ -34,11 +39,15 @@ def _add_plot(sub: argparse._SubParsersAction) -> None:
 def _cmd_plot(args: argparse.Namespace) -> int:
     import warnings
 
-    from ..formats import load
     from ..plot import COURSE_WORDS, plot
 
+    check_paths(outputs={"-o": args.output}, inputs={"VECTORS": args.vectors})
+    if Path(args.output).suffix.lower() not in (".png", ".svg"):
+        raise ConfigError(
+            f"{args.output}: -o must end in .png or .svg (the suffix picks the format)"
+        )
     words = args.words or (list(COURSE_WORDS) if args.course_words else None)
-    kv = load(args.vectors)
+    kv = load_vectors(args)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -55,8 +64,6 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 
 
 # ---- similar / analogy / evaluate / convert: using a vectors file
-
-_VECTORS_HELP = "vectors file: .bin (word2vec binary), .txt / .vec (word2vec text), .wvec (native)"
 
 
 def _print_neighbours(pairs: list[tuple[str, float]], as_json: bool, score: str) -> None:
@@ -87,7 +94,7 @@ def _add_similar(sub: argparse._SubParsersAction) -> None:
         help="nearest words to a word, by cosine",
         description="List the words whose vectors are closest (cosine) to WORD's.",
     )
-    p.add_argument("vectors", help=_VECTORS_HELP)
+    vectors_options(p)
     p.add_argument("word", help="the query word")
     p.add_argument("-n", "--topn", type=int, default=10, help="how many neighbours (10)")
     _restrict_vocab_option(p)
@@ -96,9 +103,7 @@ def _add_similar(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_similar(args: argparse.Namespace) -> int:
-    from ..formats import load
-
-    kv = load(args.vectors, mmap=True)
+    kv = load_vectors(args)
     pairs = kv.most_similar(args.word, topn=args.topn, restrict_vocab=args.restrict_vocab)
     _print_neighbours(pairs, args.json, "cosine")
     return 0
@@ -111,7 +116,7 @@ def _add_analogy(sub: argparse._SubParsersAction) -> None:
         description="Answer the analogy A : B :: C : ? (e.g. man king woman -> queen); the "
         "three words themselves are never answers.",
     )
-    p.add_argument("vectors", help=_VECTORS_HELP)
+    vectors_options(p)
     p.add_argument("a")
     p.add_argument("b")
     p.add_argument("c")
@@ -128,9 +133,7 @@ def _add_analogy(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_analogy(args: argparse.Namespace) -> int:
-    from ..formats import load
-
-    kv = load(args.vectors, mmap=True)
+    kv = load_vectors(args)
     pairs = kv.analogy(
         args.a,
         args.b,
@@ -151,7 +154,7 @@ def _add_evaluate(sub: argparse._SubParsersAction) -> None:
         "similarity (WordSim-353 / SimLex-999 format). With neither --analogies nor "
         "--similarity, the standard sets shipped with wordvec are used.",
     )
-    p.add_argument("vectors", help=_VECTORS_HELP)
+    vectors_options(p)
     p.add_argument("--analogies", metavar="FILE", help="analogy questions file")
     p.add_argument(
         "--similarity",
@@ -185,10 +188,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     import json
 
     from ..evaluate import evaluate
-    from ..formats import load
 
     neither = args.analogies is None and args.similarity is None
-    kv = load(args.vectors, mmap=True)
+    kv = load_vectors(args)
     result = evaluate(
         kv,
         analogies=True if neither else (args.analogies or False),
@@ -219,10 +221,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         for i, (name, s) in enumerate(rows):
             if i == len(a["sections"]):
                 print("-" * (width + 36))
-            print(
-                f"{name:<{width}}  {s['accuracy']:>8.2%}  {s['correct']:>7}  "
-                f"{s['total']:>6}  {s['skipped']:>7}"
-            )
+            # no question answered: no accuracy (as for the correlations below)
+            acc = f"{s['accuracy']:>8.2%}" if s["accuracy"] is not None else f"{'n/a':>8}"
+            print(f"{name:<{width}}  {acc}  {s['correct']:>7}  {s['total']:>6}  {s['skipped']:>7}")
     if "similarity" in result:
         if "analogy" in result:
             print()
@@ -247,16 +248,20 @@ def _add_convert(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("input", metavar="IN", help="vectors file to read")
     p.add_argument("output", metavar="OUT", help="vectors file to write")
-    fmts = ["word2vec-bin", "word2vec-text", "native"]
-    p.add_argument("--from", dest="from_format", choices=fmts, help="format of IN")
-    p.add_argument("--to", dest="to_format", choices=fmts, help="format of OUT")
+    p.add_argument("--from", dest="from_format", choices=FORMATS, help="format of IN")
+    p.add_argument("--to", dest="to_format", choices=FORMATS, help="format of OUT")
+    errors_option(p, "the words of a word2vec file IN")
     p.set_defaults(func=_cmd_convert)
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
     from ..formats import load, save
 
-    kv = load(args.input, format=args.from_format, mmap=True)
-    save(kv, args.output, format=args.to_format)
+    check_paths(outputs={"OUT": args.output}, inputs={"IN": args.input})
+    to_format = vectors_format(args.output, args.to_format, "--to", reading=False)
+    from_format = vectors_format(args.input, args.from_format, "--from", reading=True)
+    # mapped, so checked lazily: save() checks every value before it writes one
+    kv = load(args.input, format=from_format, mmap=True, errors=args.errors)
+    save(kv, args.output, format=to_format)
     print(f"wrote {args.output} ({len(kv)} words, dim {kv.dim})")
     return 0
