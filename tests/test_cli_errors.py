@@ -97,9 +97,13 @@ def test_missing_evaluation_files_are_one_line(option, vec, tmp_path, capsys):
     error_line(capsys, f"wordvec: error: {missing}: No such file")
 
 
-def test_gradcheck_with_a_bad_seed_is_one_line(capsys):
+def test_a_bad_seed_is_one_line(vec, tmp_path, capsys):
     assert main(["gradcheck", "--seed", "-1"]) == 1
-    error_line(capsys, "--seed", "-1")
+    error_line(capsys, "--seed must be an int >= 0; got -1.")
+    out = str(tmp_path / "p.png")
+    args = ["plot", str(vec), "king", "queen", "-o", out, "--method", "tsne", "--seed", "-1"]
+    assert main(args) == 1
+    error_line(capsys, "--seed must be an int >= 0; got -1.")
 
 
 # --------------------------------------------------------------------------- outputs

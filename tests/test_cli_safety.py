@@ -4,6 +4,7 @@ still leaves a checkpoint and the command that resumes it."""
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import signal
@@ -241,6 +242,28 @@ def test_ctrl_c_during_the_final_save_leaves_a_checkpoint_and_the_resume_command
     trained = formats.load(out)
     assert len(trained) == 24 and Word2Vec.load(model).wv.words == trained.words
     assert not ckpt.exists() and temp_files(tmp_path) == []
+
+
+def test_a_failed_final_save_keeps_the_trained_model_in_the_checkpoint(
+    corpus, tmp_path, capsys, monkeypatch
+):
+    out = tmp_path / "v.txt"
+
+    def full_disk(kv, path, *args, **kwargs):
+        with atomic_write(path, "wb") as fh:
+            fh.write(b"half of it")
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as mp:
+        mp.setattr(formats, "save", full_disk)
+        assert main(["train", str(corpus), *FAST, "-o", str(out)]) == 1
+    ckpt = tmp_path / "v.txt.ckpt"
+    command = f"wordvec train {corpus} -o {out} --resume {ckpt}"
+    line = one_error_line(capsys, f"wordvec: error: {out}: No space left on device; ")
+    assert line.endswith(f"write the outputs with: {command}")
+    assert ckpt.exists() and not out.exists() and temp_files(tmp_path) == []
+    assert main(command.split()[1:] + ["-q"]) == 0
+    assert len(formats.load(out)) == 24 and not ckpt.exists()
 
 
 SIGTERM_CHILD = textwrap.dedent(

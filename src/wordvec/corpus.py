@@ -202,7 +202,7 @@ def _decoded_blocks(
             raise CorpusError(
                 f"{name}: invalid UTF-8 at byte {position}{stream} "
                 f"(0x{data[exc.start]:02x}: {exc.reason}); "
-                "pass errors='replace' to substitute U+FFFD (or 'ignore' to drop it)"
+                "pass errors='replace' to substitute U+FFFD, or errors='ignore' to drop it"
             ) from None
         leftover = data[used:]
         offset += len(block)

@@ -47,7 +47,7 @@ PathLike = str | os.PathLike[str]
 FORMATS = ("word2vec-bin", "word2vec-text", "native")
 _ERRORS = ("strict", "replace", "ignore")
 _BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark: dropped at the start of a word2vec file
-_HINT = "pass errors='replace' (or 'ignore') to accept it"
+_HINT = "pass errors='replace' to accept it, or errors='ignore' to drop the bytes"
 _EXTENSIONS = {
     ".bin": "word2vec-bin",
     ".txt": "word2vec-text",

@@ -31,6 +31,7 @@ from collections.abc import Iterator, Sequence
 from .._version import __version__
 from ..errors import TrainingInterrupted, WordvecError
 from . import misc, train, vectors
+from ._common import os_message
 
 # the order of ``wordvec --help``
 _COMMAND_MODULES = (train, misc, vectors)
@@ -69,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _silence_stdout()
             return 0
         except OSError as exc:  # a file that cannot be read or written
-            _error(_cli_wording(_os_message(exc), command))
+            _error(_cli_wording(os_message(exc), command))
             return 1
         except UnicodeError as exc:  # (the library names files; this is a last resort)
             _error(str(exc))
@@ -88,14 +89,6 @@ def _say(line: str) -> None:
 def _error(message: str) -> None:
     for line in message.splitlines() or [""]:
         _say(f"wordvec: error: {line}")
-
-
-def _os_message(exc: OSError) -> str:
-    reason = exc.strerror or str(exc)
-    if exc.filename is None:
-        return reason
-    name = exc.filename
-    return f"{os.fsdecode(name) if isinstance(name, bytes) else name}: {reason}"
 
 
 def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:

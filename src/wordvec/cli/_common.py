@@ -55,3 +55,12 @@ def load_vectors(args: argparse.Namespace):
 
     fmt = vectors_format(args.vectors, args.format, "--format", reading=True)
     return load(args.vectors, format=fmt, mmap=True, errors=args.errors)
+
+
+def os_message(exc: OSError) -> str:
+    """``PATH: reason`` (or the reason alone, for an error that names no file)."""
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:
+        return reason
+    name = exc.filename
+    return f"{os.fsdecode(name) if isinstance(name, bytes) else name}: {reason}"

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from .._paths import check_paths
 from ..errors import ConfigError, CorpusError, TrainingInterrupted, WordvecError
 from ..model import Word2Vec
-from ._common import errors_option, vectors_format
+from ._common import errors_option, os_message, vectors_format
 
 
 def _add_train(sub: argparse._SubParsersAction) -> None:
@@ -195,11 +195,8 @@ def _train_fast(args: argparse.Namespace) -> int:
         formats.save(wv, args.output)
         if args.save_model:
             model.save(args.save_model)
-    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the trained model must not be lost
-        with _signals_deferred():  # (people press Ctrl-C twice)
-            model.save_checkpoint(checkpoint)
-        done = TrainingInterrupted("", checkpoint, model.epochs, model.epochs)
-        raise _with_resume_command(done, args, after_training=True) from None
+    except (KeyboardInterrupt, OSError, WordvecError) as exc:  # Ctrl-C, SIGTERM, a full disk
+        raise _keep_the_run(exc, model, checkpoint, args) from None
     # the outputs are on disk: the checkpoint is obsolete if it is this run's
     with contextlib.suppress(FileNotFoundError):
         if args.resume or _identity(checkpoint) not in (None, before):
@@ -233,7 +230,6 @@ def _check_paths(args: argparse.Namespace, corpus) -> str:
             f"{args.checkpoint}: --checkpoint cannot be used with --resume: a resumed run "
             f"writes its checkpoint to the one it resumed from, {args.resume!r}"
         )
-    vectors_format(args.output, None, None, reading=False)
     checkpoint = args.resume or args.checkpoint or f"{args.output}.ckpt"
     if args.resume:
         label = "--resume"
@@ -248,6 +244,7 @@ def _check_paths(args: argparse.Namespace, corpus) -> str:
         inputs={"CORPUS": corpus},
         directories={"--tmp-dir": args.tmp_dir},
     )
+    vectors_format(args.output, None, None, reading=False)
     if not args.resume:
         _check_checkpoint_path(checkpoint, label)
     return checkpoint
@@ -296,16 +293,51 @@ def _signals_deferred() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+def _keep_the_run(
+    exc: BaseException, model: Word2Vec, checkpoint: str, args: argparse.Namespace
+) -> BaseException:
+    """The error to end with when the outputs of a trained model could not be written:
+    the model is not lost if the checkpoint can be written (resuming from it then only
+    writes the outputs); if it cannot, the first error is the one to report."""
+    try:
+        with _signals_deferred():  # (people press Ctrl-C twice)
+            model.save_checkpoint(checkpoint)
+    except (OSError, WordvecError):
+        return exc
+    if isinstance(exc, KeyboardInterrupt):
+        done = TrainingInterrupted("", checkpoint, model.epochs, model.epochs)
+        return _with_resume_command(done, args, after_training=True)
+    reason = os_message(exc) if isinstance(exc, OSError) else str(exc)
+    return WordvecError(
+        f"{reason}; the trained model is kept in the checkpoint {checkpoint!r}: once that "
+        f"is put right, write the outputs with: {_resume_command(args, checkpoint)}"
+    )
+
+
 def _with_resume_command(
     exc: TrainingInterrupted, args: argparse.Namespace, after_training: bool = False
 ) -> Exception:
     """The interruption's message, ending with the exact command line that resumes this run."""
     if exc.checkpoint is None:
         return exc
+    if after_training:
+        what = "interrupted while writing the outputs, after training"  # resume writes them
+    else:
+        what = f"training interrupted in epoch {exc.epoch}/{exc.epochs}"
+    return TrainingInterrupted(
+        f"{what}; checkpoint written to {exc.checkpoint!r}. "
+        f"Resume with: {_resume_command(args, exc.checkpoint)}",
+        checkpoint=exc.checkpoint,
+        epoch=exc.epoch,
+        epochs=exc.epochs,
+    )
+
+
+def _resume_command(args: argparse.Namespace, checkpoint: str) -> str:
     command = ["wordvec", "train"]
     if args.corpus is not None:
         command.append(args.corpus)
-    command += ["-o", args.output, "--resume", exc.checkpoint]
+    command += ["-o", args.output, "--resume", checkpoint]
     if args.save_model:
         command += ["--save-model", args.save_model]
     # the options of reading the corpus again the same way
@@ -315,17 +347,7 @@ def _with_resume_command(
         command += ["--tmp-dir", args.tmp_dir]
     if args.checkpoint_every:
         command += ["--checkpoint-every", str(args.checkpoint_every)]
-    if after_training:
-        what = "interrupted while writing the outputs, after training"  # resume writes them
-    else:
-        what = f"training interrupted in epoch {exc.epoch}/{exc.epochs}"
-    return TrainingInterrupted(
-        f"{what}; checkpoint written to {exc.checkpoint!r}. "
-        f"Resume with: {' '.join(shlex.quote(c) for c in command)}",
-        checkpoint=exc.checkpoint,
-        epoch=exc.epoch,
-        epochs=exc.epochs,
-    )
+    return " ".join(shlex.quote(c) for c in command)
 
 
 def _train_reference(args: argparse.Namespace) -> int:
@@ -340,8 +362,8 @@ def _train_reference(args: argparse.Namespace) -> int:
             "the reference engine trains on the Stanford Sentiment Treebank: give the path "
             "of datasetSentences.txt as CORPUS"
         )
-    vectors_format(args.output, None, None, reading=False)
     check_paths(outputs={"-o": args.output, "--plot": args.plot}, inputs={"CORPUS": args.corpus})
+    vectors_format(args.output, None, None, reading=False)
     if args.plot and os.path.splitext(args.plot)[1].lower() not in (".png", ".svg"):
         raise ConfigError(f"{args.plot}: --plot must end in .png or .svg")
     loss = "softmax" if args.loss == "softmax" else "neg"
