@@ -280,12 +280,12 @@ def _identity(path: str) -> tuple[int, ...] | None:
 
 @contextlib.contextmanager
 def _signals_deferred() -> Iterator[None]:
-    """Ctrl-C / SIGTERM wait until the block is done (a checkpoint must not be cut short)."""
-    received: list[int] = []
+    """Ctrl-C / SIGTERM do not cut the block short (a checkpoint written as the run ends
+    because of one: a second one only repeats the request)."""
     previous = {}
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(ValueError):  # not the main thread: nothing to defer
-            previous[sig] = signal.signal(sig, lambda signum, frame: received.append(signum))
+            previous[sig] = signal.signal(sig, lambda signum, frame: None)
     try:
         yield
     finally:
