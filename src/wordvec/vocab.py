@@ -1,42 +1,26 @@
-"""Vocabulary: counting, pruning, sub-sampling, the noise distribution and the Huffman tree.
+"""The vocabulary stage: counts -> :class:`Vocab`, with the tables training needs.
 
-Counting and encoding happen in one streaming pass (:func:`scan`): every token
-gets a *provisional* id the first time it is seen, the id stream is written to
-an on-disk cache (int32, ``-1`` ends a sentence) and counted with
-``np.bincount``. Once the pass is over, :func:`build` keeps the words that
-reach ``min_count``, sorts them by frequency and returns a ``remap`` array
-from provisional ids to final ids (``-2`` for dropped words). Training then
-reads the cache, not the text, on every epoch.
-
-If the number of distinct tokens exceeds ``max_vocab`` while counting, the
-rarest are pruned as word2vec C's ``ReduceVocab`` does (drop every word seen
-at most ``min_reduce`` times, then raise ``min_reduce``), which keeps memory
-bounded on corpora with tens of millions of distinct tokens. Pruning renumbers
-the provisional ids, so the cache is then discarded and the corpus re-encoded
-with the final vocabulary in a second pass (which needs a re-iterable corpus).
+:meth:`Vocab.from_counts` keeps the words that reach ``min_count`` (and at most
+``max_final_vocab`` of them), most frequent first; :meth:`Vocab.grow` adds the
+counts of more text to a vocabulary, appending new words after the existing ids.
+From its counts a Vocab derives the sub-sampling thresholds, the negative-sampling
+noise distribution (as an alias table) and the Huffman tree of hierarchical softmax.
+A Vocab knows nothing of the corpus it was counted from (:mod:`wordvec.scan` counts,
+:mod:`wordvec.encoded` maps the scanned ids to a Vocab's).
 """
 
 from __future__ import annotations
 
-import mmap
-import tempfile
-import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import IO
+from typing import Any
 
 import numba
 import numpy as np
 
-from ._io import write_anonymous
 from .errors import CorpusError
 
-__all__ = ["Vocab", "Scan", "scan", "build", "EncodedCorpus", "SENTENCE_END", "DROPPED"]
-
-SENTENCE_END = -1  # in both the provisional cache and the final id stream
-DROPPED = -2  # remap value of a provisional id whose word is not in the final vocabulary
-_FLUSH_TOKENS = 1 << 20  # ids buffered in Python before they go to NumPy / the cache
-CACHE_WRITE = "writing the temporary id cache"  # what an error of the cache file says
+__all__ = ["Vocab"]
 
 
 @dataclass
@@ -60,9 +44,81 @@ class Vocab:
         self.counts = np.asarray(self.counts, dtype=np.int64)
         if not self.index:
             self.index = {w: i for i, w in enumerate(self.words)}
+        if len(self.index) != len(self.words):
+            seen: set[str] = set()
+            first = next(w for w in self.words if w in seen or seen.add(w))
+            raise ValueError(f"vocabulary words must be distinct; {first!r} occurs twice")
 
     def __len__(self) -> int:
         return len(self.words)
+
+    @classmethod
+    def from_counts(
+        cls,
+        words: Sequence[str],
+        counts: Any,
+        *,
+        min_count: int = 5,
+        max_final_vocab: int | None = None,
+        n_tokens: int | None = None,
+        pruned: bool = False,
+    ) -> Vocab:
+        """The vocabulary of counted (distinct) words: those reaching ``min_count``, most
+        frequent first.
+
+        Ties keep the given order (a stable sort); ``max_final_vocab`` keeps that many
+        of the most frequent. ``n_tokens`` (tokens read, default the sum of ``counts``)
+        and ``pruned`` (the counts are those left after pruning while counting) only
+        describe the corpus in the error raised when no word is left:
+        :class:`CorpusError`, also for an empty corpus.
+        """
+        words, counts = _checked(words, counts)
+        order = np.argsort(-counts, kind="stable")
+        order = order[counts[order] >= min_count]
+        if max_final_vocab is not None:
+            order = order[:max_final_vocab]
+        if len(order) == 0:
+            n_tokens = int(counts.sum()) if n_tokens is None else n_tokens
+            if n_tokens == 0:
+                raise CorpusError("the corpus is empty: no tokens were read")
+            if pruned:  # the counts left are those of words that survived pruning
+                raise CorpusError(
+                    f"no word occurs at least min_count={min_count} times among the "
+                    f"{len(words)} words left after pruning the vocabulary to `max_vocab` "
+                    f"distinct words while counting ({n_tokens} tokens); raise `max_vocab` "
+                    "or lower `min_count`"
+                )
+            raise CorpusError(
+                f"no word occurs at least min_count={min_count} times "
+                f"({len(words)} distinct words in {n_tokens} tokens); lower `min_count`"
+            )
+        return cls([words[i] for i in order.tolist()], counts[order])
+
+    def grow(self, words: Sequence[str], counts: Any, *, min_count: int = 5) -> Vocab:
+        """This vocabulary updated with the counts of more text; returns a new Vocab.
+
+        Known words' counts are added up; new words reaching ``min_count`` (in the new
+        counts) are appended after the existing ids, most frequent first (ties in the
+        given order), so the id of every word already here stays what it was.
+        """
+        words, counts = _checked(words, counts)
+        known = self.ids(words)
+        hit = known >= 0
+        total = self.counts.copy()
+        np.add.at(total, known[hit], counts[hit])
+        order = np.argsort(-counts, kind="stable")
+        fresh = order[(counts[order] >= min_count) & ~hit[order]].tolist()
+        if not fresh:
+            return Vocab(self.words, total, self.index)
+        added = [words[i] for i in fresh]
+        index = dict(self.index)
+        index.update((w, len(self) + k) for k, w in enumerate(added))
+        return Vocab(self.words + added, np.concatenate([total, counts[fresh]]), index)
+
+    def ids(self, words: Iterable[str]) -> np.ndarray:
+        """Each of ``words`` as its id here (int64), ``-1`` for a word not in the vocabulary."""
+        get = self.index.get
+        return np.fromiter((get(w, -1) for w in words), dtype=np.int64)
 
     @property
     def total(self) -> int:
@@ -110,256 +166,19 @@ class Vocab:
         return _huffman(self.counts)
 
 
-# --------------------------------------------------------------------------- scanning
-
-
-@dataclass
-class Scan:
-    """Result of the counting pass: provisional words and counts plus the id cache."""
-
-    words: list[str]  # provisional id -> word
-    counts: np.ndarray  # provisional id -> count (int64)
-    n_tokens: int  # tokens seen (all words, before min_count)
-    n_sentences: int
-    cache: IO[bytes] | None  # int32 provisional ids, -1 ends a sentence; None after pruning
-    pruned: bool
-    # CRC-32 of the provisional id stream: with the words, it identifies the corpus
-    # (order included), so that a checkpoint can refuse to resume on another text
-    fingerprint: int = 0
-
-
-def scan(
-    sentences: Iterable[list[str]],
-    *,
-    max_vocab: int | None = None,
-    cache: bool = True,
-    tmp_dir: str | None = None,
-) -> Scan:
-    """Count the tokens of ``sentences`` in one pass, writing the provisional-id cache.
-
-    Parameters
-    ----------
-    sentences : iterable of list of str
-    max_vocab : int or None
-        Bound on distinct tokens held while counting; beyond it the rarest are pruned.
-    cache : bool
-        Write the int32 id stream to an anonymous temporary file (deleted on close).
-    tmp_dir : str or None
-        Directory of that file (default: the system temporary directory).
-    """
-    index: dict[str, int] = {}
-    get, setdefault = index.get, index.setdefault
-    counts = np.zeros(1 << 16, dtype=np.int64)
-    buf: list[int] = []
-    fh = tempfile.TemporaryFile(dir=tmp_dir) if cache else None  # noqa: SIM115
-    n_tokens = n_sentences = 0
-    min_reduce = 1
-    pruned = False
-    crc = 0
-
-    def flush() -> None:
-        nonlocal counts, crc
-        if not buf:
-            return
-        ids = np.array(buf, dtype=np.int32)
-        buf.clear()
-        crc = zlib.crc32(ids, crc)
-        if fh is not None:
-            write_anonymous(fh, memoryview(ids).cast("B"), tmp_dir, CACHE_WRITE)
-        ids = ids[ids >= 0]
-        if len(index) > len(counts):
-            grown = np.zeros(max(2 * len(counts), len(index)), dtype=np.int64)
-            grown[: len(counts)] = counts
-            counts = grown
-        counts[: len(index)] += np.bincount(ids, minlength=len(index))[: len(index)]
-
-    for sent in sentences:
-        ids = list(map(get, sent))
-        if None in ids:  # new words: give each the next provisional id
-            for i, v in enumerate(ids):
-                if v is None:
-                    ids[i] = setdefault(sent[i], len(index))
-        if not ids:
-            continue
-        buf.extend(ids)
-        buf.append(SENTENCE_END)
-        n_tokens += len(ids)
-        n_sentences += 1
-        if len(buf) >= _FLUSH_TOKENS:
-            flush()
-        if max_vocab is not None and len(index) > max_vocab:
-            flush()
-            if fh is not None:  # provisional ids are renumbered: the cache is void
-                fh.close()
-                fh = None
-            pruned = True
-            while len(index) > max_vocab:
-                index, counts = _reduce(index, counts, min_reduce)
-                min_reduce += 1
-            get, setdefault = index.get, index.setdefault
-    flush()
-    words = list(index)  # dicts keep insertion order = provisional id order
-    if fh is not None:
-        fh.flush()
-    return Scan(words, counts[: len(words)].copy(), n_tokens, n_sentences, fh, pruned, crc)
-
-
-def _reduce(
-    index: dict[str, int], counts: np.ndarray, min_reduce: int
-) -> tuple[dict[str, int], np.ndarray]:
-    """Drop words counted at most ``min_reduce`` times; renumber the survivors in order."""
-    n = len(index)
-    keep = counts[:n] > min_reduce
-    words = [w for w, k in zip(index, keep.tolist(), strict=True) if k]
-    new_counts = np.zeros(max(len(counts), 1 << 16), dtype=np.int64)
-    new_counts[: len(words)] = counts[:n][keep]
-    return {w: i for i, w in enumerate(words)}, new_counts
-
-
-def build(
-    s: Scan, *, min_count: int, max_final_vocab: int | None = None
-) -> tuple[Vocab, np.ndarray]:
-    """Final vocabulary from a scan: words with count >= min_count, most frequent first.
-
-    Ties keep first-seen order. Returns ``(vocab, remap)`` where ``remap[p]`` is the
-    final id of provisional id ``p`` or ``DROPPED``; ``remap`` has one extra last
-    entry ``SENTENCE_END`` so that ``remap[cache_ids]`` maps the ``-1`` sentinel to itself.
-    """
-    order = np.argsort(-s.counts, kind="stable")
-    order = order[s.counts[order] >= min_count]
-    if max_final_vocab is not None:
-        order = order[:max_final_vocab]
-    if len(order) == 0:
-        if s.n_tokens == 0:
-            raise CorpusError("the corpus is empty: no tokens were read")
-        if s.pruned:  # the counts left are those of words that survived pruning
-            raise CorpusError(
-                f"no word occurs at least min_count={min_count} times among the "
-                f"{len(s.words)} words left after pruning the vocabulary to `max_vocab` "
-                f"distinct words while counting ({s.n_tokens} tokens); raise `max_vocab` "
-                "or lower `min_count`"
-            )
-        raise CorpusError(
-            f"no word occurs at least min_count={min_count} times "
-            f"({len(s.words)} distinct words in {s.n_tokens} tokens); lower `min_count`"
+def _checked(words: Sequence[str], counts: Any) -> tuple[list[str], np.ndarray]:
+    """``words`` as a list and ``counts`` as int64, or a clear error if they disagree."""
+    words = list(words)
+    counts = np.asarray(counts)
+    if counts.ndim != 1 or counts.dtype.kind not in "iu" or len(counts) != len(words):
+        raise ValueError(
+            f"`counts` must be a 1-D int array with one count per word ({len(words)} words); "
+            f"got {counts.dtype} {counts.shape}"
         )
-    remap = np.full(len(s.words) + 1, DROPPED, dtype=np.int32)
-    remap[order] = np.arange(len(order), dtype=np.int32)
-    remap[-1] = SENTENCE_END
-    words = [s.words[i] for i in order.tolist()]
-    return Vocab(words, s.counts[order]), remap
-
-
-# --------------------------------------------------------------------------- encoded corpus
-
-
-class EncodedCorpus:
-    """The training stream: final word ids, ``SENTENCE_END`` between sentences.
-
-    Reads the provisional-id cache in chunks and maps it through ``remap``,
-    dropping out-of-vocabulary tokens; memory stays at one chunk whatever the
-    corpus length. ``n_words`` is the number of in-vocabulary tokens per epoch.
-    """
-
-    def __init__(self, cache: IO[bytes], remap: np.ndarray, n_words: int) -> None:
-        self.cache = cache
-        self.remap = remap
-        self.n_words = int(n_words)
-
-    @classmethod
-    def encode(
-        cls, sentences: Iterable[list[str]], vocab: Vocab, tmp_dir: str | None = None
-    ) -> EncodedCorpus:
-        """Write ``sentences`` as final ids (second pass, used after pruning or to resume)."""
-        fh = tempfile.TemporaryFile(dir=tmp_dir)  # noqa: SIM115
-        get = vocab.index.get
-        buf: list[int] = []
-        n = 0
-        for sent in sentences:
-            ids = [i for i in map(get, sent) if i is not None]
-            if ids:
-                buf.extend(ids)
-                buf.append(SENTENCE_END)
-                n += len(ids)
-            if len(buf) >= _FLUSH_TOKENS:
-                _write_ids(fh, buf, tmp_dir)
-                buf.clear()
-        _write_ids(fh, buf, tmp_dir)
-        fh.flush()
-        identity = np.arange(len(vocab) + 1, dtype=np.int32)
-        identity[-1] = SENTENCE_END
-        return cls(fh, identity, n)
-
-    def chunks(self, chunk_tokens: int = 1 << 21):
-        """Yield int32 arrays of final ids; each ends at a sentence boundary.
-
-        Memory stays flat however long the corpus and however many epochs: raw ids
-        are read into one reused buffer and mapped by a compiled pass into a new
-        chunk whose storage is an anonymous memory map, returned to the system as
-        soon as the last job viewing it is done. (Chunks allocated by NumPy come
-        from the malloc heap once glibc has raised its mmap threshold, and that
-        heap creeps up with fragmentation as chunks are freed out of order.)
-        """
-        self.cache.seek(0)
-        raw = np.empty(chunk_tokens, dtype=np.int32)
-        carry = np.empty(0, dtype=np.int32)
-        while True:
-            n_raw = _read_ids(self.cache, raw)
-            if n_raw == 0:
-                break
-            out = _mapped_int32(len(carry) + n_raw)
-            out[: len(carry)] = carry
-            n = len(carry) + _remap_into(raw[:n_raw], self.remap, out[len(carry) :])
-            ends = np.flatnonzero(out[:n] == SENTENCE_END)
-            cut = ends[-1] + 1 if len(ends) else 0
-            carry = out[cut:n].copy()  # a copy: the chunk's map is not kept alive by it
-            if cut:
-                yield out[:cut]
-        if len(carry):
-            yield np.concatenate([carry, np.array([SENTENCE_END], dtype=np.int32)])
-
-    def close(self) -> None:
-        self.cache.close()
-
-
-def _write_ids(fh: IO[bytes], ids: list[int], tmp_dir: str | None) -> None:
-    write_anonymous(fh, memoryview(np.array(ids, dtype=np.int32)).cast("B"), tmp_dir, CACHE_WRITE)
-
-
-def _read_ids(fh: IO[bytes], buf: np.ndarray) -> int:
-    """Fill ``buf`` (int32) from ``fh``; returns the number of ids read (0 at the end)."""
-    view = memoryview(buf).cast("B")
-    got = 0
-    while got < len(view):
-        n = fh.readinto(view[got:])
-        if not n:
-            break
-        got += n
-    if got % 4:
-        raise CorpusError("the id cache ends in the middle of an id (truncated temporary file)")
-    return got // 4
-
-
-def _mapped_int32(n: int) -> np.ndarray:
-    """An int32 array of length n backed by an anonymous memory map (unmapped when freed)."""
-    return np.frombuffer(mmap.mmap(-1, max(n, 1) * 4), dtype=np.int32, count=n)
-
-
-@numba.njit(cache=True, nogil=True)
-def _remap_into(raw, remap, out):  # pragma: no cover - compiled; tested through chunks()
-    """out[:n] = remap[raw] without the DROPPED entries; returns n. remap[-1] is the
-    sentence end, so raw's -1 maps to itself."""
-    n = 0
-    top = len(remap) - 1
-    for t in range(len(raw)):
-        v = raw[t]
-        if v < -1 or v >= top:
-            raise ValueError("id cache holds an id outside the provisional vocabulary")
-        w = remap[v]
-        if w != DROPPED:
-            out[n] = w
-            n += 1
-    return n
+    counts = counts.astype(np.int64, copy=False)
+    if len(counts) and counts.min() < 0:
+        raise ValueError(f"`counts` must be >= 0; got {int(counts.min())}")
+    return words, counts
 
 
 # --------------------------------------------------------------------------- tables

@@ -252,9 +252,11 @@ def test_a_failed_save_names_the_file_it_was_writing_not_its_temporary_file(tmp_
 
 def test_the_id_cache_names_its_directory_when_it_cannot_be_written(tmp_path):
     resource = pytest.importorskip("resource")
-    from wordvec import fastscan
+    from wordvec import _fastscan as fastscan
     from wordvec.corpus import TextCorpus
-    from wordvec.vocab import EncodedCorpus, Vocab, scan
+    from wordvec.encoded import EncodedCorpus
+    from wordvec.scan import scan_sentences
+    from wordvec.vocab import Vocab
 
     corpus = tmp_path / "c.txt"
     corpus.write_text("a b c d\n" * 200)
@@ -262,7 +264,7 @@ def test_the_id_cache_names_its_directory_when_it_cannot_be_written(tmp_path):
     sentences = [["a", "b", "c", "d"]] * 200
     vocab = Vocab(["a", "b", "c", "d"], np.full(4, 200))
     runs = [
-        lambda: scan(sentences, tmp_dir=str(tmp_path)),
+        lambda: scan_sentences(sentences, tmp_dir=str(tmp_path)),
         lambda: fastscan.scan_files(TextCorpus(corpus), max_vocab=None, tmp_dir=str(tmp_path)),
         lambda: EncodedCorpus.encode(sentences, vocab, str(tmp_path)),
     ]

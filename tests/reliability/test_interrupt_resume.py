@@ -434,7 +434,7 @@ def test_a_checkpoint_of_a_finished_run_resumes_to_the_same_model_at_once(tmp_pa
     meta, _ = read_container(ckpt)
     assert meta["kind"] == "checkpoint" and meta["position"]["epoch"] == 2
     with pytest.MonkeyPatch.context() as mp:  # nothing is trained again
-        mp.setattr(train_module.Trainer, "_run_epoch", lambda *a: pytest.fail("trained"))
+        mp.setattr(train_module.Trainer, "train_shard", lambda *a, **k: pytest.fail("trained"))
         resumed = Word2Vec.resume(ckpt, sentences)
     _assert_same_weights(resumed, m)
     with pytest.raises(CorpusError, match="not the one"):

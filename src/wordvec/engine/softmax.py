@@ -19,17 +19,10 @@ Meant for vocabularies up to ~50k words: each batch touches all of ``w_out``.
 
 from __future__ import annotations
 
-import time
-from typing import TYPE_CHECKING
-
 import numba
 import numpy as np
 
 from .kernels import next_sentence, seed_state, window_width
-
-if TYPE_CHECKING:
-    from ..vocab import EncodedCorpus
-    from .train import EpochStats, Trainer
 
 BATCH = 64  # centers per matrix product: fits the (B x V) scores in cache; larger batches
 # also make the update staler (B centers summed at the same weights) and diverge sooner
@@ -135,59 +128,33 @@ def _batch_step(w_in, w_out, centers, ptr, ctx, alpha, model, mean):
     return float(loss), float(len(targets))
 
 
-def run_epoch(
-    trainer: Trainer, corpus: EncodedCorpus, epoch: int, skip: int, partial: np.ndarray
-) -> EpochStats:
-    """One epoch, jobs one after the other (BLAS uses the cores); ``partial`` are the
-    statistics of the ``skip`` jobs done before a resume."""
-    from .train import EpochStats, Interrupted, Position
+def train_job(w_in, w_out, ids, keep, cfg, alpha0, alpha1, seed, acc) -> None:
+    """Train one job (ids, -1 after each sentence) by batches of ``BATCH`` centers.
 
-    cfg = trainer.cfg
-    stats = EpochStats(float(partial[0]), float(partial[1]), int(partial[2]), int(partial[3]))
-    t0 = last_checkpoint = time.perf_counter()
-    last = 0.0
-
-    def done() -> tuple[float, float, float, float]:
-        return (stats.loss_sum, stats.loss_terms, float(stats.words), float(stats.kept))
-
-    for j, ids, a0, a1, seed, _words in trainer.jobs(corpus, epoch):
-        if j < skip:
-            continue
-        if trainer.stop is not None and trainer.stop.is_set():
-            raise Interrupted(Position(epoch, j, done()))
-        if trainer.checkpoint_due(time.perf_counter() - last_checkpoint):
-            trainer.on_checkpoint(Position(epoch, j, done()))
-            last_checkpoint = time.perf_counter()
-        centers, ptr, ctx, words = windows(
-            ids,
-            trainer.tables.keep,
-            cfg.window,
-            cfg.shrink_windows,
-            seed,
-            cfg.max_sentence_length,
+    The learning rate goes linearly from ``alpha0`` to ``alpha1`` over the job's
+    centers; ``keep`` are the sub-sampling thresholds, ``cfg`` the
+    :class:`~wordvec.config.TrainConfig`. Adds (loss sum, loss terms, words read,
+    words kept) to the float64 accumulator ``acc`` (shape (4,)) in place, batch
+    by batch, so that a resumed epoch sums its loss in the same order.
+    """
+    centers, ptr, ctx, words = windows(
+        ids, keep, cfg.window, cfg.shrink_windows, seed, cfg.max_sentence_length
+    )
+    n = len(centers)
+    for b0 in range(0, n, BATCH):
+        b1 = min(n, b0 + BATCH)
+        alpha = np.float32(alpha0 + (alpha1 - alpha0) * (b0 / max(n, 1)))
+        loss, terms = batch_step(
+            w_in,
+            w_out,
+            centers[b0:b1],
+            ptr[b0 : b1 + 1] - ptr[b0],
+            ctx[ptr[b0] : ptr[b1]],
+            alpha,
+            cfg.model,
+            cfg.cbow_mean,
         )
-        n = len(centers)
-        for b0 in range(0, n, BATCH):
-            b1 = min(n, b0 + BATCH)
-            alpha = np.float32(a0 + (a1 - a0) * (b0 / max(n, 1)))
-            loss, terms = batch_step(
-                trainer.w_in,
-                trainer.w_out,
-                centers[b0:b1],
-                ptr[b0 : b1 + 1] - ptr[b0],
-                ctx[ptr[b0] : ptr[b1]],
-                alpha,
-                cfg.model,
-                cfg.cbow_mean,
-            )
-            stats.loss_sum += loss
-            stats.loss_terms += terms
-        if not np.isfinite(stats.loss_sum):
-            raise trainer._diverged(epoch, a0)
-        stats.words += int(words)
-        stats.kept += n
-        now = time.perf_counter()
-        if trainer.progress is not None and now - last > 0.25:
-            last = now
-            trainer.report(done(), epoch, corpus.n_words, now - t0, a0)
-    return stats
+        acc[0] += loss
+        acc[1] += terms
+    acc[2] += int(words)
+    acc[3] += n

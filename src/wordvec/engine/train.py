@@ -1,99 +1,107 @@
-"""Training loop: epochs, the learning-rate schedule, worker threads, loss and progress.
+"""Training loop: the schedule over epochs, worker threads, loss and progress.
 
-The corpus arrives as an :class:`~wordvec.vocab.EncodedCorpus` (word ids, -1
-between sentences). The main thread cuts it into jobs of about
-``batch_words`` words at sentence boundaries and feeds a bounded queue;
+The engine trains weights on any iterable of id chunks (int32 word ids, ``-1``
+after every sentence, each chunk ending at a sentence end): an
+:class:`~wordvec.encoded.EncodedCorpus`'s chunks in one process, or a shard of
+them anywhere else. :meth:`Trainer.train_shard` cuts the chunks into jobs of
+about ``batch_words`` words at sentence boundaries and feeds a bounded queue;
 ``threads`` workers run the compiled job kernel on the shared weights without
 locks (Hogwild). Everything a job needs is fixed before it runs: its learning
-rates (linear decay over all epochs, by the position of its words in the
+rates (linear decay over the whole run, by the position of its words in the
 schedule) and its random seed (from the run's seed, the epoch and the job's
-index), so one thread gives bit-identical results for a seed, and a run
-stopped after job j resumes at job j + 1 of the same schedule.
+global index), so one thread gives bit-identical results for a seed, a run
+stopped after job j resumes at job j + 1 of the same schedule, and shards of an
+epoch trained one after the other reproduce the single-process epoch.
+:meth:`Trainer.run` is that, once per epoch, over a whole corpus.
 """
 
 from __future__ import annotations
 
 import math
 import queue
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..config import TrainConfig
-from ..errors import TrainingError
-from ..vocab import SENTENCE_END, EncodedCorpus, Vocab
+from ..errors import ConfigError, TrainingError
+from ..vocab import Vocab
 from . import kernels, softmax
 from .kernels import CBOW, HS, NEG, SKIPGRAM, Hyper, Tables
+from .schedule import (
+    EpochStats,
+    Interrupted,
+    Position,
+    ProgressBar,
+    alpha_at,
+    job_seed,
+    split_jobs,
+)
 
-__all__ = ["Position", "EpochStats", "Interrupted", "Trainer"]
+__all__ = [
+    "Position",
+    "EpochStats",
+    "Interrupted",
+    "ProgressBar",
+    "Trainer",
+    "init_weights",
+    "grow_weights",
+    "job_seed",
+    "split_jobs",
+]
 
 
-@dataclass
-class Position:
-    """Where a run is in its schedule: ``epoch`` (0-based) and jobs done in it.
+def input_rows(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
+    """word2vec C's initial input vectors: float32, uniform in [-0.5/dim, 0.5/dim)."""
+    rows = rng.random((n, dim), dtype=np.float32)
+    rows -= 0.5
+    rows /= dim
+    return rows
 
-    ``partial`` holds the statistics of those jobs (loss sum, loss terms, words
-    read, words kept) so that a resumed epoch reports the loss of all its jobs.
+
+def init_weights(vocab: Vocab, cfg: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Initial ``(w_in, w_out)`` for ``vocab``, as word2vec C makes them.
+
+    ``w_in`` (V x d) is uniform in [-0.5/d, 0.5/d) from ``np.random.default_rng(cfg.seed)``;
+    ``w_out`` is zero, V x d, or (V-1) x d for hierarchical softmax (one row per
+    inner node of the Huffman tree). Raises :class:`ConfigError` when the matrices
+    do not fit in memory.
     """
-
-    epoch: int = 0
-    job: int = 0
-    partial: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
-
-
-@dataclass
-class EpochStats:
-    loss_sum: float = 0.0
-    loss_terms: float = 0.0
-    words: int = 0  # in-vocabulary words read
-    kept: int = 0  # words left after sub-sampling
-    seconds: float = 0.0
-
-    @property
-    def mean_loss(self) -> float:
-        return self.loss_sum / self.loss_terms if self.loss_terms else float("nan")
+    rng = np.random.default_rng(cfg.seed)
+    v = len(vocab)
+    rows = max(v - 1, 1) if cfg.loss == "hs" else v
+    try:
+        w_in = input_rows(rng, v, cfg.dim)
+        w_out = np.zeros((rows, cfg.dim), dtype=np.float32)
+    except MemoryError:
+        gib = (v + rows) * cfg.dim * 4 / 2**30
+        raise ConfigError(
+            f"`dim` = {cfg.dim} with {v} vocabulary words needs {gib:.1f} GiB for the two "
+            "weight matrices, more than this machine can allocate; lower `dim`, or shrink "
+            "the vocabulary with a higher `min_count` or a `max_final_vocab`"
+        ) from None
+    return w_in, w_out
 
 
-class Interrupted(Exception):  # noqa: N818 - internal signal, carries the resume position
-    def __init__(self, position: Position) -> None:
-        super().__init__("training interrupted")
-        self.position = position
+def grow_weights(
+    w_in: np.ndarray, w_out: np.ndarray, n_words: int, cfg: TrainConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """The weights of a vocabulary grown from ``len(w_in)`` to ``n_words`` words.
 
-
-def job_seed(seed: int, epoch: int, job: int) -> int:
-    """A 63-bit seed for one job, decorrelated across (seed, epoch, job)."""
-    x = (seed * 0x9E3779B97F4A7C15 + epoch * 0xBF58476D1CE4E5B9 + job * 0x94D049BB133111EB) & (
-        (1 << 64) - 1
-    )
-    x ^= x >> 31
-    x = (x * 0xD6E8FEB86659FD93) & ((1 << 64) - 1)
-    x ^= x >> 32
-    return x & ((1 << 63) - 1)
-
-
-def split_jobs(ids: np.ndarray, batch_words: int) -> list[tuple[int, int, int]]:
-    """Cut a chunk (ending at a sentence end) into jobs of about ``batch_words`` words.
-
-    Returns ``(start, stop, words)`` triples; cuts fall just after a sentence end.
+    New input rows are initialised as :func:`init_weights` does, from
+    ``np.random.default_rng([cfg.seed, len(w_in)])``; new output rows are zero.
+    (Hierarchical softmax's output rows are tree nodes: its vocabulary does not grow.)
     """
-    ends = np.flatnonzero(ids == SENTENCE_END)
-    if len(ends) == 0:
-        return []
-    words_at_end = ends - np.arange(len(ends))  # words before each sentinel
-    targets = np.arange(batch_words, words_at_end[-1], batch_words)
-    idx = np.unique(np.searchsorted(words_at_end, targets))
-    idx = idx[idx < len(ends) - 1]
-    cuts = np.concatenate([[0], ends[idx] + 1, [len(ids)]])
-    words = np.concatenate([[0], words_at_end[idx], [words_at_end[-1]]])
-    return [
-        (int(cuts[i]), int(cuts[i + 1]), int(words[i + 1] - words[i]))
-        for i in range(len(cuts) - 1)
-        if cuts[i + 1] > cuts[i]
-    ]
+    fresh = n_words - len(w_in)
+    if fresh <= 0:
+        return w_in, w_out
+    rng = np.random.default_rng([cfg.seed, len(w_in)])
+    w_in = np.vstack([w_in, input_rows(rng, fresh, cfg.dim)])
+    w_out = np.vstack([w_out, np.zeros((fresh, cfg.dim), np.float32)])
+    return w_in, w_out
 
 
 @dataclass
@@ -141,44 +149,135 @@ class Trainer:
 
     # ------------------------------------------------------------------ schedule
     def alpha_at(self, words_done: float, total: float) -> float:
-        start, end = self.cfg.start_alpha, self.cfg.end_alpha
-        return start - (start - end) * min(words_done / max(total, 1.0), 1.0)
+        """Learning rate after ``words_done`` of the run's ``total`` words."""
+        return alpha_at(self.cfg.start_alpha, self.cfg.end_alpha, words_done, total)
 
-    def jobs(self, corpus: EncodedCorpus, epoch: int) -> Iterator[tuple]:
-        """Yield (job index, ids, alpha0, alpha1, seed, words) for one epoch."""
-        n_total = corpus.n_words * self.cfg.epochs
-        done = corpus.n_words * epoch
-        j = 0
-        for chunk in corpus.chunks(self.chunk_tokens):
+    def jobs(
+        self,
+        chunks: Iterable[np.ndarray],
+        epoch: int,
+        first_job: int = 0,
+        words_before: int = 0,
+        total_words: int = 0,
+    ) -> Iterator[tuple]:
+        """Yield ``(job index, ids, alpha0, alpha1, seed, words)`` for the jobs of ``chunks``.
+
+        Job indices start at ``first_job``; the first job's words start at position
+        ``words_before`` of the run's ``total_words``.
+        """
+        done = words_before
+        j = first_job
+        for chunk in chunks:
             for start, stop, words in split_jobs(chunk, self.cfg.batch_words):
-                a0 = self.alpha_at(done, n_total)
-                a1 = self.alpha_at(done + words, n_total)
+                a0 = self.alpha_at(done, total_words)
+                a1 = self.alpha_at(done + words, total_words)
                 yield j, chunk[start:stop], a0, a1, job_seed(self.cfg.seed, epoch, j), words
                 done += words
                 j += 1
 
     # ------------------------------------------------------------------ running
-    def run(self, corpus: EncodedCorpus, start: Position | None = None) -> list[EpochStats]:
-        """Train from ``start`` to the last epoch. Raises :class:`Interrupted` on Ctrl-C."""
+    def run(self, corpus, start: Position | None = None) -> list[EpochStats]:
+        """Train ``corpus`` (an :class:`~wordvec.encoded.EncodedCorpus`) from ``start``
+        to the last epoch, one :meth:`train_shard` per epoch over all its chunks.
+        Raises :class:`Interrupted` when stopped (Ctrl-C, ``stop``)."""
         start = start or Position()
+        n_words = corpus.n_words
         for epoch in range(start.epoch, self.cfg.epochs):
             resumed = epoch == start.epoch
-            skip = start.job if resumed else 0
-            partial = np.array(start.partial if resumed else (0.0,) * 4, dtype=np.float64)
-            t0 = time.perf_counter()
-            if self.cfg.loss == "softmax":
-                stats = softmax.run_epoch(self, corpus, epoch, skip, partial)
-            else:
-                stats = self._run_epoch(corpus, epoch, skip, partial)
-            stats.seconds = time.perf_counter() - t0
-            self._check_health(stats, epoch)
+            stats = self.train_shard(
+                corpus.chunks(self.chunk_tokens),
+                epoch=epoch,
+                first_job=0,
+                words_before=n_words * epoch,
+                total_words=n_words * self.cfg.epochs,
+                threads=self.cfg.workers,
+                skip=start.job if resumed else 0,
+                partial=start.partial if resumed else None,
+                epoch_words=n_words,
+            )
             self.history.append(stats)
         return self.history
 
-    def _run_epoch(
-        self, corpus: EncodedCorpus, epoch: int, skip: int, partial: np.ndarray
+    def train_shard(
+        self,
+        chunks: Iterable[np.ndarray],
+        *,
+        epoch: int,
+        first_job: int = 0,
+        words_before: int = 0,
+        total_words: int,
+        threads: int | None = None,
+        skip: int = 0,
+        partial: tuple[float, float, float, float] | None = None,
+        epoch_words: int | None = None,
     ) -> EpochStats:
-        n_threads = self.cfg.workers
+        """Train the weights, in place, on one shard of an epoch: the jobs of ``chunks``.
+
+        Parameters
+        ----------
+        chunks : iterable of int32 arrays
+            Word ids, ``-1`` after every sentence, each chunk ending with ``-1``. Jobs
+            are cut per chunk (:func:`split_jobs`), so the same chunks give the same jobs.
+        epoch : int
+            0-based epoch, part of every job's seed.
+        first_job : int
+            Global index (in its epoch) of the shard's first job: job k of the shard
+            gets seed ``job_seed(cfg.seed, epoch, first_job + k)``.
+        words_before : int
+            In-vocabulary words before the shard in the whole run's schedule: a word's
+            learning rate is ``alpha_at(words_before + words before it in the shard,
+            total_words)``.
+        total_words : int
+            Words in the whole run (words per epoch x epochs on one machine).
+        threads : int, optional
+            Hogwild worker threads (default ``cfg.workers``); 1 is deterministic. The
+            exact softmax runs its jobs one at a time whatever this says (BLAS
+            spreads each over the cores).
+        skip, partial : optional
+            Resuming: the shard's first ``skip`` jobs were done already (they are cut
+            and counted, not run) and ``partial`` are their (loss sum, loss terms,
+            words read, words kept).
+        epoch_words : int, optional
+            Words per epoch, for the progress line (default ``total_words / epochs``).
+
+        Returns
+        -------
+        EpochStats
+            Of the shard's jobs (those of ``partial`` included); ``jobs`` is the number
+            of jobs the chunks were cut into, so the next shard starts at
+            ``first_job + jobs``. Raises :class:`Interrupted` when stopped, with the
+            position (global job index) to resume from, and :class:`TrainingError`
+            when the loss or the weights become non-finite.
+        """
+        n_jobs = 0
+
+        def counted() -> Iterator[tuple]:
+            nonlocal n_jobs
+            for item in self.jobs(chunks, epoch, first_job, words_before, total_words):
+                n_jobs += 1
+                yield item
+
+        if epoch_words is None:
+            epoch_words = max(total_words // self.cfg.epochs, 1)
+        acc = np.array(partial if partial is not None else (0.0,) * 4, dtype=np.float64)
+        t0 = time.perf_counter()
+        if self.cfg.loss == "softmax":
+            total = self._run_in_order(counted(), epoch, first_job + skip, acc, epoch_words)
+        else:
+            n_threads = self.cfg.workers if threads is None else int(threads)
+            total = self._run_hogwild(
+                counted(), epoch, first_job + skip, acc, epoch_words, max(n_threads, 1)
+            )
+        stats = EpochStats(total[0], total[1], int(total[2]), int(total[3]), jobs=n_jobs)
+        stats.seconds = time.perf_counter() - t0
+        self._check_health(stats, epoch)
+        return stats
+
+    def _run_hogwild(
+        self, jobs: Iterator[tuple], epoch: int, skip: int, partial: np.ndarray, epoch_words: int,
+        n_threads: int,
+    ) -> tuple[float, float, float, float]:  # fmt: skip
+        """Run the jobs from global index ``skip`` on, in ``n_threads`` worker threads."""
         q: queue.Queue = queue.Queue(maxsize=2 * n_threads + 2)
         per_thread = [np.zeros(4) for _ in range(n_threads)]
         per_thread[0] += partial  # jobs done before a resume
@@ -220,7 +319,7 @@ class Trainer:
         last_report = 0.0
         t0 = last_checkpoint = time.perf_counter()
         try:
-            for item in self.jobs(corpus, epoch):
+            for item in jobs:
                 if item[0] < skip:
                     continue
                 if self.stop is not None and self.stop.is_set():
@@ -240,7 +339,7 @@ class Trainer:
                     last_checkpoint = time.perf_counter()
                 if self.progress is not None and now - last_report > 0.25:
                     last_report = now
-                    self.report(totals(), epoch, corpus.n_words, now - t0, item[2])
+                    self.report(totals(), epoch, epoch_words, now - t0, item[2])
                 if failed:
                     raise failed[0]
         except KeyboardInterrupt:
@@ -262,8 +361,32 @@ class Trainer:
             w.join()
         if failed:
             raise failed[0]
-        total = totals()
-        return EpochStats(total[0], total[1], int(total[2]), int(total[3]))
+        return totals()
+
+    def _run_in_order(
+        self, jobs: Iterator[tuple], epoch: int, skip: int, acc: np.ndarray, epoch_words: int
+    ) -> tuple[float, float, float, float]:
+        """Run the jobs from global index ``skip`` on, one after the other, in this thread
+        (the exact softmax: BLAS spreads each batch's products over the cores)."""
+        t0 = last_checkpoint = time.perf_counter()
+        last = 0.0
+        for j, ids, a0, a1, seed, _words in jobs:
+            if j < skip:
+                continue
+            if self.stop is not None and self.stop.is_set():
+                raise Interrupted(Position(epoch, j, tuple(acc.tolist())))
+            if self.checkpoint_due(time.perf_counter() - last_checkpoint):
+                self.on_checkpoint(Position(epoch, j, tuple(acc.tolist())))
+                last_checkpoint = time.perf_counter()
+            softmax.train_job(self.w_in, self.w_out, ids, self.tables.keep, self.cfg, a0, a1,
+                              seed, acc)  # fmt: skip
+            if not np.isfinite(acc[0]):
+                raise self._diverged(epoch, a0)
+            now = time.perf_counter()
+            if self.progress is not None and now - last > 0.25:
+                last = now
+                self.report(tuple(acc.tolist()), epoch, epoch_words, now - t0, a0)
+        return tuple(acc.tolist())
 
     def checkpoint_due(self, since_last: float) -> bool:
         """Whether a periodic checkpoint is due ``since_last`` seconds after the last one."""
@@ -295,26 +418,3 @@ class Trainer:
         if bad_loss or not (np.isfinite(self.w_in).all() and np.isfinite(self.w_out).all()):
             what = "the loss" if bad_loss else "the weights"
             raise self._diverged(epoch, self.cfg.start_alpha, what)
-
-
-class ProgressBar:
-    """One line on stderr: epoch, percent, words/s, learning rate and loss."""
-
-    def __init__(self, stream=None) -> None:
-        self.stream = stream or sys.stderr
-        self.width = 0
-
-    def __call__(self, info: dict) -> None:
-        line = (
-            f"epoch {info['epoch']}/{info['epochs']} {100 * info['fraction']:5.1f}% "
-            f"{info['words_per_sec'] / 1e3:8.0f}k words/s  lr {info['alpha']:.6f}  "
-            + (f"loss {info['loss']:.4f}" if math.isfinite(info["loss"]) else "loss -")
-        )
-        self.width = max(self.width, len(line))
-        self.stream.write("\r" + line.ljust(self.width))
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.width:
-            self.stream.write("\n")
-            self.stream.flush()
