@@ -28,6 +28,8 @@ LAYERS: list[list[str]] = [
     ["reference.models", "reference.network", "reference.sgd"],
     ["reference.gradcheck", "reference.trainer"],
     ["reference"],
+    # the native container (model files, vectors) and the checks of output paths
+    ["container", "_paths"],
     # text -> token lists
     ["corpus"],
     # token lists -> counts + id cache (scan; the compiled scanner behind it)
@@ -51,7 +53,6 @@ LAYERS: list[list[str]] = [
     ["_phrasekernels", "_phrasefile"],
     ["_phrasestream"],
     ["phrases"],
-    ["phrases_cli"],
     # model and checkpoint files, then the estimator over all the stages
     ["modelfile"],
     ["model"],
@@ -61,6 +62,10 @@ LAYERS: list[list[str]] = [
     ["compat.keyedvectors", "compat._modelfile"],
     ["compat.word2vec"],
     ["compat", "compat.convert"],
+    # the command line: helpers, one module per group of commands, the parser
+    ["cli._common"],
+    ["cli.phrases"],
+    ["cli.misc", "cli.train", "cli.vectors"],
     ["cli"],
     ["__main__"],
 ]
@@ -190,8 +195,13 @@ def test_the_checker_sees_what_it_must():
         "import numpy\nfrom . import __version__\nfrom .engine import train\nimport wordvec\n"
         "from wordvec.scan import scan\ndef f():\n    from ..model import Word2Vec\n"
     )
-    assert [t for t, _ in imports("cli", source.replace("..model", ".model"))] == [
+    assert [t for t, _ in imports("modelfile", source.replace("..model", ".model"))] == [
         "", "engine.train", "", "scan", "model",
     ]  # fmt: skip
+    # in a subpackage: "." is the subpackage (from its __init__ too), ".." is wordvec
+    sub = "from .. import __version__\nfrom ._common import x\ndef f():\n    from ..model import M"
+    assert [t for t, _ in imports("cli.train", sub)] == ["", "cli._common", "model"]
+    init = "from . import misc, train\nfrom .. import errors\n"
+    assert [t for t, _ in imports("cli", init)] == ["cli.misc", "cli.train", "errors"]
     assert [t for t, _ in imports("engine.train", "from ..vocab import Vocab\n")] == ["vocab"]
     assert [t for t, _ in imports("engine.train", "from . import kernels\n")] == ["engine.kernels"]

@@ -179,14 +179,53 @@ class _FakeStdin:
         self.buffer = io.BytesIO(data)
 
 
-def test_stdin_is_read_once(monkeypatch):
-    data = TEXT.encode()
-    monkeypatch.setattr(sys, "stdin", _FakeStdin(data))
-    corp = TextCorpus("-")
+def test_stdin_is_read_once_and_can_be_iterated_again(monkeypatch, tmp_path):
+    data = TEXT.encode() * 50
+    stdin = _FakeStdin(data)
+    monkeypatch.setattr(sys, "stdin", stdin)
+    monkeypatch.setattr(corpus, "_BLOCK_SIZE", 7)
+    corp = TextCorpus("-", tmp_dir=tmp_path)
     assert corp.paths == ()
     assert list(corp) == reference(data)
-    with pytest.raises(CorpusError, match="standard input cannot be re-read"):
-        iter(corp)
+    assert stdin.buffer.tell() == len(data)
+    # later passes read the copy spilled to tmp_dir as the first pass read standard input
+    assert list(corp) == reference(data)
+    # passes may overlap or stop early; each sees all of it
+    first, second = iter(corp), iter(corp)
+    assert next(first) == next(second) == ["The", "cat", "sat"]
+    assert list(second) == reference(data)[1:]
+    assert list(first) == reference(data)[1:]
+
+
+def test_a_stdin_pass_abandoned_early_is_completed_by_the_next(monkeypatch, tmp_path):
+    data = TEXT.encode() * 20
+    stdin = _FakeStdin(data)
+    monkeypatch.setattr(sys, "stdin", stdin)
+    monkeypatch.setattr(corpus, "_BLOCK_SIZE", 5)
+    corp = TextCorpus("-", tmp_dir=tmp_path)
+    partial = iter(corp)
+    next(partial)
+    del partial
+    assert stdin.buffer.tell() < len(data)
+    assert list(corp) == reference(data)
+    assert list(corp) == reference(data)
+
+
+def test_stdin_spill_directory_is_checked_and_named(monkeypatch, tmp_path):
+    with pytest.raises(ConfigError, match=rf"`tmp_dir` {re.escape(repr(str(tmp_path / 'no')))}"):
+        TextCorpus("-", tmp_dir=tmp_path / "no")
+    monkeypatch.setattr(sys, "stdin", _FakeStdin(b"a b\n" * 100))
+    resource = pytest.importorskip("resource")
+    corp = TextCorpus("-", tmp_dir=tmp_path)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (50, hard))  # Python ignores SIGXFSZ: EFBIG
+    try:
+        with pytest.raises(OSError, match="File too large") as info:
+            list(corp)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    assert info.value.filename == str(tmp_path)
+    assert "standard input" in info.value.strerror
 
 
 def test_stdin_invalid_utf8_names_stdin(monkeypatch):
@@ -269,7 +308,7 @@ def test_invalid_source_type_is_an_error(bad):
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"errors": "ignore"}, "`errors` must be 'strict' or 'replace'; got 'ignore'."),
+        ({"errors": "bad"}, "`errors` must be 'strict', 'replace' or 'ignore'; got 'bad'."),
         ({"max_sentence_length": 0}, "`max_sentence_length` must be an int >= 1; got 0."),
         ({"max_sentence_length": 2.5}, "`max_sentence_length` must be an int >= 1; got 2.5."),
         ({"lowercase": "yes"}, "`lowercase` must be a bool; got 'yes'."),
@@ -371,6 +410,57 @@ def test_invalid_utf8_offset_and_replacement_match_one_shot_decoding(tmp_path, d
                 list(iter_sentences(path))
         else:
             assert list(iter_sentences(path)) == reference(data)
+
+
+# --------------------------------------------------------------------------- byte-order marks
+BOM = b"\xef\xbb\xbf"
+
+
+@pytest.mark.parametrize("fmt", [None, "gz", "xz"])
+def test_a_byte_order_mark_at_the_start_of_a_file_is_dropped(tmp_path, fmt):
+    path = write(tmp_path / ("b.txt" + (f".{fmt}" if fmt else "")), BOM + b"first word\nx\n", fmt)
+    assert list(iter_sentences(path)) == [["first", "word"], ["x"]]
+    # ... of every file of a directory, and of standard input; elsewhere it is a character
+    (tmp_path / "dir").mkdir()
+    write(tmp_path / "dir" / "1.txt", BOM + b"one\n")
+    write(tmp_path / "dir" / "2.txt", BOM + b"two " + BOM + b"three\n")
+    assert list(iter_sentences(tmp_path / "dir")) == [["one"], ["two", "\ufeffthree"]]
+
+
+def test_a_byte_order_mark_on_stdin_is_dropped(monkeypatch, tmp_path):
+    monkeypatch.setattr(sys, "stdin", _FakeStdin(BOM + b"a b\n"))
+    assert list(TextCorpus("-", tmp_dir=tmp_path)) == [["a", "b"]]
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.lists(st.sampled_from([b"a", b" ", b"\n", BOM, b"\xef", b"\xff", b"\xc3\xa9"]),
+                  max_size=12).map(b"".join),
+    block_size=st.integers(1, 5),
+)  # fmt: skip
+def test_byte_order_mark_offsets_match_one_shot_utf_8_sig_decoding(tmp_path, data, block_size):
+    path = write(tmp_path / "b.txt", data)
+    expected_text = data[3:] if data.startswith(BOM) else data
+    with mock.patch.object(corpus, "_BLOCK_SIZE", block_size):
+        assert list(iter_sentences(path, errors="replace")) == reference(
+            expected_text, errors="replace"
+        )
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:  # offsets count the mark's bytes: they are the file's
+            with pytest.raises(CorpusError, match=rf"invalid UTF-8 at byte {exc.start} "):
+                list(iter_sentences(path))
+        else:
+            assert list(iter_sentences(path)) == reference(expected_text)
+
+
+def test_errors_ignore_drops_undecodable_bytes(tmp_path):
+    path = write(tmp_path / "c.txt", b"ab\xffc d\n\xfe\n")
+    assert list(iter_sentences(path, errors="ignore")) == [["abc", "d"]]
+    with pytest.raises(ConfigError, match="`errors` must be 'strict', 'replace' or 'ignore'"):
+        TextCorpus(path, errors="surrogateescape")
 
 
 # --------------------------------------------------------------------------- decoding errors

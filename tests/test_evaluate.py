@@ -125,6 +125,28 @@ def test_analogy_counts_and_aggregates(structured):
     }
 
 
+def test_no_answerable_question_gives_no_accuracy_rather_than_zero(tmp_path):
+    kv = KeyedVectors(["a", "b", "c", "d"], np.eye(4, dtype=np.float32))
+    path = tmp_path / "q.txt"
+    path.write_text(": one\na b c d\n: none\nx y z w\n")
+    result = ev.analogies(kv, path)
+    one, none = result.sections
+    assert one.total == 1 and 0.0 <= one.accuracy <= 1.0
+    assert none.total == 0 and np.isnan(none.accuracy)
+    d = result.to_dict()
+    assert d["sections"]["none"]["accuracy"] is None
+    assert d["syntactic"]["accuracy"] is None  # no "gram" section at all
+    assert d["accuracy"] == one.accuracy
+
+
+def test_a_byte_order_mark_does_not_hide_the_first_section_or_pair(tmp_path):
+    kv = KeyedVectors(["a", "b", "c", "d"], np.eye(4, dtype=np.float32))
+    (tmp_path / "q.txt").write_bytes(b"\xef\xbb\xbf: one\na b c d\n")
+    assert [s.name for s in ev.analogies(kv, tmp_path / "q.txt").sections] == ["one"]
+    (tmp_path / "p.txt").write_bytes(b"\xef\xbb\xbfa\tb\t1\nc\td\t2\nb\td\t3\n")
+    assert ev.word_pairs(kv, tmp_path / "p.txt").pairs == 3
+
+
 def test_question_words_never_answer(tmp_path):
     # b - a + c points exactly at "C", a case variant of c: it must be passed over
     a, b, c = np.eye(3)
@@ -157,7 +179,7 @@ def test_shipped_analogy_set():
     # every word unknown but two: all 19,544 questions are skipped, in 14 sections
     kv = KeyedVectors(["athens", "greece"], np.eye(2, dtype=np.float32))
     r = ev.analogies(kv)
-    assert r.total == 0 and r.skipped == 19544 and r.accuracy == 0.0
+    assert r.total == 0 and r.skipped == 19544 and np.isnan(r.accuracy)  # none answered
     assert len(r.sections) == 14
     assert r.semantic.skipped == 8869 and r.syntactic.skipped == 10675
     assert r.path.endswith("questions-words.txt")

@@ -208,12 +208,32 @@ def test_errors_replace_matches_python_scan(tmp_path):
     assert "\ufffd\ufffd" in fast.words
 
 
+@pytest.mark.parametrize("block_size", [1, 2, 3, 4, 1 << 22])
+@pytest.mark.parametrize("errors", ["strict", "replace", "ignore"])
+def test_a_byte_order_mark_is_dropped_as_the_python_reader_drops_it(tmp_path, block_size, errors):
+    bom = b"\xef\xbb\xbf"
+    (tmp_path / "d").mkdir()
+    write(tmp_path / "d" / "1.txt", bom + b"first word\n" + bom + b"kept\n")
+    write(tmp_path / "d" / "2.txt.gz", bom + b"first again\n", "gz")
+    with mock.patch.object(fastscan, "_BLOCK_SIZE", block_size):
+        fast = assert_same_as_python(TextCorpus(tmp_path / "d", errors=errors))
+    assert fast.words == ["first", "word", "\ufeffkept", "again"]
+
+
+def test_errors_ignore_matches_python_scan(tmp_path):
+    path = write(tmp_path / "r.txt", b"ok \xff\xfe bad\xc3 \xe2\x82\n\xe2\x80\x80x\xc2")
+    with mock.patch.object(fastscan, "_BLOCK_SIZE", 3):
+        fast = assert_same_as_python(TextCorpus(path, errors="ignore"))
+    assert fast.words == ["ok", "bad", "x"]
+
+
 # --------------------------------------------------------------------------- errors
 
 _raw_bytes = st.lists(
     st.sampled_from(
         [b"a", b" ", b"\n", b"\xc3\xa9", b"\xe2\x80\x80", b"\xf0\x9d\x84\x9e"]
         + [b"\xff", b"\xc3", b"\xe2\x82", b"\x80", b"\xc2", b"\xe3\x80"]
+        + [b"\xef\xbb\xbf", b"\xef\xbb"]  # a byte-order mark (dropped only at the start)
     ),
     max_size=40,
 ).map(b"".join)
@@ -222,7 +242,11 @@ _raw_bytes = st.lists(
 @settings(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(data=_raw_bytes, block_size=st.integers(1, 7), errors=st.sampled_from(["strict", "replace"]))
+@given(
+    data=_raw_bytes,
+    block_size=st.integers(1, 7),
+    errors=st.sampled_from(["strict", "replace", "ignore"]),
+)
 def test_invalid_utf8_raises_what_the_python_path_raises(tmp_path, data, block_size, errors):
     path = write(tmp_path / "b.txt", data)
     corpus = TextCorpus(path, errors=errors)

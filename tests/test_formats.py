@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import struct
 
 import numpy as np
@@ -10,15 +9,9 @@ import pytest
 
 from wordvec import formats
 from wordvec.cli import main
+from wordvec.container import encode_strings, read_container, write_container
 from wordvec.errors import ConfigError, FormatError
-from wordvec.formats import (
-    decode_strings,
-    encode_strings,
-    load,
-    read_container,
-    save,
-    write_container,
-)
+from wordvec.formats import load, save
 from wordvec.vectors import KeyedVectors
 
 WORDS = ["the", "of", "café", "naïve", "日本", "a.b", "x-y", "Zoë"]
@@ -144,15 +137,63 @@ def test_fasttext_vec_and_headerless_glove_text(tmp_path):
 def test_non_utf8_words(tmp_path):
     body = b"1 2\n\xff\xfeab " + struct.pack("<2f", 1, 2) + b"\n"
     (tmp_path / "v.bin").write_bytes(body)
-    with pytest.raises(FormatError, match=r"byte offset 4 .*UTF-8"):
+    with pytest.raises(FormatError, match=r"byte offset 4 .*UTF-8.*errors='replace'"):
         load(tmp_path / "v.bin")
-    assert load(tmp_path / "v.bin", unicode_errors="replace").words == ["\ufffd\ufffdab"]
+    assert load(tmp_path / "v.bin", errors="replace").words == ["\ufffd\ufffdab"]
     (tmp_path / "v.txt").write_bytes(b"1 2\n\xffab 1 2\n")
     with pytest.raises(FormatError, match="line 2.*UTF-8"):
         load(tmp_path / "v.txt")
-    assert load(tmp_path / "v.txt", unicode_errors="ignore").words == ["ab"]
-    with pytest.raises(ConfigError, match="unicode_errors"):
-        load(tmp_path / "v.txt", unicode_errors="bogus")
+    assert load(tmp_path / "v.txt", errors="ignore").words == ["ab"]
+    with pytest.raises(ConfigError, match="`errors` must be"):
+        load(tmp_path / "v.txt", errors="bogus")
+
+
+def test_unicode_errors_is_a_deprecated_alias_of_errors(tmp_path):
+    (tmp_path / "v.txt").write_bytes(b"1 2\n\xffab 1 2\n")
+    with pytest.warns(DeprecationWarning, match="`unicode_errors` is deprecated; use `errors`"):
+        assert load(tmp_path / "v.txt", unicode_errors="ignore").words == ["ab"]
+    with pytest.raises(ConfigError, match="not both"), pytest.warns(DeprecationWarning):
+        load(tmp_path / "v.txt", errors="ignore", unicode_errors="replace")
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("glove.txt", b"hello 0.5 1\nworld 2 3\n"),
+        ("header.txt", b"2 2\nhello 0.5 1\nworld 2 3\n"),
+        ("header.bin", b"2 2\nhello " + struct.pack("<2f", 0.5, 1) + b"\nworld "
+         + struct.pack("<2f", 2, 3) + b"\n"),
+    ],
+)  # fmt: skip
+def test_a_byte_order_mark_at_the_start_is_dropped(tmp_path, name, data):
+    (tmp_path / name).write_bytes(b"\xef\xbb\xbf" + data)
+    kv = load(tmp_path / name)
+    assert kv.words == ["hello", "world"]
+    np.testing.assert_array_equal(kv.vectors, np.float32([[0.5, 1], [2, 3]]))
+    # only at the very start: a BOM inside a word is a character of it
+    (tmp_path / "mid.txt").write_bytes(b"2 1\nhello 1\n\xef\xbb\xbfworld 2\n")
+    assert load(tmp_path / "mid.txt").words == ["hello", "\ufeffworld"]
+
+
+@pytest.mark.parametrize("ext", ["bin", "txt", "wvec"])
+def test_save_refuses_vectors_it_could_not_read_back(tmp_path, ext):
+    kv = KeyedVectors(["a", "b", "c"], np.float32([[1, 2], [3, np.nan], [5, 6]]))
+    with pytest.raises(ConfigError, match=r"row 1 \('b'\).*non-finite"):
+        save(kv, tmp_path / f"v.{ext}")
+    assert list(tmp_path.iterdir()) == []
+    # a mapped file damaged after it was written: named, and nothing written
+    good = KeyedVectors(["a", "b", "c"], np.float32([[1, 2], [3, 4], [5, 6]]))
+    save(good, tmp_path / "src.wvec")
+    _, arrays = read_container(tmp_path / "src.wvec")
+    offset = arrays["vectors"].offset + 3 * 4  # row 1, column 1
+    del arrays
+    with open(tmp_path / "src.wvec", "r+b") as fh:
+        fh.seek(offset)
+        fh.write(np.float32(np.inf).tobytes())
+    mapped = load(tmp_path / "src.wvec", mmap=True)
+    with pytest.raises(FormatError, match=rf"{tmp_path / 'src.wvec'}: .*'b'"):
+        save(mapped, tmp_path / f"v.{ext}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["src.wvec"]
 
 
 # --------------------------------------------------------------------------- bad word2vec input
@@ -259,172 +300,7 @@ def test_text_truncated_anywhere_is_an_error_or_a_prefix(tmp_path):
             assert back.words == kv.words and n > data.rindex(b" ")
 
 
-# --------------------------------------------------------------------------- container
-def test_container_round_trip_of_dtypes_and_shapes(tmp_path):
-    arrays = {
-        "f4": np.arange(12, dtype=np.float32).reshape(3, 4),
-        "f8": np.array(2.5),  # 0-d
-        "i8": np.arange(5, dtype=">i8"),  # big-endian in, little-endian on disk
-        "u1": np.frombuffer(b"bytes", np.uint8),
-        "empty": np.zeros((0, 3), np.float32),
-        "i4": np.arange(6, dtype=np.int32).reshape(1, 2, 3)[:, :, ::2],  # not contiguous
-    }
-    meta = {"kind": "test", "nested": {"list": [1, 2.5, None, "é"]}}
-    path = tmp_path / "c.bin"
-    write_container(path, meta, arrays)
-    for mmap in (True, False):
-        m, got = read_container(path, mmap=mmap)
-        assert m == meta and list(got) == list(arrays)
-        for name, arr in arrays.items():
-            assert got[name].shape == arr.shape
-            np.testing.assert_array_equal(got[name], arr)
-            assert got[name].dtype == arr.dtype.newbyteorder("<")
-    data = path.read_bytes()
-    assert data[:8] == b"\x89WVEC\r\n\x1a"
-    header_len = struct.unpack("<I", data[12:16])[0]
-    header = json.loads(data[16 : 16 + header_len])
-    data_start = -(-(16 + header_len) // 64) * 64
-    for spec in header["arrays"].values():
-        assert (data_start + spec["offset"]) % 64 == 0
-
-
-@pytest.mark.parametrize(
-    "meta, arrays, match",
-    [
-        ([], {}, "meta"),
-        ({"x": {1, 2}}, {}, "JSON"),
-        ({"x": float("nan")}, {}, "JSON"),
-        ({}, {"s": np.array(["a"])}, "numeric"),
-        ({}, {"o": np.array([object()])}, "numeric"),
-        ({}, {"c": np.zeros(2, np.complex64)}, "numeric"),
-        ({}, {"": np.zeros(2)}, "names"),
-    ],
-)
-def test_write_container_refuses(tmp_path, meta, arrays, match):
-    with pytest.raises(ConfigError, match=match):
-        write_container(tmp_path / "c", meta, arrays)
-    assert not (tmp_path / "c").exists()
-
-
-def _container(tmp_path, header: dict | bytes, body: bytes = b"", version: int = 1):
-    raw = header if isinstance(header, bytes) else json.dumps(header).encode()
-    head = struct.pack("<8sII", b"\x89WVEC\r\n\x1a", version, len(raw)) + raw
-    path = tmp_path / "c.wvec"
-    path.write_bytes(head + b"\0" * (-len(head) % 64) + body)
-    return path
-
-
-@pytest.mark.parametrize(
-    "header, body, version, match",
-    [
-        ({"meta": {}, "arrays": {}}, b"", 2, "newer"),
-        ({"meta": {}, "arrays": {}}, b"", 0, "version"),
-        (b"{not json", b"", 1, "corrupt JSON"),
-        (b"\xff\xfe", b"", 1, "corrupt JSON"),
-        (b"[1, 2]", b"", 1, "'meta' and an 'arrays'"),
-        ({"meta": 1, "arrays": {}}, b"", 1, "'meta' and an 'arrays'"),
-        ({"meta": {}, "arrays": {"a": 5}}, b"", 1, "object"),
-        (
-            {"meta": {}, "arrays": {"a": {"dtype": "|O", "shape": [1], "offset": 0}}},
-            b"\0" * 8,
-            1,
-            "dtype",
-        ),
-        (
-            {"meta": {}, "arrays": {"a": {"dtype": ["<f4"], "shape": [1], "offset": 0}}},
-            b"\0" * 8,
-            1,
-            "dtype",
-        ),
-        (
-            {"meta": {}, "arrays": {"a": {"dtype": "<U4", "shape": [1], "offset": 0}}},
-            b"\0" * 16,
-            1,
-            "dtype",
-        ),
-        (
-            {"meta": {}, "arrays": {"a": {"dtype": "<f4", "shape": [-1], "offset": 0}}},
-            b"",
-            1,
-            "shape",
-        ),
-        (
-            {"meta": {}, "arrays": {"a": {"dtype": "<f4", "shape": [True], "offset": 0}}},
-            b"",
-            1,
-            "shape",
-        ),
-        (
-            {"meta": {}, "arrays": {"a": {"dtype": "<f4", "shape": "3", "offset": 0}}},
-            b"",
-            1,
-            "shape",
-        ),
-        (
-            {"meta": {}, "arrays": {"a": {"dtype": "<f4", "shape": [1], "offset": 3}}},
-            b"\0" * 64,
-            1,
-            "multiple of 64",
-        ),
-        (
-            {"meta": {}, "arrays": {"a": {"dtype": "<f4", "shape": [1], "offset": -64}}},
-            b"\0" * 64,
-            1,
-            "multiple of 64",
-        ),
-        (
-            {"meta": {}, "arrays": {"a": {"dtype": "<f8", "shape": [10**12, 10**12], "offset": 0}}},
-            b"\0" * 64,
-            1,
-            "past the end",
-        ),
-        (
-            {"meta": {}, "arrays": {"a": {"dtype": "<f4", "shape": [3], "offset": 0}}},
-            b"\0" * 8,
-            1,
-            "past the end",
-        ),
-        (
-            {
-                "meta": {},
-                "arrays": {
-                    "a": {"dtype": "<f4", "shape": [16], "offset": 0},
-                    "b": {"dtype": "<f4", "shape": [4], "offset": 0},
-                },
-            },
-            b"\0" * 64,
-            1,
-            "overlap",
-        ),
-        (
-            {"meta": {}, "arrays": {"a": {"dtype": "<f4", "shape": [2], "offset": 0}}},
-            struct.pack("<2f", 1, float("inf")),
-            1,
-            r"non-finite value inf at index \(1,\)",
-        ),
-    ],
-)
-def test_read_container_refuses(tmp_path, header, body, version, match):
-    path = _container(tmp_path, header, body, version)
-    for mmap in (True, False):
-        with pytest.raises(FormatError, match=match) as info:
-            read_container(path, mmap=mmap, check_finite=True)
-        assert str(path) in str(info.value)
-
-
-def test_read_container_header_bounds(tmp_path):
-    path = tmp_path / "c.wvec"
-    path.write_bytes(b"\x89WVEC\r\n\x1a" + struct.pack("<II", 1, 2**31) + b"{}")
-    with pytest.raises(FormatError, match="header length 2147483648"):
-        read_container(path)
-    path.write_bytes(b"PK\x03\x04" + b"\0" * 40)
-    with pytest.raises(FormatError, match="magic"):
-        read_container(path)
-    path.write_bytes(b"\x89WVEC")
-    with pytest.raises(FormatError, match="truncated"):
-        read_container(path)
-
-
+# --------------------------------------------------------------------------- native
 def test_finiteness_is_checked_when_reading_not_when_mapping(tmp_path):
     write_container(tmp_path / "c", {}, {"x": np.array([1.0, np.nan])})
     with pytest.raises(FormatError, match="non-finite"):
@@ -439,12 +315,20 @@ def test_finiteness_is_checked_when_reading_not_when_mapping(tmp_path):
     # a large but finite array whose sum overflows is not refused
     write_container(tmp_path / "c", {}, {"x": np.full(4, 3e38, np.float32)})
     assert read_container(tmp_path / "c", mmap=False)[1]["x"][0] == np.float32(3e38)
-    # the native vectors format: load() reads (and checks) by default
-    kv = KeyedVectors(["a", "b"], np.float32([[1, 2], [np.inf, 0]]))
-    save(kv, tmp_path / "v.wvec")
+    # the native vectors format: load() reads (and checks) by default; a mapped load
+    # checks lazily, before the first query or lookup uses the vectors
+    blob, offsets = encode_strings(["a", "b"])
+    vectors = np.float32([[1, 2], [np.inf, 0]])
+    arrays = {"vectors": vectors, "words_blob": blob, "words_offsets": offsets}
+    write_container(tmp_path / "v.wvec", {"kind": "keyed_vectors"}, arrays)
     with pytest.raises(FormatError, match=r"'vectors': non-finite value inf at index \(1, 0\)"):
         load(tmp_path / "v.wvec")
-    assert load(tmp_path / "v.wvec", mmap=True).vectors[1, 0] == np.inf
+    mapped = load(tmp_path / "v.wvec", mmap=True)
+    assert mapped.vectors[1, 0] == np.inf  # the raw array is the file's, as it is
+    for query in (lambda: mapped.most_similar("a"), lambda: mapped["b"]):
+        with pytest.raises(FormatError, match=rf"{tmp_path / 'v.wvec'}: .*'b' \(row 1\)"):
+            query()
+    assert mapped["a"].tolist() == [1, 2]  # a sound row is still usable
 
 
 def test_container_truncated_anywhere(tmp_path):
@@ -496,46 +380,6 @@ def test_native_keyed_vectors_layout_errors(tmp_path):
         write_container(path, meta, arrays)
         with pytest.raises(FormatError, match=match):
             load(path)
-
-
-# --------------------------------------------------------------------------- strings
-@pytest.mark.parametrize(
-    "strings",
-    [
-        [],
-        [""],
-        ["a", "", "b"],
-        WORDS,
-        ["line\nbreak", "tab\t", "nul\0"],
-        [chr(i) for i in range(128)] + ["é"],
-    ],
-)
-def test_strings_round_trip(strings):
-    blob, offsets = encode_strings(strings)
-    assert blob.dtype == np.uint8 and offsets.dtype == np.int64
-    assert offsets.shape == (len(strings) + 1,)
-    assert decode_strings(blob, offsets) == strings
-
-
-def test_decode_strings_refuses_corrupt_input():
-    blob, offsets = encode_strings(["ab", "é", "c"])
-    bad_offsets = [
-        np.array([1, 2, 4, 5]),  # does not start at 0
-        np.array([0, 2, 4, 4]),  # does not end at the blob size
-        np.array([0, 3, 2, 5]),  # decreasing
-        np.array([], np.int64),
-        np.zeros((2, 2), np.int64),
-        offsets.astype(np.float64),
-        np.array([0, 3, 2, 5], np.uint64),  # decreasing, hidden by unsigned arithmetic
-        np.array([0, 2**63, 2, 5], np.uint64),
-    ]
-    for off in bad_offsets:
-        with pytest.raises(FormatError, match="offsets"):
-            decode_strings(blob, off, source="f.wvec")
-    with pytest.raises(FormatError, match="string 1 is not valid UTF-8"):
-        decode_strings(blob, np.array([0, 2, 3, 5]), source="f.wvec")  # splits "é"
-    with pytest.raises(FormatError, match="blob"):
-        decode_strings(blob.astype(np.int32), offsets)
 
 
 # --------------------------------------------------------------------------- CLI

@@ -140,11 +140,15 @@ def test_cli_plot(tmp_path, monkeypatch, capsys):
     words, X = _data()
     loaded = []
 
-    def load(path):  # stands in for wordvec.formats.load
+    def load(path, **options):  # stands in for wordvec.formats.load
         loaded.append(path)
         return DictVectors(words, X)
 
-    monkeypatch.setitem(sys.modules, "wordvec.formats", types.SimpleNamespace(load=load))
+    def resolve_format(path, format=None, reading=False):
+        return "word2vec-bin"
+
+    fake = types.SimpleNamespace(load=load, resolve_format=resolve_format)
+    monkeypatch.setitem(sys.modules, "wordvec.formats", fake)
     out = tmp_path / "p.png"
     assert main(["plot", "vecs.bin", "w1", "w2", "w3", "nope", "-o", str(out)]) == 0
     assert loaded == ["vecs.bin"]
@@ -154,3 +158,12 @@ def test_cli_plot(tmp_path, monkeypatch, capsys):
     assert main(["plot", "v", "w1", "w2", "-o", str(tmp_path / "t.svg"), "--method", "tsne"]) == 0
     assert main(["plot", "v", "zzz", "-o", str(out)]) == 1
     assert "none of 'zzz' is" in capsys.readouterr().err
+
+
+def test_a_seed_numpy_cannot_take_is_a_config_error():
+    words, X = _data()
+    for seed in (-1, 1.5):
+        with pytest.raises(ConfigError, match=r"`seed` must be an int >= 0; got "):
+            plot((words, X), words[:3], method="tsne", seed=seed)
+        with pytest.raises(ConfigError, match=r"`seed` must be an int >= 0; got "):
+            tsne_2d(X, seed=seed)

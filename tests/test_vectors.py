@@ -116,6 +116,33 @@ def test_zero_vector_has_zero_cosine():
     assert np.all(np.isfinite(kv.get_normed()))
 
 
+def test_non_finite_vectors_are_found_before_any_query_uses_them():
+    vecs = np.float32([[1, 0], [0, 1], [np.nan, 1], [1, 1]])
+    kv = KeyedVectors(["a", "b", "c", "d"], vecs)  # cheap: nothing is scanned yet
+    queries = [
+        lambda: kv.most_similar("a"),
+        lambda: kv.most_similar_cosmul("a"),
+        lambda: kv.analogy("a", "b", "d"),
+        lambda: kv.similarity("a", "b"),
+        lambda: kv.doesnt_match(["a", "b", "d"]),
+        lambda: kv.most_similar_batch(["a"]),
+        lambda: kv.analogy_batch(["a"], ["b"], ["d"]),
+        lambda: kv.similarity_batch(["a"], ["b"]),
+        lambda: kv.get_normed(),
+        lambda: kv["c"],
+        lambda: kv[["a", "c"]],
+    ]
+    for query in queries:
+        with pytest.raises(ConfigError, match=r"row 2 \('c'\) holds a non-finite value"):
+            query()
+    assert kv["a"].tolist() == [1, 0]
+    kv.vectors = np.nan_to_num(vecs)  # mended: every query works again
+    assert [w for w, _ in kv.most_similar("a", topn=3)] == ["d", "b", "c"]
+    # a query vector must be finite too: a similarity is never NaN
+    with pytest.raises(ConfigError, match="`positive` vectors must be finite"):
+        kv.most_similar(np.float32([np.inf, 0]))
+
+
 # --------------------------------------------------------------------------- single queries
 def test_most_similar_matches_brute_force(kv):
     rng = np.random.default_rng(1)

@@ -38,7 +38,8 @@ from typing import IO, NamedTuple
 import numba
 import numpy as np
 
-from ._idcache import SENTENCE_END, Scan
+from ._idcache import CACHE_WRITE, SENTENCE_END, Scan
+from ._io import write_anonymous
 from .corpus import TextCorpus, _decoded_blocks, _open_file
 
 __all__ = ["scan_files"]
@@ -65,6 +66,7 @@ def _byte_classes() -> np.ndarray:
 
 
 _CLASSES = _byte_classes()
+_BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark, dropped at the start of a file
 
 # Kernel outcomes: the block is done; the rest of the block (from the returned
 # position) must be carried over to the next; the table or the byte arena is full;
@@ -422,10 +424,13 @@ def _rehash(new, old, hashes):  # pragma: no cover - compiled
 class _Scanner:
     """Feeds blocks to the kernel, grows its arrays, and writes the id cache."""
 
-    def __init__(self, max_len: int, max_vocab: int | None, cache: IO[bytes]) -> None:
+    def __init__(
+        self, max_len: int, max_vocab: int | None, cache: IO[bytes], tmp_dir: str | None = None
+    ) -> None:
         self.max_len = max_len
         self.max_vocab = -1 if max_vocab is None else max_vocab  # -1: never reached
         self.cache = cache
+        self.tmp_dir = tmp_dir  # where the cache is, for error messages
         self.table = _new_table(_INITIAL_WORDS, 16 * _INITIAL_WORDS)
         self.state = np.zeros(7, dtype=np.int64)
         self.out = np.empty(0, dtype=np.int32)
@@ -459,7 +464,7 @@ class _Scanner:
         if m:
             ids = self.out[:m]
             self.crc = zlib.crc32(ids, self.crc)
-            ids.tofile(self.cache)
+            write_anonymous(self.cache, memoryview(ids).cast("B"), self.tmp_dir, CACHE_WRITE)
             self.state[_OUT_LEN] = 0
 
     def _grow_table(self) -> None:
@@ -518,14 +523,18 @@ def _scan_file(scanner: _Scanner, path: Path, errors: str, lowercase: bool) -> b
 
         carry: bytes | None = b""
         final = False
+        first = True
         blocks = _decoded_blocks(read, str(path), errors, fmt)
         while not final:
             text = next(blocks, None)
             final = text is None
-            if errors == "replace":  # the replacement characters are in the text only
+            if errors != "strict":  # what replaced or dropped bytes is in the text only
                 chunk = b"" if final else text.encode("utf-8")
             else:
                 chunk = b"".join(raw)
+                if first and chunk.startswith(_BOM):
+                    chunk = chunk[len(_BOM) :]  # the reader dropped it from the text too
+            first = False
             raw.clear()
             if lowercase:
                 if not chunk.isascii():  # str.lower() is not a byte mapping beyond ASCII
@@ -576,7 +585,7 @@ def scan_files(corpus: TextCorpus, *, max_vocab: int | None, tmp_dir: str | None
         return None
     cache = tempfile.TemporaryFile(dir=tmp_dir)  # noqa: SIM115 - returned open in the Scan
     try:
-        scanner = _Scanner(corpus.max_sentence_length, max_vocab, cache)
+        scanner = _Scanner(corpus.max_sentence_length, max_vocab, cache, tmp_dir)
         for path in corpus.paths:
             if not _scan_file(scanner, path, corpus.errors, corpus.lowercase):
                 cache.close()

@@ -15,9 +15,10 @@ from typing import IO, Any
 
 import numpy as np
 
-__all__ = ["Scan", "SENTENCE_END"]
+__all__ = ["Scan", "SENTENCE_END", "CACHE_WRITE"]
 
 SENTENCE_END = -1  # in both the provisional cache and the final id stream
+CACHE_WRITE = "writing the temporary id cache"  # what an error of the cache file says
 
 
 @dataclass

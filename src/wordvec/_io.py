@@ -6,7 +6,12 @@ file at ``path``: until :func:`os.replace` runs, the old file is untouched.
 The temporary file is ``.NAME.XXXXXXXX.tmp`` beside ``NAME`` (hidden, random
 suffix). Any exception removes it; a process killed outright (SIGKILL, the OOM
 killer, a power cut) leaves it behind. It is never the real file, never reused
-and blocks no later save; delete it at will.
+and blocks no later save; delete it at will. An OSError of the save names
+``NAME``, the file asked for, never the temporary one.
+
+Anonymous temporary files (the id cache, a copy of standard input) have no name
+an error could give; :func:`write_anonymous` makes their errors name the directory
+they live in and say what was being written.
 """
 
 from __future__ import annotations
@@ -15,11 +20,22 @@ import contextlib
 import os
 import secrets
 import stat
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-__all__ = ["atomic_write"]
+__all__ = ["atomic_write", "temporary_name", "TEMP_NAME_EXTRA", "write_anonymous", "temp_dir_name"]
+
+
+def temporary_name(name: str, token: str) -> str:
+    """The name of :func:`atomic_write`'s temporary file for the file ``name``."""
+    return f".{name}.{token}.tmp"
+
+
+#: Bytes the temporary file's name adds to the name of the file written (a check of
+#: an output name against the file system's limit must allow for them).
+TEMP_NAME_EXTRA = len(temporary_name("", secrets.token_hex(4)))
 
 
 @contextlib.contextmanager
@@ -42,10 +58,45 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO]
             os.fsync(fh.fileno())
         os.replace(tmp, path)
         _sync_directory(directory)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _naming(exc, path, tmp) from None
         raise
+
+
+def _naming(exc: OSError, path: Path, tmp: str | None) -> OSError:
+    """``exc``, naming ``path`` if it named no file (a failed write) or the temporary one."""
+    if exc.filename is not None and exc.filename != tmp:
+        return exc  # about another file: its own name is the right one
+    # (OSError(errno, ...) is the subclass for that errno: FileNotFoundError, ...)
+    return OSError(exc.errno, exc.strerror or str(exc), os.fspath(path))
+
+
+def temp_dir_name(tmp_dir: str | os.PathLike[str] | None) -> str:
+    """The directory anonymous temporary files go to: ``tmp_dir``, else the system's."""
+    return os.fspath(tmp_dir) if tmp_dir is not None else tempfile.gettempdir()
+
+
+def write_anonymous(
+    fh: IO[bytes], data: Any, tmp_dir: str | os.PathLike[str] | None, doing: str
+) -> None:
+    """Write ``data`` (bytes-like) to ``fh``, an anonymous temporary file in ``tmp_dir``,
+    and flush it, so that a failure shows here.
+
+    Such a file has no name an error could give: an OSError (a full disk, a file-size
+    limit) closes the file, useless from then on, and is raised again naming the
+    directory and saying what was ``doing``.
+    """
+    try:
+        fh.write(data)
+        fh.flush()
+    except OSError as exc:
+        with contextlib.suppress(OSError):  # (its unwritten buffer fails again: drop it)
+            fh.close()
+        reason = f"{exc.strerror or exc} ({doing}; `tmp_dir` chooses its directory)"
+        raise OSError(exc.errno, reason, temp_dir_name(tmp_dir)) from None
 
 
 def _create_temporary(path: Path, directory: Path) -> tuple[int, str]:
@@ -61,11 +112,13 @@ def _create_temporary(path: Path, directory: Path) -> tuple[int, str]:
         mode = None
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for _ in range(100):
-        tmp = os.path.join(directory, f".{path.name}.{secrets.token_hex(4)}.tmp")
+        tmp = os.path.join(directory, temporary_name(path.name, secrets.token_hex(4)))
         try:
             fd = os.open(tmp, flags, 0o666)  # the umask applies, as for open(path, "w")
         except FileExistsError:
             continue
+        except OSError as exc:
+            raise _naming(exc, path, tmp) from None
         if mode is not None:
             with contextlib.suppress(OSError):  # e.g. a file system without modes
                 os.chmod(tmp, mode)

@@ -18,7 +18,9 @@ yielded whole (it is then held in memory once, whatever its length).
 Sources: a text file, a ``.gz`` / ``.bz2`` / ``.xz`` file (recognised by its
 magic bytes, so a misnamed compressed file still reads), a directory (every
 regular, non-hidden file below it, recursively, in sorted path order), ``"-"``
-for standard input (plain UTF-8, readable once), or any iterable of token lists.
+for standard input (plain UTF-8, read once: what is read is copied to an
+anonymous temporary file that later passes read), or any iterable of token lists.
+A UTF-8 byte-order mark at the start of a file (or of standard input) is dropped.
 """
 
 from __future__ import annotations
@@ -32,11 +34,13 @@ import lzma
 import os
 import re
 import sys
+import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
+from ._io import write_anonymous
 from .errors import ConfigError, CorpusError
 
 __all__ = ["TextCorpus", "iter_sentences", "default_corpus_path"]
@@ -46,7 +50,8 @@ __all__ = ["TextCorpus", "iter_sentences", "default_corpus_path"]
 # working set stays a few MiB. Tests shrink it to force block-boundary cases.
 _BLOCK_SIZE = 1 << 20
 
-_ERRORS = ("strict", "replace")
+_ERRORS = ("strict", "replace", "ignore")
+_BOM = "\ufeff"  # a UTF-8 byte-order mark, decoded
 _WHITESPACE = re.compile(r"\s")  # matches exactly the characters str.split() splits on
 
 # Magic bytes decide the format; the suffix only serves to flag a misnamed file.
@@ -176,10 +181,13 @@ def _decoded_blocks(
     stream = "" if fmt is None else f" of the decompressed {fmt} stream"
     leftover = b""  # the start of a multi-byte character cut by the block boundary
     offset = 0  # bytes of the (decompressed) stream read so far
+    at_start = True  # no character decoded yet: a byte-order mark would be dropped
     while True:
         try:
             block = read(block_size)
         except _DECOMPRESS_ERRORS as exc:
+            if isinstance(exc, OSError) and exc.filename is not None:
+                raise  # about another file (the copy of standard input): named already
             if fmt is None:
                 msg = f"{name}: read error after byte {offset}: {exc}"
             else:
@@ -194,10 +202,14 @@ def _decoded_blocks(
             raise CorpusError(
                 f"{name}: invalid UTF-8 at byte {position}{stream} "
                 f"(0x{data[exc.start]:02x}: {exc.reason}); "
-                "pass errors='replace' to substitute U+FFFD"
+                "pass errors='replace' to substitute U+FFFD, or errors='ignore' to drop it"
             ) from None
         leftover = data[used:]
         offset += len(block)
+        if text and at_start:
+            at_start = False
+            if text[0] == _BOM:  # (the offsets above count its bytes: they are the file's)
+                text = text[1:]
         if text:
             yield text
         if final:
@@ -240,12 +252,69 @@ def _file_sentences(path: Path, errors: str, max_len: int, lowercase: bool) -> I
         yield from _sentences_from_text(blocks, max_len, lowercase, _BLOCK_SIZE)
 
 
-def _stdin_sentences(errors: str, max_len: int, lowercase: bool) -> Iterator[Sentence]:
-    stdin = getattr(sys.stdin, "buffer", None)
-    if stdin is None:
-        raise CorpusError("<stdin>: standard input is not available as a binary stream")
-    blocks = _decoded_blocks(stdin.read, "<stdin>", errors, None)
+def _stdin_sentences(
+    stdin: _StdinCopy, errors: str, max_len: int, lowercase: bool
+) -> Iterator[Sentence]:
+    blocks = _decoded_blocks(stdin.reader(), "<stdin>", errors, None)
     yield from _sentences_from_text(blocks, max_len, lowercase, _BLOCK_SIZE)
+
+
+class _StdinCopy:
+    """Standard input, read once and copied as it is read to an anonymous temporary file
+    in ``tmp_dir``, so that every pass (a second one follows vocabulary pruning) reads
+    all of it. Memory holds one block; the copy goes away with this object."""
+
+    _DOING = "copying standard input to a temporary file"
+
+    def __init__(self, tmp_dir: str | None) -> None:
+        stdin = getattr(sys.stdin, "buffer", None)
+        if stdin is None:
+            raise CorpusError("<stdin>: standard input is not available as a binary stream")
+        self._stdin = stdin
+        self._tmp_dir = tmp_dir
+        self._copy: IO[bytes] | None = None  # created at the first read
+        self._size = 0  # bytes read from stdin (and copied) so far
+        self._eof = False
+        self._lost = False  # a copy failed: part of stdin is gone
+
+    def reader(self) -> Callable[[int], bytes]:
+        """A ``read(n)`` for one pass: from the copy while it has the bytes, then stdin."""
+        position = 0
+
+        def read(n: int) -> bytes:
+            nonlocal position
+            if self._lost:
+                raise CorpusError(
+                    "<stdin>: standard input could not be copied for another pass (see the "
+                    "error before this one); it cannot be read again"
+                )
+            if position < self._size:
+                self._copy.seek(position)
+                data = self._copy.read(min(n, self._size - position))
+            elif self._eof:
+                data = b""
+            else:
+                data = self._stdin.read(n)
+                if data:
+                    self._keep(data)
+                else:
+                    self._eof = True
+            position += len(data)
+            return data
+
+        return read
+
+    def _keep(self, data: bytes) -> None:
+        if self._copy is None:
+            self._copy = tempfile.TemporaryFile(dir=self._tmp_dir)  # noqa: SIM115
+        self._copy.seek(self._size)
+        try:
+            write_anonymous(self._copy, data, self._tmp_dir, self._DOING)
+        except OSError:
+            self._eof = True  # what was read is lost: no later pass may pretend it is all
+            self._lost = True
+            raise
+        self._size += len(data)
 
 
 # --------------------------------------------------------------------------- Python iterables
@@ -325,17 +394,22 @@ class TextCorpus:
     source : str, os.PathLike or iterable of list of str
         A text file (plain, ``.gz``, ``.bz2`` or ``.xz``), a directory (every
         regular non-hidden file below it, sorted by path), ``"-"`` for standard
-        input (one pass only), or an iterable of sentences, each a list (or
-        tuple) of str tokens. A re-iterable (a list, or an object whose
-        ``__iter__`` starts afresh) can be iterated many times; an iterator
-        such as a generator only once.
+        input, or an iterable of sentences, each a list (or tuple) of str
+        tokens. A re-iterable (a list, or an object whose ``__iter__`` starts
+        afresh) can be iterated many times; an iterator such as a generator
+        only once. Standard input is read once, and copied as it is read to a
+        temporary file in ``tmp_dir`` that later passes read.
     lowercase : bool, default False
         Lowercase every token.
-    errors : {"strict", "replace"}, default "strict"
+    errors : {"strict", "replace", "ignore"}, default "strict"
         What to do with invalid UTF-8: raise :class:`CorpusError` naming the
-        file and byte offset, or substitute U+FFFD.
+        file and byte offset, substitute U+FFFD, or drop the bytes.
     max_sentence_length : int, default 10000
         Longer lines are cut into consecutive pieces of at most this many tokens.
+    tmp_dir : str or PathLike, optional
+        Directory of the copy of standard input (default: the system temporary
+        directory); it must exist. The copy takes as much disk as the text and is
+        deleted with the corpus.
 
     Attributes
     ----------
@@ -348,7 +422,7 @@ class TextCorpus:
         At construction for a missing path or an empty directory; while
         iterating for unreadable, corrupt or invalid-UTF-8 input, for a
         malformed sentence from a Python iterable, and when a one-pass source
-        (standard input, an iterator) is iterated a second time.
+        (an iterator) is iterated a second time.
     ConfigError
         For an invalid option value.
     """
@@ -360,11 +434,16 @@ class TextCorpus:
         lowercase: bool = False,
         errors: str = "strict",
         max_sentence_length: int = 10_000,
+        tmp_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         if not isinstance(lowercase, bool):
             raise ConfigError(f"`lowercase` must be a bool; got {lowercase!r}.")
         if errors not in _ERRORS:
-            raise ConfigError(f"`errors` must be 'strict' or 'replace'; got {errors!r}.")
+            raise ConfigError(f"`errors` must be 'strict', 'replace' or 'ignore'; got {errors!r}.")
+        if tmp_dir is not None and not os.path.isdir(tmp_dir):
+            raise ConfigError(
+                f"`tmp_dir` {os.fspath(tmp_dir)!r} must be an existing directory; it is not."
+            )
         if (
             isinstance(max_sentence_length, bool)
             or not isinstance(max_sentence_length, int)
@@ -377,8 +456,10 @@ class TextCorpus:
         self.errors = errors
         self.max_sentence_length = max_sentence_length
         self._iterable: Iterable[object] | None = None
-        self._one_pass = False  # stdin and iterators cannot be restarted
+        self._one_pass = False  # iterators cannot be restarted
         self._passes = 0
+        self._tmp_dir = None if tmp_dir is None else os.fspath(tmp_dir)
+        self._stdin: _StdinCopy | None = None
         self.paths: tuple[Path, ...] = ()
 
         if isinstance(source, (str, os.PathLike)):
@@ -386,7 +467,6 @@ class TextCorpus:
             if not isinstance(name, str):
                 raise CorpusError(f"`source` path must be a str path; got bytes {name!r}.")
             if name == "-":
-                self._one_pass = True
                 self._name = "<stdin>"
             else:
                 self.paths = _resolve_path(Path(name))
@@ -415,11 +495,6 @@ class TextCorpus:
             One sentence (or piece of a long line), 1 to ``max_sentence_length`` tokens.
         """
         if self._one_pass and self._passes:
-            if self._iterable is None:
-                raise CorpusError(
-                    "<stdin>: standard input cannot be re-read for a second pass; "
-                    "save it to a file to iterate more than once (e.g. several epochs)"
-                )
             raise CorpusError(
                 f"{self._name}: this corpus is a one-pass iterator (e.g. a generator) and was "
                 "already consumed; pass a list, or an object whose __iter__ starts afresh, "
@@ -430,7 +505,9 @@ class TextCorpus:
         if self._iterable is not None:
             return _token_lists(self._iterable, max_len, lowercase)
         if not self.paths:
-            return _stdin_sentences(self.errors, max_len, lowercase)
+            if self._stdin is None:
+                self._stdin = _StdinCopy(self._tmp_dir)
+            return _stdin_sentences(self._stdin, self.errors, max_len, lowercase)
         return self._files(max_len, lowercase)
 
     def _files(self, max_len: int, lowercase: bool) -> Iterator[Sentence]:
@@ -450,6 +527,7 @@ def iter_sentences(
     lowercase: bool = False,
     errors: str = "strict",
     max_sentence_length: int = 10_000,
+    tmp_dir: str | os.PathLike[str] | None = None,
 ) -> Iterator[list[str]]:
     """Stream the sentences of ``source`` once; see :class:`TextCorpus` for the options.
 
@@ -462,7 +540,11 @@ def iter_sentences(
         Sentences of 1 to ``max_sentence_length`` tokens each.
     """
     corpus = TextCorpus(
-        source, lowercase=lowercase, errors=errors, max_sentence_length=max_sentence_length
+        source,
+        lowercase=lowercase,
+        errors=errors,
+        max_sentence_length=max_sentence_length,
+        tmp_dir=tmp_dir,
     )
     return iter(corpus)
 

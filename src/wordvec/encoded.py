@@ -18,6 +18,8 @@ from typing import IO, Any
 import numba
 import numpy as np
 
+from ._idcache import CACHE_WRITE
+from ._io import write_anonymous
 from .errors import CorpusError
 from .scan import SENTENCE_END, Scan
 from .vocab import Vocab
@@ -110,10 +112,9 @@ class EncodedCorpus:
                 buf.append(SENTENCE_END)
                 n += len(ids)
             if len(buf) >= _FLUSH_TOKENS:
-                np.array(buf, dtype=np.int32).tofile(fh)
+                _write_ids(fh, buf, tmp_dir)
                 buf.clear()
-        np.array(buf, dtype=np.int32).tofile(fh)
-        fh.flush()
+        _write_ids(fh, buf, tmp_dir)
         identity = np.arange(len(vocab) + 1, dtype=np.int32)
         identity[-1] = SENTENCE_END
         return cls(fh, identity, n)
@@ -155,6 +156,10 @@ class EncodedCorpus:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+def _write_ids(fh: IO[bytes], ids: list[int], tmp_dir: str | None) -> None:
+    write_anonymous(fh, memoryview(np.array(ids, dtype=np.int32)).cast("B"), tmp_dir, CACHE_WRITE)
 
 
 def _read_ids(fh: IO[bytes], buf: np.ndarray) -> int:

@@ -77,12 +77,14 @@ class SectionResult:
 
     @property
     def accuracy(self) -> float:
-        """Fraction of answered questions answered correctly (0.0 when none)."""
-        return self.correct / self.total if self.total else 0.0
+        """Fraction of answered questions answered correctly (NaN when none was answered:
+        no question, no accuracy; 0.0 would read as a measured failure)."""
+        return self.correct / self.total if self.total else math.nan
 
     def to_dict(self) -> dict[str, Any]:
+        """NaN becomes None: JSON has no NaN."""
         return {
-            "accuracy": self.accuracy,
+            "accuracy": self.accuracy if self.total else None,
             "correct": self.correct,
             "total": self.total,
             "skipped": self.skipped,
@@ -189,9 +191,12 @@ class SimilarityResult:
 
 # --------------------------------------------------------------------------- file readers
 def _lines(path: PathLike):
-    """(line number, text) of each line; invalid UTF-8 is a FormatError."""
+    """(line number, text) of each line; invalid UTF-8 is a FormatError. A byte-order
+    mark at the start of the file is dropped."""
     with open(path, "rb") as fh:
         for lineno, raw in enumerate(fh, 1):
+            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
             try:
                 yield lineno, raw.decode("utf-8")
             except UnicodeDecodeError:

@@ -31,7 +31,7 @@ from .config import TrainConfig, _float
 from .corpus import TextCorpus
 from .encoded import EncodedCorpus
 from .engine import train as engine
-from .engine.schedule import EpochStats, Interrupted, ProgressBar
+from .engine.schedule import EpochStats, Interrupted, Position, ProgressBar
 from .engine.train import grow_weights, init_weights
 from .errors import ConfigError, CorpusError, TrainingInterrupted
 from .modelfile import MODEL_FORMAT_VERSION, read_model, write_model
@@ -47,8 +47,11 @@ class Word2Vec:
     """word2vec estimator: skip-gram or CBOW, with negative sampling, hierarchical or full softmax.
 
     Parameters are those of :class:`wordvec.config.TrainConfig` (see there for
-    defaults and meaning), plus ``tmp_dir`` (where the id cache goes; default the
-    system temporary directory) and ``progress`` (a progress line on stderr).
+    defaults and meaning), plus ``tmp_dir`` (where the id cache, and a copy of
+    standard input read as the corpus ``"-"``, go; default the system temporary
+    directory), ``progress`` (a progress line on stderr) and ``errors`` (how text
+    corpora decode bytes that are not UTF-8: ``"strict"`` raises, ``"replace"``
+    substitutes U+FFFD, ``"ignore"`` drops them; see :class:`wordvec.corpus.TextCorpus`).
 
     Attributes (after ``fit``)
     --------------------------
@@ -87,6 +90,7 @@ class Word2Vec:
         batch_words: int = 10_000,
         tmp_dir: str | None = None,
         progress: bool = False,
+        errors: str = "strict",
     ) -> None:
         self.model = model
         self.loss = loss
@@ -110,6 +114,7 @@ class Word2Vec:
         self.batch_words = batch_words
         self.tmp_dir = tmp_dir
         self.progress = progress
+        self.errors = errors
         self.loss_history_: list[float] = []
         self.epoch_stats_: list = []
         self._wv = None  # the KeyedVectors view of w_in_, built on first access after training
@@ -157,7 +162,7 @@ class Word2Vec:
         """
         cfg = self.config
         _check_checkpointing(checkpoint, checkpoint_every)
-        sentences = _as_sentences(corpus, cfg)
+        sentences = _as_sentences(corpus, cfg, self)
         with scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=self.tmp_dir) as s:
             vocab = Vocab.from_counts(
                 s.words,
@@ -198,7 +203,7 @@ class Word2Vec:
         """
         self._check_fitted()
         cfg = self.config if epochs is None else self.config.replace(epochs=epochs)
-        sentences = _as_sentences(corpus, cfg)
+        sentences = _as_sentences(corpus, cfg, self)
         with scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=self.tmp_dir) as s:
             vocab = self.vocab_
             if update_vocab and cfg.loss != "hs":
@@ -226,6 +231,7 @@ class Word2Vec:
         progress: bool = False,
         checkpoint_every: float | None = None,
         tmp_dir: str | None = None,
+        errors: str = "strict",
     ) -> Word2Vec:
         """Continue an interrupted run from ``checkpoint`` on the same ``corpus``; returns it.
 
@@ -237,15 +243,18 @@ class Word2Vec:
         read as ``fit`` read it (same tokenisation, pruning and job boundaries) and
         must be the same text: another one raises :class:`CorpusError`. If
         interrupted again, the checkpoint is rewritten in place. ``progress``,
-        ``checkpoint_every`` and ``tmp_dir`` are as for :meth:`fit` and the constructor;
-        every training option comes from the checkpoint.
+        ``checkpoint_every``, ``tmp_dir`` and ``errors`` are as for :meth:`fit` and the
+        constructor; every training option comes from the checkpoint. A checkpoint of a
+        finished run (:meth:`save_checkpoint`) trains nothing: it returns the model once
+        the corpus is found to be the same.
         """
         _check_checkpointing(checkpoint, checkpoint_every)
         self, position, n_words, identity = _read(checkpoint, want_position=True)
         self.progress = progress
         self.tmp_dir = tmp_dir
+        self.errors = errors
         cfg = self.config
-        sentences = _as_sentences(corpus, cfg)
+        sentences = _as_sentences(corpus, cfg, self)
         with scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=tmp_dir) as s:
             encoded = EncodedCorpus.resume(
                 s,
@@ -384,6 +393,22 @@ class Word2Vec:
         self._check_fitted()
         _write(self, path, None, self.vocab_.total)
 
+    def save_checkpoint(self, path: str | os.PathLike[str]) -> None:
+        """Write a checkpoint at the end of this fitted run's schedule, atomically.
+
+        For a run whose results could not be saved (``wordvec train`` interrupted
+        while writing its outputs): :meth:`resume` on it with the same corpus trains
+        nothing and returns this model.
+        """
+        self._check_fitted()
+        epochs = self.config.epochs
+        if len(self.loss_history_) != epochs:
+            raise ConfigError(
+                f"a checkpoint needs the run of `fit` or `resume` ({epochs} epochs); this "
+                f"model records {len(self.loss_history_)}"
+            )
+        _write(self, path, Position(epochs, 0), self.vocab_.total)
+
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Word2Vec:
         """Load a model written by :meth:`save` (refuses checkpoints of a newer format)."""
@@ -393,10 +418,18 @@ class Word2Vec:
 # ---------------------------------------------------------------------- helpers
 
 
-def _as_sentences(corpus: Any, cfg: TrainConfig) -> TextCorpus:
+def _as_sentences(corpus: Any, cfg: TrainConfig, model: Word2Vec) -> TextCorpus:
+    """``corpus`` as a TextCorpus read with ``model``'s ``errors`` and ``tmp_dir`` (one per
+    call of fit/train/resume: it is iterated again, and standard input is read once)."""
     if isinstance(corpus, TextCorpus):
         return corpus
-    return TextCorpus(corpus, lowercase=cfg.lowercase, max_sentence_length=cfg.max_sentence_length)
+    return TextCorpus(
+        corpus,
+        lowercase=cfg.lowercase,
+        max_sentence_length=cfg.max_sentence_length,
+        errors=model.errors,
+        tmp_dir=model.tmp_dir,
+    )
 
 
 @contextlib.contextmanager

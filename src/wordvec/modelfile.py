@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 
 from .config import TrainConfig
+from .container import decode_strings, encode_strings, read_container, write_container
 from .engine.schedule import Position
 from .errors import ConfigError, FormatError
-from .formats import decode_strings, encode_strings, read_container, write_container
 from .vocab import Vocab
 
 __all__ = ["MODEL_FORMAT_VERSION", "ModelFile", "write_model", "read_model"]
@@ -164,10 +164,15 @@ def _read_position(state: ModelFile, meta: dict[str, Any], kind: str, name: str)
     if kind != "checkpoint" or not isinstance(pos, dict):
         raise FormatError(f"{name}: not a checkpoint (a finished model cannot be resumed)")
     epoch, job = pos.get("epoch"), pos.get("job")
-    if not (_is_int(epoch) and _is_int(job) and 0 <= epoch < cfg.epochs and job >= 0):
+    # (epoch == epochs, job 0: the end of the schedule, see Word2Vec.save_checkpoint)
+    if not (
+        _is_int(epoch)
+        and _is_int(job)
+        and (0 <= epoch < cfg.epochs and job >= 0 or (epoch, job) == (cfg.epochs, 0))
+    ):
         raise FormatError(
             f"{name}: schedule position {pos!r} must name an epoch in 0..{cfg.epochs - 1} "
-            "and a job >= 0"
+            f"and a job >= 0, or the end of the run (epoch {cfg.epochs}, job 0)"
         )
     if len(state.loss_history) != epoch:
         raise FormatError(

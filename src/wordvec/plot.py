@@ -6,6 +6,7 @@ so importing wordvec never needs it. Both projections are plain NumPy.
 
 from __future__ import annotations
 
+import numbers
 import os
 import warnings
 from collections.abc import Iterable, Sequence
@@ -101,6 +102,7 @@ def plot(
     """
     if method not in _METHODS:
         raise ConfigError(f"`method` must be one of 'pca', 'tsne'; got {method!r}.")
+    _check_seed(seed)
     fmt = None
     if path is not None:
         fmt = _FORMATS.get(Path(path).suffix.lower())
@@ -179,6 +181,7 @@ def tsne_2d(
     -------
     ndarray, shape (n, 2), centred
     """
+    _check_seed(seed)
     X = np.asarray(X, dtype=np.float64)
     n = X.shape[0]
     if n < 2:
@@ -210,6 +213,11 @@ def tsne_2d(
         velocity = momentum * velocity - lr * gains * grad
         Y = Y + velocity
     return Y - Y.mean(axis=0)
+
+
+def _check_seed(seed: Any) -> None:
+    if isinstance(seed, bool | np.bool_) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ConfigError(f"`seed` must be an int >= 0; got {seed!r}.")
 
 
 def _squared_distances(X: Array) -> Array:

@@ -30,7 +30,8 @@ from collections.abc import Iterable
 import numpy as np
 
 from ._fastscan import scan_files
-from ._idcache import SENTENCE_END, Scan
+from ._idcache import CACHE_WRITE, SENTENCE_END, Scan
+from ._io import write_anonymous
 
 __all__ = ["scan", "scan_sentences", "Scan", "SENTENCE_END"]
 
@@ -104,7 +105,7 @@ def scan_sentences(
         buf.clear()
         crc = zlib.crc32(ids, crc)
         if fh is not None:
-            ids.tofile(fh)
+            write_anonymous(fh, memoryview(ids).cast("B"), tmp_dir, CACHE_WRITE)
         ids = ids[ids >= 0]
         if len(index) > len(counts):
             grown = np.zeros(max(2 * len(counts), len(index)), dtype=np.int64)

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from . import queries
-from .errors import ConfigError, UnknownWordError
+from .errors import ConfigError, FormatError, UnknownWordError
 
 __all__ = ["KeyedVectors", "ANALOGY_METHODS"]
 
@@ -59,6 +59,13 @@ class KeyedVectors:
     -----
     Assigning ``kv.vectors = new`` drops the cached unit vectors. Editing the
     array in place does not: reassign it afterwards (``kv.vectors = kv.vectors``).
+
+    No query uses a NaN or infinite vector: the first one that needs every row
+    (all but word lookups) checks them all, once (:meth:`check_finite`), and a
+    lookup checks the rows it returns. A damaged row raises
+    :class:`~wordvec.errors.FormatError` naming the file for vectors loaded from
+    one (a memory-mapped file can be damaged after it was written), else
+    :class:`~wordvec.errors.ConfigError`.
     """
 
     def __init__(
@@ -96,6 +103,8 @@ class KeyedVectors:
         self.words: list[str] = words
         self.key_to_index: dict[str, int] = key_to_index
         self._normed: np.ndarray | None = None
+        self._finite: bool | None = None  # None: not checked yet
+        self._source: str | None = None  # the file the vectors came from, if any
         self._vectors = self._check_vectors(vectors)
         if counts is not None:
             counts = np.asarray(counts)
@@ -130,6 +139,48 @@ class KeyedVectors:
     def vectors(self, value: np.ndarray) -> None:
         self._vectors = self._check_vectors(value)
         self._normed = None  # the cache belongs to the old array
+        self._finite = None
+        self._source = None
+
+    def check_finite(self) -> None:
+        """Raise unless every vector is finite (no NaN, no infinity); checked once.
+
+        Raises
+        ------
+        FormatError
+            For vectors loaded from a file (named), e.g. one damaged after it was
+            written and memory-mapped.
+        ConfigError
+            Otherwise.
+        """
+        if self._finite:
+            return
+        v = self._vectors
+        step = max(1, _CHUNK_BYTES // max(1, 4 * v.shape[1]))
+        for lo in range(0, v.shape[0], step):
+            self._check_rows(np.asarray(v[lo : lo + step]), lo)
+        self._finite = True
+
+    def _check_rows(self, block: np.ndarray, first: int, rows: np.ndarray | None = None) -> None:
+        """Raise if ``block`` (rows ``first``... of the vectors, or ``rows``) is not finite."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            if np.isfinite(np.add.reduce(block, axis=None)):  # NaN and inf survive a sum
+                return
+        bad = np.flatnonzero(~np.isfinite(block).all(axis=1))
+        if not bad.size:
+            return  # only the sum overflowed
+        i = int(bad[0])
+        row = int(rows[i]) if rows is not None else first + i
+        value = block[i][~np.isfinite(block[i])][0]
+        if self._source is not None:
+            raise FormatError(
+                f"{self._source}: the vector of {self.words[row]!r} (row {row}) holds a "
+                f"non-finite value ({value}); the file is damaged"
+            )
+        raise ConfigError(
+            f"`vectors` row {row} ({self.words[row]!r}) holds a non-finite value ({value}); "
+            "no similarity can be computed from it, and no file written from it could be read"
+        )
 
     @property
     def dim(self) -> int:
@@ -167,8 +218,15 @@ class KeyedVectors:
     def __getitem__(self, word: str | Sequence[str]) -> np.ndarray:
         """The vector of a word, shape (d,), or of a list of words, shape (n, d)."""
         if isinstance(word, str):
-            return self._vectors[self.get_index(word)]
-        return self._vectors[self.get_indices(word)]
+            i = self.get_index(word)
+            if not self._finite:
+                self._check_rows(self._vectors[i : i + 1], i)
+            return self._vectors[i]
+        rows = self.get_indices(word)
+        out = self._vectors[rows]
+        if not self._finite:
+            self._check_rows(out.reshape(len(rows), -1), 0, rows)
+        return out
 
     def get_normed(self) -> np.ndarray:
         """Unit-length rows, shape (V, d), float32; computed once and cached.
@@ -182,9 +240,12 @@ class KeyedVectors:
             step = max(1, _CHUNK_BYTES // max(1, 4 * v.shape[1]))
             for lo in range(0, v.shape[0], step):
                 block = np.asarray(v[lo : lo + step], dtype=np.float32)
+                if not self._finite:
+                    self._check_rows(block, lo)
                 norms = np.sqrt(np.einsum("ij,ij->i", block, block))
                 norms[norms == 0] = 1.0
                 np.divide(block, norms[:, None], out=normed[lo : lo + step])
+            self._finite = True
             self._normed = normed
         return self._normed
 
@@ -233,6 +294,8 @@ class KeyedVectors:
                     raise ConfigError(
                         f"`{what}` vectors must have shape ({self.dim},); got {v.shape}."
                     )
+                if not np.isfinite(v).all():
+                    raise ConfigError(f"`{what}` vectors must be finite; got {v!r}.")
                 n = float(np.linalg.norm(v))
                 vecs.append(v / n if n > 0 else v)
         return vecs, idx

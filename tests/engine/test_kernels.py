@@ -305,8 +305,9 @@ def test_trainer_runs_a_range_of_epochs_like_the_whole_run():
     import tempfile
 
     from wordvec.config import TrainConfig
+    from wordvec.encoded import EncodedCorpus
     from wordvec.engine.train import Position, Trainer
-    from wordvec.vocab import EncodedCorpus, Vocab
+    from wordvec.vocab import Vocab
 
     rng = np.random.default_rng(0)
     vocab = Vocab([f"w{i}" for i in range(40)], np.sort(rng.integers(5, 50, 40))[::-1])

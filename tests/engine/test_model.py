@@ -168,3 +168,15 @@ def test_train_epochs_applies_to_that_call_only():
     m.train(planted_corpus(200, seed=2), epochs=1)
     assert m.epochs == 3 and m.config.epochs == 3
     assert len(m.epoch_stats_) == 4  # 3 from fit, 1 from train
+
+
+def test_undecodable_bytes_follow_the_errors_option(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_bytes(b"a b\n" * 30 + b"c \xff\n")
+    options = dict(dim=4, min_count=1, epochs=1, threads=1)
+    with pytest.raises(CorpusError, match=r"byte 122 .*pass errors='replace'"):
+        Word2Vec(**options).fit(path)  # the hint names an option Word2Vec has
+    assert "\ufffd" in Word2Vec(**options, errors="replace").fit(path).wv
+    assert Word2Vec(**options, errors="ignore").fit(path).wv.words[-1] == "c"
+    with pytest.raises(ConfigError, match="`errors` must be"):
+        Word2Vec(**options, errors="bogus").fit(path)

@@ -163,3 +163,11 @@ def test_sgd_postprocessing_and_errors():
         sgd(cubic, np.ones(2), 0.1, 0, log=None)
     with pytest.raises(ValueError, match="`anneal_every` must be an int >= 1"):
         sgd(cubic, np.ones(2), 0.1, 3, anneal_every=0, log=None)
+
+
+def test_gradient_checks_refuse_a_seed_numpy_cannot_take():
+    from wordvec.errors import ConfigError
+
+    for seed in (-1, 1.5, "3"):
+        with pytest.raises(ConfigError, match=r"`seed` must be an int >= 0; got "):
+            gradient_checks(seed=seed)

@@ -226,3 +226,56 @@ def test_saved_files_get_the_usual_permissions(tmp_path):
         assert (tmp_path / "v.bin").stat().st_mode & 0o777 == 0o600
     finally:
         os.umask(mask)
+
+
+def test_a_failed_save_names_the_file_it_was_writing_not_its_temporary_file(tmp_path):
+    """An OSError of a write (a full disk, a file-size limit) names the file being saved."""
+    from wordvec._io import atomic_write
+
+    path = tmp_path / "v.bin"
+    with pytest.raises(OSError) as info, atomic_write(path) as fh:
+        fh.write(b"x")
+        raise OSError(errno.EFBIG, "File too large")  # what write() raises: no file name
+    assert info.value.errno == errno.EFBIG and info.value.filename == str(path)
+    assert str(info.value) == f"[Errno {errno.EFBIG}] File too large: '{path}'"
+    # creating the temporary file fails: the error names the file asked for
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(NotADirectoryError) as info, atomic_write(tmp_path / "file" / "v.bin"):
+        pass
+    assert info.value.filename == str(tmp_path / "file" / "v.bin")
+    # an error about another file keeps its own name
+    with pytest.raises(FileNotFoundError) as info, atomic_write(path):
+        open(tmp_path / "elsewhere")
+    assert info.value.filename == str(tmp_path / "elsewhere")
+    assert sorted(os.listdir(tmp_path)) == ["file"]
+
+
+def test_the_id_cache_names_its_directory_when_it_cannot_be_written(tmp_path):
+    resource = pytest.importorskip("resource")
+    from wordvec import _fastscan as fastscan
+    from wordvec.corpus import TextCorpus
+    from wordvec.encoded import EncodedCorpus
+    from wordvec.scan import scan_sentences
+    from wordvec.vocab import Vocab
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("a b c d\n" * 200)
+    fastscan.scan_files(TextCorpus(corpus), max_vocab=None, tmp_dir=None).cache.close()  # compile
+    sentences = [["a", "b", "c", "d"]] * 200
+    vocab = Vocab(["a", "b", "c", "d"], np.full(4, 200))
+    runs = [
+        lambda: scan_sentences(sentences, tmp_dir=str(tmp_path)),
+        lambda: fastscan.scan_files(TextCorpus(corpus), max_vocab=None, tmp_dir=str(tmp_path)),
+        lambda: EncodedCorpus.encode(sentences, vocab, str(tmp_path)),
+    ]
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    for run in runs:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100, hard))  # Python ignores SIGXFSZ: EFBIG
+        try:
+            with pytest.raises(OSError) as info:
+                run()
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        assert info.value.errno == errno.EFBIG
+        assert info.value.filename == str(tmp_path)
+        assert "temporary id cache" in info.value.strerror

@@ -30,8 +30,8 @@ from _child import child_env
 
 import wordvec.engine.train as train_module
 from wordvec import formats
+from wordvec.container import read_container
 from wordvec.errors import CorpusError, FormatError, TrainingInterrupted
-from wordvec.formats import read_container
 from wordvec.model import Word2Vec, _read
 
 GROUP = 40  # words per planted group
@@ -181,9 +181,8 @@ def _resume_and_compare(planted: Path, out: Path, ckpt: Path, uninterrupted: Wor
     losses = [float(x) for x in line.split("loss per epoch:")[1].split(",")]
     assert len(losses) == EPOCHS
     assert losses[-1] == pytest.approx(uninterrupted.loss_history_[-1], rel=0.03)
-    # the finished run removes its default checkpoint (OUTPUT.ckpt); one named with
-    # --checkpoint is left to the user
-    assert ckpt.exists() == (ckpt.name != f"{out.name}.ckpt")
+    # the finished run removes the checkpoint it resumed from, whatever its name
+    assert not ckpt.exists()
 
 
 # --------------------------------------------------------------------------- the CLI, end to end
@@ -424,3 +423,19 @@ def test_a_second_ctrl_c_during_the_checkpoint_save_does_not_cut_it_short(tmp_pa
         with pytest.raises(TrainingInterrupted):  # not KeyboardInterrupt
             Word2Vec(**options).fit(sentences, checkpoint=ckpt)
     _assert_same_weights(Word2Vec.resume(ckpt, sentences), reference)
+
+
+def test_a_checkpoint_of_a_finished_run_resumes_to_the_same_model_at_once(tmp_path):
+    """What `wordvec train` leaves when it is interrupted while writing its outputs."""
+    sentences = planted_sentences(300)
+    m = Word2Vec(**dict(ONE_THREAD, epochs=2)).fit(sentences)
+    ckpt = tmp_path / "done.ckpt"
+    m.save_checkpoint(ckpt)
+    meta, _ = read_container(ckpt)
+    assert meta["kind"] == "checkpoint" and meta["position"]["epoch"] == 2
+    with pytest.MonkeyPatch.context() as mp:  # nothing is trained again
+        mp.setattr(train_module.Trainer, "train_shard", lambda *a, **k: pytest.fail("trained"))
+        resumed = Word2Vec.resume(ckpt, sentences)
+    _assert_same_weights(resumed, m)
+    with pytest.raises(CorpusError, match="not the one"):
+        Word2Vec.resume(ckpt, planted_sentences(300, seed=1))

@@ -49,7 +49,7 @@ def test_cli_divergence_is_one_line_exit_1_and_leaves_no_file(loss, tmp_path, ca
     assert rc == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("wordvec: error: ")
-    assert "try a smaller `alpha`" in err
+    assert "try a smaller --alpha" in err
     assert sorted(os.listdir(tmp_path)) == ["corpus.txt"]  # no vectors, checkpoint or temp file
 
 

@@ -31,7 +31,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wordvec import evaluate, formats
+from wordvec import container, evaluate, formats
 from wordvec.corpus import iter_sentences
 from wordvec.errors import FormatError, WordvecError
 from wordvec.model import Word2Vec, _read
@@ -465,7 +465,7 @@ def hs_checkpoint(tmp_path_factory) -> tuple[dict, dict]:
     Word2Vec(loss="hs", dim=4, min_count=1, epochs=2, threads=1, batch_words=40).fit(
         _sentences(), checkpoint=d / "hs.ckpt", checkpoint_every=1e-9
     )
-    return formats.read_container(d / "hs.ckpt", mmap=False)
+    return container.read_container(d / "hs.ckpt", mmap=False)
 
 
 @pytest.mark.parametrize("change", sorted(CHANGES))

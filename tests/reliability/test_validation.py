@@ -165,26 +165,27 @@ def test_pruning_everything_away_says_so():
 
 
 # --------------------------------------------------------------------------- the CLI
+# (the CLI's messages name its options where the library's name Python parameters)
 CLI_BAD = [
-    (["--dim", "0"], "`dim` must be an int >= 1; got 0."),
-    (["--window", "0"], "`window` must be an int >= 1; got 0."),
-    (["--negative", "-2"], "`negative` must be an int >= 0; got -2."),
-    (["--min-count", "0"], "`min_count` must be an int >= 1; got 0."),
-    (["--sample", "-1"], "`sample` must be a finite float >= 0.0; got -1.0."),
-    (["--sample", "nan"], "`sample` must be a finite float >= 0.0; got nan."),
-    (["--epochs", "0"], "`epochs` must be an int >= 1; got 0."),
-    (["--alpha", "0"], "`alpha` must be a finite float > 0.0; got 0.0."),
-    (["--alpha", "inf"], "`alpha` must be a finite float > 0.0; got inf."),
-    (["--alpha", "0.01", "--min-alpha", "0.1"], "`min_alpha` must be a float with 0 <= min_alpha"),
-    (["--min-alpha", "-1"], "`min_alpha` must be a finite float >= 0.0; got -1.0."),
-    (["--threads", "-1"], "`threads` must be an int >= 0; got -1."),
-    (["--threads", "100000"], "`threads` must be an int with 0 <= threads <= 4096; got 100000."),
-    (["--seed", "-1"], "`seed` must be an int >= 0; got -1."),
-    (["--max-vocab", "1"], "`max_vocab` must be an int >= 2; got 1."),
-    (["--max-final-vocab", "0"], "`max_final_vocab` must be an int >= 1; got 0."),
-    (["--loss", "hs", "--negative", "5"], "`negative` must be 0 when loss='hs'; got 5"),
-    (["--checkpoint-every", "0"], "`checkpoint_every` must be a finite float > 0.0; got 0.0."),
-    (["--checkpoint-every", "-5"], "`checkpoint_every` must be a finite float > 0.0; got -5.0."),
+    (["--dim", "0"], "--dim must be an int >= 1; got 0."),
+    (["--window", "0"], "--window must be an int >= 1; got 0."),
+    (["--negative", "-2"], "--negative must be an int >= 0; got -2."),
+    (["--min-count", "0"], "--min-count must be an int >= 1; got 0."),
+    (["--sample", "-1"], "--sample must be a finite float >= 0.0; got -1.0."),
+    (["--sample", "nan"], "--sample must be a finite float >= 0.0; got nan."),
+    (["--epochs", "0"], "--epochs must be an int >= 1; got 0."),
+    (["--alpha", "0"], "--alpha must be a finite float > 0.0; got 0.0."),
+    (["--alpha", "inf"], "--alpha must be a finite float > 0.0; got inf."),
+    (["--alpha", "0.01", "--min-alpha", "0.1"], "--min-alpha must be a float with 0 <= min_alpha"),
+    (["--min-alpha", "-1"], "--min-alpha must be a finite float >= 0.0; got -1.0."),
+    (["--threads", "-1"], "--threads must be an int >= 0; got -1."),
+    (["--threads", "100000"], "--threads must be an int with 0 <= threads <= 4096; got 100000."),
+    (["--seed", "-1"], "--seed must be an int >= 0; got -1."),
+    (["--max-vocab", "1"], "--max-vocab must be an int >= 2; got 1."),
+    (["--max-final-vocab", "0"], "--max-final-vocab must be an int >= 1; got 0."),
+    (["--loss", "hs", "--negative", "5"], "--negative must be 0 when --loss hs; got 5"),
+    (["--checkpoint-every", "0"], "--checkpoint-every must be a finite float > 0.0; got 0.0."),
+    (["--checkpoint-every", "-5"], "--checkpoint-every must be a finite float > 0.0; got -5.0."),
 ]
 
 
@@ -227,7 +228,7 @@ def test_cli_error_in_a_real_process_has_no_traceback(corpus):
     )  # fmt: skip
     assert done.returncode == 1
     assert (
-        done.stderr.decode() == "wordvec: error: `alpha` must be a finite float > 0.0; got -1.0.\n"
+        done.stderr.decode() == "wordvec: error: --alpha must be a finite float > 0.0; got -1.0.\n"
     )
     assert not (corpus.parent / "o.txt").exists()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -95,11 +96,18 @@ def gradient_checks(seed: int = 0) -> list[GradcheckRow]:
     repeated negatives), skip-gram and CBOW (sum and mean) with both losses,
     and the one-hidden-layer network. Runs in well under a second.
 
+    Parameters
+    ----------
+    seed : int >= 0
+        Seed of the random points.
+
     Returns
     -------
     list of GradcheckRow
     """
-    rng = np.random.default_rng(seed)
+    if isinstance(seed, bool | np.bool_) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ConfigError(f"`seed` must be an int >= 0; got {seed!r}.")
+    rng = np.random.default_rng(int(seed))
     rows: list[GradcheckRow] = []
 
     def add(name: str, shapes: str, f: Callable[[Array], tuple[float, Array]], x: Array) -> None:

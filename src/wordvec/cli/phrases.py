@@ -6,18 +6,18 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from typing import Any
 
-from .corpus import TextCorpus, default_corpus_path
-from .errors import ConfigError
-from .phrases import ENGLISH_CONNECTOR_WORDS, SCORERS, PhrasedCorpus, Phrases
+from .._paths import check_paths
+from ..corpus import TextCorpus, default_corpus_path
+from ..errors import ConfigError
+from ..phrases import ENGLISH_CONNECTOR_WORDS, SCORERS, PhrasedCorpus, Phrases
 
 
-def add_phrases_command(sub: argparse._SubParsersAction, func: Any) -> None:
-    """Declare ``wordvec phrases`` (run by ``func``, which calls :func:`run_phrases`)."""
+def _add_phrases(sub: argparse._SubParsersAction) -> None:
+    """Declare ``wordvec phrases`` (run by :func:`run_phrases`)."""
     p = sub.add_parser(
         "phrases",
         help="join frequent word pairs into phrase tokens (new york -> new_york)",
@@ -51,7 +51,7 @@ def add_phrases_command(sub: argparse._SubParsersAction, func: Any) -> None:
     )
     p.add_argument("--save-model", metavar="PATH", help="also save the phrase model to PATH")
     p.add_argument("--tmp-dir", help="directory for the temporary id files (4 bytes per token)")
-    p.set_defaults(func=func)
+    p.set_defaults(func=run_phrases)
 
 
 def _connectors_option(p: argparse.ArgumentParser) -> None:
@@ -73,7 +73,11 @@ def _connectors(value: str | None) -> frozenset[str]:
 
 def run_phrases(args: argparse.Namespace) -> int:
     """``wordvec phrases``: fit on the corpus and write it joined, atomically."""
-    _check_text_output(args.output, args.corpus)
+    check_paths(
+        outputs={"-o": args.output, "--save-model": args.save_model},
+        inputs={"CORPUS": args.corpus},
+        directories={"--tmp-dir": args.tmp_dir},
+    )
     model = Phrases(
         min_count=args.min_count,
         threshold=args.threshold,
@@ -100,27 +104,6 @@ def run_phrases(args: argparse.Namespace) -> int:
     for phrase, score in sorted(phrases.items(), key=lambda kv: -kv[1])[:10]:
         print(f"  {phrase:>30}  {score:.4g}")
     return 0
-
-
-def _check_text_output(output: str, corpus: str | None) -> None:
-    """Fail before reading, not after, on an output that cannot or should not be written."""
-    parent = os.path.dirname(os.path.abspath(output))
-    if not os.path.isdir(parent):
-        raise ConfigError(f"`output` directory {parent!r} does not exist; got {output!r}.")
-    if os.path.isdir(output):
-        raise ConfigError(f"`output` must be a file, not a directory; got {output!r}.")
-    if corpus not in (None, "-") and os.path.exists(output) and os.path.exists(corpus):
-        if os.path.samefile(output, corpus) or os.path.isdir(corpus) and _inside(output, corpus):
-            raise ConfigError(
-                f"`output` {output!r} would overwrite (or sit inside) the corpus {corpus!r}; "
-                "write the joined text elsewhere"
-            )
-
-
-def _inside(path: str, directory: str) -> bool:
-    return os.path.commonpath([os.path.abspath(path), os.path.abspath(directory)]) == (
-        os.path.abspath(directory)
-    )
 
 
 # --------------------------------------------------------------------------- train --phrases

@@ -1,0 +1,409 @@
+"""`wordvec train`: the fast engine (with checkpoints and resume) and the reference engine.
+
+Every path the run will write is checked before any work. The checkpoint
+(``--checkpoint``, default ``OUTPUT.ckpt``) is written on Ctrl-C / SIGTERM, also
+while the outputs are being written after training (then resuming only writes
+them), and periodically with ``--checkpoint-every``; a finished run removes it
+only if it wrote it, or resumed from it, once the outputs are on disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shlex
+import signal
+import sys
+import time
+from collections.abc import Iterator
+
+from .._paths import check_paths
+from ..errors import ConfigError, CorpusError, TrainingInterrupted, WordvecError
+from ..model import Word2Vec
+from . import phrases
+from ._common import errors_option, os_message, vectors_format
+
+
+def _add_train(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "train",
+        help="train word vectors on a corpus",
+        description=(
+            "Train word vectors. CORPUS: a text file (.gz/.bz2/.xz too), a directory of "
+            "files, or '-' for stdin; one sentence per line, tokens split on whitespace. "
+            "Without CORPUS, trains on the public-domain books shipped with wordvec. "
+            "Defaults follow word2vec C."
+        ),
+    )
+    p.add_argument("corpus", nargs="?", help="training text (default: the shipped corpus)")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="vectors file: .bin word2vec binary, .txt/.vec word2vec text, .wvec native",
+    )
+    p.add_argument("--model", choices=["skipgram", "cbow"], default="cbow")
+    p.add_argument(
+        "--loss",
+        choices=["neg", "hs", "softmax"],
+        default="neg",
+        help="negative sampling, hierarchical softmax or exact softmax",
+    )
+    p.add_argument("--dim", type=int, default=100, help="vector size (default 100)")
+    p.add_argument("--window", type=int, default=5, help="max context distance (default 5)")
+    p.add_argument(
+        "--negative", type=int, default=None, help="negatives per word for --loss neg (default 5)"
+    )
+    p.add_argument("--min-count", type=int, default=5, help="drop rarer words (default 5)")
+    p.add_argument(
+        "--sample",
+        type=float,
+        default=1e-3,
+        help="sub-sampling threshold, 0 disables (default 1e-3)",
+    )
+    p.add_argument("--epochs", "--iter", type=int, default=5, help="passes (default 5)")
+    p.add_argument(
+        "--alpha",
+        type=float,
+        default=None,
+        help="start learning rate (default 0.025 skipgram, 0.05 cbow)",
+    )
+    p.add_argument(
+        "--min-alpha", type=float, default=None, help="final learning rate (default alpha * 1e-4)"
+    )
+    p.add_argument("--threads", type=int, default=0, help="worker threads (default all cores)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--cbow-sum", action="store_true", help="CBOW sums the context (default mean)")
+    p.add_argument("--lowercase", action="store_true", help="lowercase the corpus")
+    p.add_argument(
+        "--max-vocab",
+        type=int,
+        default=10_000_000,
+        help="bound on distinct tokens while counting; rarer ones are pruned",
+    )
+    p.add_argument(
+        "--max-final-vocab", type=int, default=None, help="keep only the N most frequent words"
+    )
+    p.add_argument(
+        "--save-model",
+        metavar="PATH",
+        help="also save the full model (both matrices, vocabulary) to PATH",
+    )
+    p.add_argument(
+        "--checkpoint",
+        metavar="PATH",
+        help="checkpoint written on Ctrl-C / SIGTERM (default OUTPUT.ckpt)",
+    )
+    p.add_argument(
+        "--checkpoint-every",
+        type=float,
+        metavar="SECONDS",
+        help="also write the checkpoint periodically",
+    )
+    p.add_argument(
+        "--resume",
+        metavar="CHECKPOINT",
+        help="continue an interrupted run (its settings win over the options)",
+    )
+    p.add_argument(
+        "--neighbours",
+        "--neighbors",
+        metavar="WORDS",
+        help="comma-separated words whose nearest neighbours to print at the end",
+    )
+    p.add_argument(
+        "--tmp-dir",
+        help="directory for temporary files: the id cache (4 bytes per word) and, when "
+        "CORPUS is '-', a copy of standard input (default: the system's)",
+    )
+    errors_option(p, "CORPUS")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress line")
+    phrases.add_train_option(p)
+    ref = p.add_argument_group("reference engine (the course experiment, NumPy, slow)")
+    ref.add_argument("--engine", choices=["fast", "reference"], default="fast")
+    ref.add_argument(
+        "--iterations",
+        type=int,
+        default=40000,
+        help="SGD iterations of 50 windows (reference engine)",
+    )
+    ref.add_argument("--plot", metavar="PNG", help="reference engine: 2-D plot of COURSE_WORDS")
+    p.set_defaults(func=_cmd_train)
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    if args.engine == "reference":
+        return _train_reference(args)
+    return _train_fast(args)
+
+
+def _train_fast(args: argparse.Namespace) -> int:
+    from ..corpus import default_corpus_path
+
+    corpus = args.corpus if args.corpus is not None else default_corpus_path()
+    checkpoint = _check_paths(args, corpus)
+    t0 = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        if args.phrases:  # joined on the fly: read once, no text written
+            phrased = phrases.phrased_corpus(corpus, args.phrases, args.lowercase, args.tmp_dir)
+            corpus = stack.enter_context(phrased)
+        return _train_on(args, corpus, checkpoint, t0)
+
+
+def _train_on(args: argparse.Namespace, corpus, checkpoint: str, t0: float) -> int:
+    from .. import formats
+
+    before = _identity(checkpoint)  # to tell, at the end, whether this run wrote it
+    if args.resume:
+        try:
+            model = Word2Vec.resume(
+                args.resume,
+                corpus,
+                progress=not args.quiet,
+                checkpoint_every=args.checkpoint_every,
+                tmp_dir=args.tmp_dir,
+                errors=args.errors,
+            )
+        except TrainingInterrupted as exc:
+            raise _with_resume_command(exc, args) from None
+    else:
+        model = Word2Vec(
+            model=args.model,
+            loss=args.loss,
+            dim=args.dim,
+            window=args.window,
+            negative=5 if args.negative is None else args.negative,
+            min_count=args.min_count,
+            sample=args.sample,
+            epochs=args.epochs,
+            alpha=args.alpha,
+            min_alpha=args.min_alpha,
+            threads=args.threads,
+            seed=args.seed,
+            cbow_mean=not args.cbow_sum,
+            lowercase=args.lowercase,
+            max_vocab=args.max_vocab,
+            max_final_vocab=args.max_final_vocab,
+            tmp_dir=args.tmp_dir,
+            progress=not args.quiet,
+            errors=args.errors,
+        )
+        if args.loss != "neg" and args.negative:
+            # Validation lets negative=5 pass with other losses (it is Word2Vec's
+            # default, so an explicit 5 looks the same); here "--negative" was typed.
+            raise ConfigError(
+                f"`negative` must be 0 when loss={args.loss!r}; got {args.negative}: negative "
+                "sampling, hierarchical softmax and full softmax are exclusive objectives."
+            )
+        try:
+            model.fit(corpus, checkpoint=checkpoint, checkpoint_every=args.checkpoint_every)
+        except TrainingInterrupted as exc:
+            raise _with_resume_command(exc, args) from None
+    seconds = time.perf_counter() - t0
+    wv = model.wv
+    try:
+        formats.save(wv, args.output)
+        if args.save_model:
+            model.save(args.save_model)
+    except (KeyboardInterrupt, OSError, WordvecError) as exc:  # Ctrl-C, SIGTERM, a full disk
+        raise _keep_the_run(exc, model, checkpoint, args) from None
+    # the outputs are on disk: the checkpoint is obsolete if it is this run's
+    with contextlib.suppress(FileNotFoundError):
+        if args.resume or _identity(checkpoint) not in (None, before):
+            os.unlink(checkpoint)
+    words = sum(s.words for s in model.epoch_stats_)
+    print(
+        f"trained {len(wv)} words x {wv.dim} dims in {seconds:.1f}s "
+        f"({words / max(seconds, 1e-9) / 1e3:.0f}k words/s); "
+        f"loss per epoch: {', '.join(f'{x:.4f}' for x in model.loss_history_)}"
+    )
+    print(f"vectors written to {args.output}")
+    if args.neighbours:
+        probe = [w for w in args.neighbours.split(",") if w]
+    elif args.corpus is None:
+        probe = ["king", "love", "sea", "war", "she", "good"]
+    else:
+        probe = [wv.words[i] for i in (50, 100, 200, 400, 800) if i < len(wv)]
+    for w in probe:
+        if w in wv:
+            near = ", ".join(f"{x} {s:.2f}" for x, s in wv.most_similar(w, topn=8))
+            print(f"  {w:>12}: {near}")
+        else:
+            print(f"  {w:>12}: (not in the vocabulary)")
+    return 0
+
+
+def _check_paths(args: argparse.Namespace, corpus) -> str:
+    """Check every path the run will write, before any work; returns the checkpoint's."""
+    if args.resume and args.checkpoint:
+        raise ConfigError(
+            f"{args.checkpoint}: --checkpoint cannot be used with --resume: a resumed run "
+            f"writes its checkpoint to the one it resumed from, {args.resume!r}"
+        )
+    checkpoint = args.resume or args.checkpoint or f"{args.output}.ckpt"
+    if args.resume:
+        label = "--resume"
+    else:
+        label = (
+            "--checkpoint"
+            if args.checkpoint
+            else "the checkpoint (--checkpoint, default OUTPUT.ckpt)"
+        )
+    check_paths(
+        outputs={"-o": args.output, "--save-model": args.save_model, label: checkpoint},
+        inputs={"CORPUS": corpus},
+        directories={"--tmp-dir": args.tmp_dir},
+    )
+    vectors_format(args.output, None, None, reading=False)
+    if not args.resume:
+        _check_checkpoint_path(checkpoint, label)
+    return checkpoint
+
+
+def _check_checkpoint_path(path: str, label: str) -> None:
+    """A file already at the checkpoint path must be a checkpoint (of an earlier run):
+    an interruption replaces it, and anything else would be lost."""
+    from ..container import read_container
+
+    if not os.path.lexists(path):
+        return
+    try:
+        meta, _ = read_container(path, mmap=True)
+        if meta.get("kind") == "checkpoint":
+            return
+    except (OSError, WordvecError):
+        pass
+    raise ConfigError(
+        f"{path}: {label} exists and is not a wordvec checkpoint; an interruption would "
+        "replace it: choose another path, or remove it"
+    )
+
+
+def _identity(path: str) -> tuple[int, ...] | None:
+    """What tells a file apart from one written later at the same path (None: none)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Ctrl-C / SIGTERM do not cut the block short (a checkpoint written as the run ends
+    because of one: a second one only repeats the request)."""
+    previous = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(ValueError):  # not the main thread: nothing to defer
+            previous[sig] = signal.signal(sig, lambda signum, frame: None)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _keep_the_run(
+    exc: BaseException, model: Word2Vec, checkpoint: str, args: argparse.Namespace
+) -> BaseException:
+    """The error to end with when the outputs of a trained model could not be written:
+    the model is not lost if the checkpoint can be written (resuming from it then only
+    writes the outputs); if it cannot, the first error is the one to report."""
+    try:
+        with _signals_deferred():  # (people press Ctrl-C twice)
+            model.save_checkpoint(checkpoint)
+    except (OSError, WordvecError):
+        return exc
+    if isinstance(exc, KeyboardInterrupt):
+        done = TrainingInterrupted("", checkpoint, model.epochs, model.epochs)
+        return _with_resume_command(done, args, after_training=True)
+    reason = os_message(exc) if isinstance(exc, OSError) else str(exc)
+    return WordvecError(
+        f"{reason}; the trained model is kept in the checkpoint {checkpoint!r}: once that "
+        f"is put right, write the outputs with: {_resume_command(args, checkpoint)}"
+    )
+
+
+def _with_resume_command(
+    exc: TrainingInterrupted, args: argparse.Namespace, after_training: bool = False
+) -> Exception:
+    """The interruption's message, ending with the exact command line that resumes this run."""
+    if exc.checkpoint is None:
+        return exc
+    if after_training:
+        what = "interrupted while writing the outputs, after training"  # resume writes them
+    else:
+        what = f"training interrupted in epoch {exc.epoch}/{exc.epochs}"
+    return TrainingInterrupted(
+        f"{what}; checkpoint written to {exc.checkpoint!r}. "
+        f"Resume with: {_resume_command(args, exc.checkpoint)}",
+        checkpoint=exc.checkpoint,
+        epoch=exc.epoch,
+        epochs=exc.epochs,
+    )
+
+
+def _resume_command(args: argparse.Namespace, checkpoint: str) -> str:
+    command = ["wordvec", "train"]
+    if args.corpus is not None:
+        command.append(args.corpus)
+    command += ["-o", args.output, "--resume", checkpoint]
+    if args.save_model:
+        command += ["--save-model", args.save_model]
+    # the options of reading the corpus again the same way
+    if args.errors != "strict":
+        command += ["--errors", args.errors]
+    if args.tmp_dir:
+        command += ["--tmp-dir", args.tmp_dir]
+    if args.checkpoint_every:
+        command += ["--checkpoint-every", str(args.checkpoint_every)]
+    if args.phrases:
+        command += ["--phrases", str(args.phrases)]
+    return " ".join(shlex.quote(c) for c in command)
+
+
+def _train_reference(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from .. import formats
+    from ..reference.trainer import run_course_experiment
+    from ..vectors import KeyedVectors
+
+    if args.corpus is None:
+        raise CorpusError(
+            "the reference engine trains on the Stanford Sentiment Treebank: give the path "
+            "of datasetSentences.txt as CORPUS"
+        )
+    check_paths(outputs={"-o": args.output, "--plot": args.plot}, inputs={"CORPUS": args.corpus})
+    vectors_format(args.output, None, None, reading=False)
+    if args.plot and os.path.splitext(args.plot)[1].lower() not in (".png", ".svg"):
+        raise ConfigError(f"{args.plot}: --plot must end in .png or .svg")
+    loss = "softmax" if args.loss == "softmax" else "neg"
+    if args.loss == "hs":
+        raise ConfigError("`loss` must be 'neg' or 'softmax' for the reference engine; got 'hs'.")
+    result = run_course_experiment(
+        args.corpus,
+        model=args.model,
+        loss=loss,
+        dim=args.dim if args.dim != 100 else 10,
+        window=args.window,
+        negative=10 if args.negative is None else args.negative,
+        iterations=args.iterations,
+        seed=args.seed,
+        print_every=min(100, args.iterations),
+        quiet=args.quiet,
+        log=lambda line: print(line, file=sys.stderr),
+    )
+    kv = KeyedVectors(
+        result.words, result.vectors("in").astype(np.float32), result.counts.astype(np.int64)
+    )
+    formats.save(kv, args.output)
+    print(f"first smoothed loss {result.first_loss:.4f}, last {result.last_loss:.4f}")
+    print(f"vectors written to {args.output}")
+    if args.plot:
+        from ..plot import COURSE_WORDS, plot
+
+        plot(kv, COURSE_WORDS, args.plot, title="reference word vectors (SST)")
+        print(f"plot written to {args.plot}")
+    return 0
