@@ -170,7 +170,6 @@ def print_phrase_analogies(a: dict[str, Any], name: str, restrict_vocab: int) ->
     for i, (section, s) in enumerate(rows):
         if i == len(a["sections"]):
             print("-" * (width + 36))
-        print(
-            f"{section:<{width}}  {s['accuracy']:>8.2%}  {s['correct']:>7}  "
-            f"{s['total']:>6}  {s['skipped']:>7}"
-        )
+        # no question answered: no accuracy (as in the questions-words table)
+        acc = f"{s['accuracy']:>8.2%}" if s["accuracy"] is not None else f"{'n/a':>8}"
+        print(f"{section:<{width}}  {acc}  {s['correct']:>7}  {s['total']:>6}  {s['skipped']:>7}")
