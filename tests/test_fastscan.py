@@ -14,10 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wordvec import fastscan
+from wordvec import _fastscan as fastscan
 from wordvec.corpus import TextCorpus, default_corpus_path
 from wordvec.errors import CorpusError
-from wordvec.vocab import Scan, scan
+from wordvec.scan import Scan
+from wordvec.scan import scan_sentences as scan
 
 _COMPRESS = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}
 
@@ -46,7 +47,7 @@ def cache_bytes(s: Scan) -> bytes:
 
 
 def assert_same_as_python(corpus: TextCorpus, max_vocab: int | None = None, tmp_dir=None) -> Scan:
-    """scan_files(corpus) equals vocab.scan(corpus) in every field and cache byte."""
+    """scan_files(corpus) equals scan_sentences(corpus) in every field and cache byte."""
     fast = fastscan.scan_files(corpus, max_vocab=max_vocab, tmp_dir=tmp_dir)
     assert fast is not None
     slow = scan(corpus, max_vocab=max_vocab, tmp_dir=tmp_dir)

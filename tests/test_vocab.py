@@ -7,8 +7,11 @@ import mmap
 import numpy as np
 import pytest
 
+from wordvec.encoded import DROPPED, EncodedCorpus, build
 from wordvec.errors import CorpusError
-from wordvec.vocab import DROPPED, SENTENCE_END, EncodedCorpus, Vocab, build, scan
+from wordvec.scan import SENTENCE_END
+from wordvec.scan import scan_sentences as scan
+from wordvec.vocab import Vocab
 
 
 def _encoded(sentences, min_count=1, **kw):

@@ -3,18 +3,22 @@
 >>> model = Word2Vec(model="skipgram", loss="neg", dim=100).fit("corpus.txt")  # doctest: +SKIP
 >>> model.wv.most_similar("king")  # doctest: +SKIP
 
-The pipeline of ``fit``: one streaming pass over the corpus counts the words
-and writes them as ids to a temporary cache (:mod:`wordvec.vocab`); the
-vocabulary is finalised; the engine (:mod:`wordvec.engine.train`) runs every
-epoch from the cache. Memory holds the vocabulary, the two weight matrices
-and one chunk of ids, whatever the corpus length.
+The estimator keeps parameters and fitted state; the work is done by the stages
+(see ``docs/architecture.md``), called in order:
+
+    corpus -> TextCorpus -> scan() -> Scan -> Vocab.from_counts -> Vocab
+           -> EncodedCorpus.from_scan -> EncodedCorpus -> engine (Trainer) -> w_in_, w_out_
+
+one streaming pass over the text counts the words and writes them as ids to a
+temporary cache; every epoch reads the cache. Memory holds the vocabulary, the
+two weight matrices and one chunk of ids, whatever the corpus length. Model and
+checkpoint files are :mod:`wordvec.modelfile`'s.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import math
 import os
 import signal
 import threading
@@ -24,13 +28,18 @@ from typing import Any
 import numpy as np
 
 from .config import TrainConfig, _float
+from .corpus import TextCorpus
+from .encoded import EncodedCorpus
+from .engine import train as engine
+from .engine.schedule import EpochStats, Interrupted, ProgressBar
 from .engine.train import grow_weights, init_weights
-from .errors import ConfigError, CorpusError, FormatError, TrainingInterrupted
-from .vocab import DROPPED, SENTENCE_END, EncodedCorpus, Vocab, build, scan
+from .errors import ConfigError, CorpusError, TrainingInterrupted
+from .modelfile import MODEL_FORMAT_VERSION, read_model, write_model
+from .scan import scan
+from .vocab import Vocab
 
 __all__ = ["Word2Vec", "MODEL_FORMAT_VERSION"]
 
-MODEL_FORMAT_VERSION = 1
 _CONFIG_FIELDS = [f.name for f in dataclasses.fields(TrainConfig)]
 
 
@@ -148,22 +157,23 @@ class Word2Vec:
         cfg = self.config
         _check_checkpointing(checkpoint, checkpoint_every)
         sentences = _as_sentences(corpus, cfg)
-        s = _scan(sentences, cfg, self.tmp_dir)
-        try:
-            vocab, remap = build(s, min_count=cfg.min_count, max_final_vocab=cfg.max_final_vocab)
-            if s.cache is None:  # pruned while counting: encode again with the final vocabulary
-                encoded = EncodedCorpus.encode(sentences, vocab, self.tmp_dir)  # re-reads
-            else:
-                encoded = EncodedCorpus(s.cache, remap, vocab.total)
-            w_in, w_out = init_weights(vocab, cfg)
-            self.vocab_, self.w_in_, self.w_out_ = vocab, w_in, w_out
-            self.epoch_stats_ = []
-            self._train(
-                encoded, cfg, None, checkpoint, checkpoint_every, handle_signals, _corpus_id(s)
+        with scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=self.tmp_dir) as s:
+            vocab = Vocab.from_counts(
+                s.words,
+                s.counts,
+                min_count=cfg.min_count,
+                max_final_vocab=cfg.max_final_vocab,
+                n_tokens=s.n_tokens,
+                pruned=s.pruned,
             )
-        finally:
-            if s.cache is not None:
-                s.cache.close()
+            encoded = EncodedCorpus.from_scan(s, vocab, sentences, self.tmp_dir)
+            with encoded:
+                w_in, w_out = init_weights(vocab, cfg)
+                self.vocab_, self.w_in_, self.w_out_ = vocab, w_in, w_out
+                self.epoch_stats_ = []
+                self._train(
+                    encoded, cfg, None, checkpoint, checkpoint_every, handle_signals, s.identity
+                )
         return self
 
     def train(
@@ -188,29 +198,22 @@ class Word2Vec:
         if epochs is not None:
             self.epochs = epochs
         cfg = self.config
-        s = _scan(_as_sentences(corpus, cfg), cfg, self.tmp_dir)
-        try:
+        sentences = _as_sentences(corpus, cfg)
+        with scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=self.tmp_dir) as s:
             vocab = self.vocab_
             if update_vocab and cfg.loss != "hs":
                 vocab = vocab.grow(s.words, s.counts, min_count=cfg.min_count)
-            known = vocab.ids(s.words)
-            n_words = int(s.counts[known >= 0].sum())
-            if n_words == 0:
-                raise CorpusError("none of the new text's words is in the model's vocabulary")
-            self.w_in_, self.w_out_ = grow_weights(self.w_in_, self.w_out_, len(vocab), cfg)
-            self.vocab_ = vocab
-            if s.cache is None:
-                encoded = EncodedCorpus.encode(_as_sentences(corpus, cfg), vocab, self.tmp_dir)
-            else:
-                encoded = EncodedCorpus(s.cache, _remap(known), n_words)
-            done = list(self.epoch_stats_)
-            self.epoch_stats_ = []
-            self._train(encoded, cfg, None, None, None, handle_signals)
-            self.epoch_stats_ = done + self.epoch_stats_
-            self.loss_history_ = [h.mean_loss for h in self.epoch_stats_]
-        finally:
-            if s.cache is not None:
-                s.cache.close()
+            encoded = EncodedCorpus.from_scan(s, vocab, sentences, self.tmp_dir)
+            with encoded:
+                if encoded.n_words == 0:
+                    raise CorpusError("none of the new text's words is in the model's vocabulary")
+                self.w_in_, self.w_out_ = grow_weights(self.w_in_, self.w_out_, len(vocab), cfg)
+                self.vocab_ = vocab
+                done = list(self.epoch_stats_)
+                self.epoch_stats_ = []
+                self._train(encoded, cfg, None, None, None, handle_signals)
+                self.epoch_stats_ = done + self.epoch_stats_
+                self.loss_history_ = [h.mean_loss for h in self.epoch_stats_]
         return self
 
     @classmethod
@@ -238,41 +241,35 @@ class Word2Vec:
         every training option comes from the checkpoint.
         """
         _check_checkpointing(checkpoint, checkpoint_every)
-        self, position, n_words, corpus_id = _read(checkpoint, want_position=True)
+        self, position, n_words, identity = _read(checkpoint, want_position=True)
         self.progress = progress
         self.tmp_dir = tmp_dir
         cfg = self.config
-        name = os.fspath(checkpoint)
         sentences = _as_sentences(corpus, cfg)
-        s = _scan(sentences, cfg, self.tmp_dir)
-        try:
-            known = _ids_in(s, self.vocab_)
-            _check_same_corpus(s, known, self.vocab_, corpus_id, name)
-            if s.cache is None:  # pruned while counting: fit re-encoded the text too
-                encoded = EncodedCorpus.encode(sentences, self.vocab_, self.tmp_dir)
-            else:  # the very id cache fit trained from, so the same job boundaries
-                encoded = EncodedCorpus(s.cache, _remap(known), self.vocab_.total)
-            if encoded.n_words != n_words:
-                raise CorpusError(
-                    f"the corpus has {encoded.n_words} in-vocabulary words but the checkpoint "
-                    f"{name!r} was trained on {n_words}: resume needs the same corpus"
-                )
-            self._train(
-                encoded, cfg, position, checkpoint, checkpoint_every, handle_signals, corpus_id
+        with scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=tmp_dir) as s:
+            encoded = EncodedCorpus.resume(
+                s,
+                self.vocab_,
+                sentences,
+                n_words=n_words,
+                identity=identity,
+                source=os.fspath(checkpoint),
+                tmp_dir=tmp_dir,
             )
-        finally:
-            if s.cache is not None:
-                s.cache.close()
+            with encoded:
+                self._train(
+                    encoded, cfg, position, checkpoint, checkpoint_every, handle_signals, identity
+                )
         return self
 
     def _train(
         self, encoded, cfg, position, checkpoint, checkpoint_every, handle_signals, corpus_id=None
     ):
-        from .engine.train import Interrupted, ProgressBar, Trainer
-
+        """Run the engine over ``encoded`` from ``position``: Ctrl-C / SIGTERM stop it at a
+        job boundary, and a checkpoint (if a path was given) records where."""
         bar = ProgressBar() if self.progress else None
         stop = threading.Event()
-        trainer = Trainer(cfg, self.vocab_, self.w_in_, self.w_out_, progress=bar, stop=stop)
+        trainer = engine.Trainer(cfg, self.vocab_, self.w_in_, self.w_out_, progress=bar, stop=stop)
         trainer.history = list(self.epoch_stats_)
         if checkpoint is not None and checkpoint_every:
 
@@ -334,6 +331,42 @@ class Word2Vec:
         if not hasattr(self, "w_in_"):
             raise ConfigError("this Word2Vec is not fitted yet: call fit(corpus) first")
 
+    # ------------------------------------------------------------------ state
+    @classmethod
+    def from_state(
+        cls,
+        vocab: Vocab,
+        w_in: np.ndarray,
+        w_out: np.ndarray,
+        epoch_stats: list[EpochStats] | None = None,
+        **params: Any,
+    ) -> Word2Vec:
+        """A fitted model from its parts: what ``fit`` leaves, trained elsewhere (e.g. Spark).
+
+        ``params`` are the constructor's; ``w_in`` must be V x dim and ``w_out`` V x dim,
+        or (V-1) x dim for hierarchical softmax, V = ``len(vocab)`` (float32, which the
+        engine trains in place; other floats are converted). ``epoch_stats`` give
+        ``loss_history_``.
+        """
+        self = cls(**params)
+        cfg = self.config  # validates the parameters
+        w_in = np.asarray(w_in)
+        w_out = np.asarray(w_out)
+        v = len(vocab)
+        rows = max(v - 1, 1) if cfg.loss == "hs" else v
+        for name, w, shape in (("w_in", w_in, (v, cfg.dim)), ("w_out", w_out, (rows, cfg.dim))):
+            if w.shape != shape or w.dtype.kind != "f":
+                raise ConfigError(
+                    f"`{name}` must be a float matrix of shape {shape} ({v} words, "
+                    f"loss={cfg.loss!r}, dim={cfg.dim}); got {w.dtype} {w.shape}"
+                )
+        self.vocab_ = vocab
+        self.w_in_ = np.ascontiguousarray(w_in, dtype=np.float32)
+        self.w_out_ = np.ascontiguousarray(w_out, dtype=np.float32)
+        self.epoch_stats_ = list(epoch_stats or [])
+        self.loss_history_ = [h.mean_loss for h in self.epoch_stats_]
+        return self
+
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the model (configuration, vocabulary with counts, both weight matrices,
@@ -351,17 +384,7 @@ class Word2Vec:
 # ---------------------------------------------------------------------- helpers
 
 
-def _scan(sentences, cfg: TrainConfig, tmp_dir: str | None):
-    """Count and encode: the compiled path for text files, else the Python one (same result)."""
-    from .fastscan import scan_files
-
-    fast = scan_files(sentences, max_vocab=cfg.max_vocab, tmp_dir=tmp_dir)
-    return fast if fast is not None else scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=tmp_dir)
-
-
-def _as_sentences(corpus: Any, cfg: TrainConfig):
-    from .corpus import TextCorpus
-
+def _as_sentences(corpus: Any, cfg: TrainConfig) -> TextCorpus:
     if isinstance(corpus, TextCorpus):
         return corpus
     return TextCorpus(corpus, lowercase=cfg.lowercase, max_sentence_length=cfg.max_sentence_length)
@@ -405,196 +428,26 @@ def _check_checkpointing(checkpoint: Any, checkpoint_every: Any) -> None:
         )
 
 
-def _corpus_id(s) -> dict[str, Any]:
-    """What identifies the text a scan read: token and sentence counts, id-stream CRC."""
-    return {
-        "tokens": int(s.n_tokens),
-        "sentences": int(s.n_sentences),
-        "crc32": int(s.fingerprint),
-    }
-
-
-def _ids_in(s, vocab: Vocab) -> np.ndarray:
-    """Each word of scan ``s`` as its id in ``vocab`` (int64), -1 for a word not in it."""
-    index = vocab.index
-    return np.array([index.get(w, -1) for w in s.words], dtype=np.int64)
-
-
-def _remap(known: np.ndarray) -> np.ndarray:
-    """The id-cache remap (see :func:`vocab.build`) from :func:`_ids_in`'s ids."""
-    remap = np.full(len(known) + 1, DROPPED, dtype=np.int32)
-    hit = known >= 0
-    remap[:-1][hit] = known[hit]
-    remap[-1] = SENTENCE_END
-    return remap
-
-
-def _check_same_corpus(
-    s, known: np.ndarray, vocab: Vocab, corpus_id: dict[str, Any] | None, name: str
-) -> None:
-    """Raise CorpusError unless scan ``s`` (its words' ids in ``vocab``: ``known``) read
-    the text the checkpoint was trained on."""
-    counts = np.zeros(len(vocab), dtype=np.int64)
-    hit = known >= 0
-    counts[known[hit]] = s.counts[hit]
-    differs = np.flatnonzero(counts != vocab.counts)
-    if differs.size:
-        i = int(differs[0])
-        raise CorpusError(
-            f"this corpus is not the one the checkpoint {name!r} was trained on: "
-            f"{vocab.words[i]!r} occurs {counts[i]} times in it, {vocab.counts[i]} times in "
-            "the checkpoint's corpus; resume needs the same corpus"
-        )
-    if corpus_id is not None and corpus_id != _corpus_id(s):
-        raise CorpusError(
-            f"this corpus is not the one the checkpoint {name!r} was trained on: the word "
-            f"counts agree, but not the text ({s.n_tokens} tokens in {s.n_sentences} "
-            f"sentences here, {corpus_id.get('tokens')} in {corpus_id.get('sentences')} "
-            "there, or another order); resume needs the same corpus"
-        )
-
-
 def _write(model: Word2Vec, path, position, n_words: int, corpus_id=None) -> None:
-    from .formats import encode_strings, write_container
-
-    blob, offsets = encode_strings(model.vocab_.words)
-    meta = {
-        "kind": "checkpoint" if position is not None else "model",
-        "model_format_version": MODEL_FORMAT_VERSION,
-        "config": dataclasses.asdict(model.config),  # validated: plain ints, floats, str
-        "n_words": int(n_words),
-        # an epoch without a single prediction (e.g. one-word sentences) has a NaN mean
-        # loss, which JSON cannot hold: it is stored as null
-        "loss_history": [float(x) if math.isfinite(x) else None for x in model.loss_history_],
-        "position": None if position is None else dataclasses.asdict(position),
-    }
-    if position is not None and corpus_id is not None:
-        meta["corpus"] = corpus_id
-    arrays = {
-        "w_in": model.w_in_,
-        "w_out": model.w_out_,
-        "counts": model.vocab_.counts,
-        "words_blob": blob,
-        "words_offsets": offsets,
-    }
-    write_container(path, meta, arrays)
+    """Write ``model`` as a model file, or as a checkpoint at ``position``."""
+    write_model(
+        path,
+        model.config,
+        model.vocab_,
+        model.w_in_,
+        model.w_out_,
+        model.loss_history_,
+        position=position,
+        n_words=n_words,
+        corpus=corpus_id,
+    )
 
 
 def _read(path, want_position: bool):
-    from .engine.train import EpochStats, Position
-    from .formats import decode_strings, read_container
-
-    meta, arrays = read_container(path, mmap=False)
-    name = os.fspath(path)
-    kind = meta.get("kind")
-    if kind not in ("model", "checkpoint"):
-        raise FormatError(f"{name}: not a wordvec model or checkpoint (kind={kind!r})")
-    version = meta.get("model_format_version")
-    if not isinstance(version, int) or version > MODEL_FORMAT_VERSION:
-        raise FormatError(
-            f"{name}: model format version {version!r} is newer than this wordvec "
-            f"understands ({MODEL_FORMAT_VERSION}); upgrade wordvec"
-        )
-    for key in ("w_in", "w_out", "counts", "words_blob", "words_offsets"):
-        if key not in arrays:
-            raise FormatError(f"{name}: missing array {key!r}")
-    config = meta.get("config")
-    if not isinstance(config, dict) or set(config) - set(_CONFIG_FIELDS):
-        raise FormatError(f"{name}: malformed configuration block")
-    try:
-        cfg = TrainConfig(**config).validate()
-    except (TypeError, ConfigError) as exc:
-        raise FormatError(f"{name}: invalid configuration: {exc}") from None
-    words = decode_strings(arrays["words_blob"], arrays["words_offsets"], source=name)
-    raw_counts = arrays["counts"]
-    if raw_counts.dtype.kind not in "iu":
-        raise FormatError(f"{name}: 'counts' must be an int array; got {raw_counts.dtype}")
-    counts = np.asarray(raw_counts, dtype=np.int64)
-    w_in = _float32_matrix(arrays["w_in"], name, "w_in")
-    w_out = _float32_matrix(arrays["w_out"], name, "w_out")
-    v = len(words)
-    out_rows = max(v - 1, 1) if cfg.loss == "hs" else v
-    if counts.shape != (v,) or w_in.shape != (v, cfg.dim) or w_out.shape != (out_rows, cfg.dim):
-        raise FormatError(
-            f"{name}: array shapes disagree: {v} words, counts {counts.shape}, "
-            f"w_in {w_in.shape}, w_out {w_out.shape}, dim {cfg.dim}"
-        )
-    if v == 0:
-        raise FormatError(f"{name}: the vocabulary is empty")
-    if len(set(words)) != v:
-        raise FormatError(f"{name}: the vocabulary has duplicate words")
-    # Every word of a trained vocabulary was seen at least once, and the counts feed
-    # sums (the Huffman tree, sub-sampling) that must not overflow int64: a corrupt
-    # count would otherwise surface much later, as garbage or a hang in training.
-    if counts.min() < 1 or int(counts.sum(dtype=object)) >= _MAX_TOTAL:
-        raise FormatError(f"{name}: word counts must be >= 1 and sum to less than {_MAX_TOTAL}")
-    if cfg.loss == "hs" and np.any(np.diff(counts) > 0):
-        raise FormatError(
-            f"{name}: hierarchical softmax needs the words sorted by descending count; "
-            "the counts are corrupt"
-        )
-    m = Word2Vec(**dataclasses.asdict(cfg))
-    m.vocab_ = Vocab(words, counts)
-    m.w_in_, m.w_out_ = w_in, w_out
-    history = meta.get("loss_history") or []
-    if not isinstance(history, list) or not all(x is None or _is_number(x) for x in history):
-        raise FormatError(f"{name}: malformed loss history")
-    m.loss_history_ = [math.nan if x is None else float(x) for x in history]
-    m.epoch_stats_ = [EpochStats(loss_sum=x, loss_terms=1.0) for x in m.loss_history_]
-    pos = meta.get("position")
-    if want_position:
-        if kind != "checkpoint" or not isinstance(pos, dict):
-            raise FormatError(f"{name}: not a checkpoint (a finished model cannot be resumed)")
-        epoch, job = pos.get("epoch"), pos.get("job")
-        if not (_is_int(epoch) and _is_int(job) and 0 <= epoch < cfg.epochs and job >= 0):
-            raise FormatError(
-                f"{name}: schedule position {pos!r} must name an epoch in 0..{cfg.epochs - 1} "
-                "and a job >= 0"
-            )
-        if len(m.loss_history_) != epoch:
-            raise FormatError(
-                f"{name}: the checkpoint stopped in epoch {epoch} but records the loss of "
-                f"{len(m.loss_history_)} finished epochs"
-            )
-        n_words = meta.get("n_words")
-        if not _is_int(n_words) or n_words < 1:
-            raise FormatError(f"{name}: malformed n_words {n_words!r}")
-        corpus_id = meta.get("corpus")
-        if corpus_id is not None and (
-            not isinstance(corpus_id, dict)
-            or set(corpus_id) != {"tokens", "sentences", "crc32"}
-            or not all(_is_int(x) for x in corpus_id.values())
-        ):
-            raise FormatError(f"{name}: malformed corpus identity {corpus_id!r}")
-        partial = pos.get("partial", [0.0, 0.0, 0.0, 0.0])
-        if not (
-            isinstance(partial, list)
-            and len(partial) == 4
-            and all(isinstance(x, int | float) and math.isfinite(x) and x >= 0 for x in partial)
-        ):
-            raise FormatError(f"{name}: malformed partial-epoch statistics {partial!r}")
-        return m, Position(epoch, job, tuple(float(x) for x in partial)), n_words, corpus_id
-    return m, None, None, None
-
-
-_MAX_TOTAL = 2**62
-
-
-def _is_int(x: Any) -> bool:
-    return isinstance(x, int) and not isinstance(x, bool)
-
-
-def _is_number(x: Any) -> bool:
-    """A JSON number that fits a float (json.loads gives ints of any size)."""
-    return isinstance(x, float) or (_is_int(x) and abs(x) < 2**1000)
-
-
-def _float32_matrix(arr: np.ndarray, name: str, key: str) -> np.ndarray:
-    """A stored weight matrix as float32; refuses non-float data and non-finite values."""
-    if arr.dtype.kind != "f" or arr.ndim != 2:
-        raise FormatError(f"{name}: {key!r} must be a 2-D float array; got {arr.dtype} {arr.shape}")
-    with np.errstate(over="ignore"):
-        out = np.array(arr, dtype=np.float32)
-    if not np.isfinite(out).all():  # (float64 beyond the float32 range becomes inf here)
-        raise FormatError(f"{name}: {key!r} holds non-finite values (or values beyond float32)")
-    return out
+    """``(model, position, n_words, corpus identity)`` from a model (the last three None)
+    or, with ``want_position``, a checkpoint file."""
+    f = read_model(path, checkpoint=want_position)
+    stats = [EpochStats(loss_sum=x, loss_terms=1.0) for x in f.loss_history]
+    params = dataclasses.asdict(f.config)
+    m = Word2Vec.from_state(f.vocab, f.w_in, f.w_out, epoch_stats=stats, **params)
+    return m, f.position, f.n_words, f.corpus

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..vocab import SENTENCE_END
+from .._idcache import SENTENCE_END
 
 __all__ = [
     "Position",

@@ -1,6 +1,9 @@
-"""Compiled vocabulary scan of text files: the result of :func:`wordvec.vocab.scan`, faster.
+"""Compiled vocabulary scan of text files: what :func:`wordvec.scan.scan_sentences` gives, faster.
 
-:func:`wordvec.vocab.scan` spends most of its time in a ``dict`` lookup per token on
+Private: :func:`wordvec.scan.scan` calls it for a corpus read from files and falls
+back to the Python scan when it does not apply.
+
+:func:`wordvec.scan.scan_sentences` spends most of its time in a ``dict`` lookup per token on
 freshly made ``str`` objects. For a corpus read from files, :func:`scan_files`
 never makes those strings: it reads binary blocks, lets Python's UTF-8 decoder
 validate them (through :mod:`wordvec.corpus`'s own reader, so errors and their
@@ -9,7 +12,7 @@ kernel splits the bytes into tokens and looks each up in an open-addressing hash
 table held in NumPy arrays. New tokens get the next provisional id in first-seen
 order, ids and the ``-1`` sentence ends go to the same int32 cache file, and
 counting happens in the kernel. The result is identical to
-``vocab.scan(corpus, max_vocab=..., tmp_dir=...)``: words, counts, token and
+``scan_sentences(corpus, max_vocab=..., tmp_dir=...)``: words, counts, token and
 sentence counts, cache bytes and fingerprint.
 
 Tokens are split where :meth:`str.split` splits: on the ASCII whitespace
@@ -35,8 +38,8 @@ from typing import IO, NamedTuple
 import numba
 import numpy as np
 
+from ._idcache import SENTENCE_END, Scan
 from .corpus import TextCorpus, _decoded_blocks, _open_file
-from .vocab import SENTENCE_END, Scan
 
 __all__ = ["scan_files"]
 
@@ -538,7 +541,7 @@ def _scan_file(scanner: _Scanner, path: Path, errors: str, lowercase: bool) -> b
 
 
 def scan_files(corpus: TextCorpus, *, max_vocab: int | None, tmp_dir: str | None) -> Scan | None:
-    """Count and encode a file corpus in one compiled pass, as :func:`vocab.scan` does.
+    """Count and encode a file corpus in one compiled pass, as :func:`scan_sentences` does.
 
     Parameters
     ----------
@@ -555,13 +558,13 @@ def scan_files(corpus: TextCorpus, *, max_vocab: int | None, tmp_dir: str | None
     Returns
     -------
     Scan or None
-        Exactly ``vocab.scan(corpus, max_vocab=max_vocab, tmp_dir=tmp_dir)``: provisional
+        Exactly ``scan_sentences(corpus, max_vocab=max_vocab, tmp_dir=tmp_dir)``: provisional
         ``words`` in first-seen order, ``counts`` (int64, shape (V,)), ``n_tokens``,
         ``n_sentences``, the int32 id cache (ids, ``-1`` after each sentence; open,
         caller closes) and its CRC-32 fingerprint. None when the fast path does not
         apply: a corpus that is not read from files (standard input, a Python
         iterable), ``lowercase`` on text that is not pure ASCII, or more than
-        ``max_vocab`` distinct tokens; call :func:`vocab.scan` then.
+        ``max_vocab`` distinct tokens; call :func:`scan_sentences` then.
 
     Raises
     ------

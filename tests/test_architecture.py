@@ -1,0 +1,174 @@
+"""The import structure of src/: one-way layers, no cycles, no import of the package ``__init__``.
+
+The layers below are the architecture (docs/architecture.md) written down: a
+module may import only modules of a strictly lower layer. Every import counts,
+also one inside a function or under ``TYPE_CHECKING``. A new module must be
+placed here, which is the point: its place in the data flow is decided, not
+discovered.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+PACKAGE = "wordvec"
+
+# Lowest first. Within a layer, modules do not import one another.
+LAYERS: list[list[str]] = [
+    ["_version", "errors"],
+    ["_io", "config"],
+    # the NumPy reference of the derivation (never imported by the engine: see FORBIDDEN)
+    ["reference._validate"],
+    ["reference.activations"],
+    ["reference.losses"],
+    ["reference.models", "reference.network", "reference.sgd"],
+    ["reference.gradcheck", "reference.trainer"],
+    ["reference"],
+    # text -> token lists
+    ["corpus"],
+    # token lists -> counts + id cache (scan; the compiled scanner behind it)
+    ["_idcache"],
+    ["_fastscan"],
+    ["scan"],
+    # counts -> Vocab
+    ["vocab"],
+    # Vocab + id cache -> encoded corpus
+    ["encoded"],
+    # engine: weights + id chunks -> trained weights, epoch statistics
+    ["engine", "engine.kernels"],
+    ["engine.schedule", "engine.softmax"],
+    ["engine.train"],
+    # vectors and what is done with them
+    ["vectors"],
+    ["formats", "evaluate", "plot"],
+    # model and checkpoint files, then the estimator over all the stages
+    ["modelfile"],
+    ["model"],
+    ["cli"],
+    ["__main__"],
+]
+
+# Pairs of module prefixes that must never import each other in the given direction,
+# whatever their layers.
+FORBIDDEN = [("engine", "reference"), ("engine", "model"), ("engine", "cli"), ("vocab", "model")]
+
+
+def _modules() -> dict[str, Path]:
+    """Dotted names (without the package) of every module of src/wordvec; a package's
+    ``__init__`` is named after the package ("" for wordvec itself)."""
+    root = SRC / PACKAGE
+    out = {}
+    for path in sorted(root.rglob("*.py")):
+        parts = list(path.relative_to(root).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        out[".".join(parts)] = path
+    return out
+
+
+MODULES = _modules()
+
+
+def _resolve(module: str, path: Path, node: ast.ImportFrom) -> str:
+    """The absolute dotted name (without the package) that ``from ... import`` names."""
+    is_package = path.name == "__init__.py"
+    base = module.split(".") if module else []
+    if node.level:
+        keep = len(base) - (node.level - 1) if is_package else len(base) - node.level
+        base = base[:keep]
+        target = base + (node.module.split(".") if node.module else [])
+    else:
+        names = (node.module or "").split(".")
+        if names[0] != PACKAGE:
+            return "<external>"
+        target = names[1:]
+    return ".".join(target)
+
+
+def imports(module: str, source: str | None = None) -> list[tuple[str, int]]:
+    """The wordvec modules ``module`` imports (from its file, or ``source``), with line
+    numbers; the package's ``__init__`` appears as ""."""
+    path = MODULES.get(module, SRC / PACKAGE / (module.replace(".", "/") + ".py"))
+    if source is None:
+        source = path.read_text(encoding="utf-8")
+    found = []
+    for node in ast.walk(ast.parse(source, filename=str(path))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                names = alias.name.split(".")
+                if names[0] == PACKAGE:
+                    found.append((".".join(names[1:]), node.lineno))
+        elif isinstance(node, ast.ImportFrom):
+            target = _resolve(module, path, node)
+            if target == "<external>":
+                continue
+            for alias in node.names:
+                sub = f"{target}.{alias.name}" if target else alias.name
+                found.append((sub if sub in MODULES else target, node.lineno))
+    return found
+
+
+RANK = {m: i for i, layer in enumerate(LAYERS) for m in layer}
+
+
+def test_every_module_has_a_layer():
+    unplaced = sorted(m for m in MODULES if m and m not in RANK)
+    assert not unplaced, f"place these modules in LAYERS (tests/test_architecture.py): {unplaced}"
+    twice = [m for m in RANK if sum(m in layer for layer in LAYERS) > 1]
+    assert not twice, f"modules in more than one layer: {twice}"
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if m))
+def test_imports_only_go_down(module):
+    bad = []
+    for target, line in imports(module):
+        if target == "":
+            bad.append(f"line {line}: imports the package __init__ (import from the module)")
+        elif target == module or target not in RANK:
+            continue  # itself (e.g. a package's own attribute), or unplaced (other test)
+        elif module in RANK and RANK[target] >= RANK[module]:
+            bad.append(f"line {line}: imports {target!r}, which is not in a lower layer")
+        for low, high in FORBIDDEN:
+            inside = module == low or module.startswith(low + ".")
+            if inside and (target == high or target.startswith(high + ".")):
+                bad.append(f"line {line}: {low} must never import {high} ({target!r})")
+    assert not bad, f"{MODULES[module]}:\n" + "\n".join(bad)
+
+
+def test_no_import_cycles():
+    graph = {m: {t for t, _ in imports(m) if t in MODULES and t != m} for m in MODULES if m}
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(m: str) -> list[str] | None:
+        state[m] = 1
+        path.append(m)
+        for t in sorted(graph.get(m, ())):
+            if state.get(t) == 1:
+                return path[path.index(t) :] + [t]
+            if t not in state and (cycle := visit(t)):
+                return cycle
+        path.pop()
+        state[m] = 2
+        return None
+
+    for m in sorted(graph):
+        if m not in state and (cycle := visit(m)):
+            pytest.fail("import cycle: " + " -> ".join(cycle))
+
+
+def test_the_checker_sees_what_it_must():
+    """Relative and absolute imports, imports in functions, and of the package __init__."""
+    source = (
+        "import numpy\nfrom . import __version__\nfrom .engine import train\nimport wordvec\n"
+        "from wordvec.scan import scan\ndef f():\n    from ..model import Word2Vec\n"
+    )
+    assert [t for t, _ in imports("cli", source.replace("..model", ".model"))] == [
+        "", "engine.train", "", "scan", "model",
+    ]  # fmt: skip
+    assert [t for t, _ in imports("engine.train", "from ..vocab import Vocab\n")] == ["vocab"]
+    assert [t for t, _ in imports("engine.train", "from . import kernels\n")] == ["engine.kernels"]
