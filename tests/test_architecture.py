@@ -48,6 +48,13 @@ LAYERS: list[list[str]] = [
     # model and checkpoint files, then the estimator over all the stages
     ["modelfile"],
     ["model"],
+    # Spark (the only modules that import pyspark): executor-side text handling and
+    # rounds, then the driver's corpus and checkpoints, the estimator, the ML stage and CLI
+    ["spark.text", "spark.rounds", "spark.session"],
+    ["spark.checkpoint", "spark.corpus"],
+    ["spark.estimator"],
+    ["spark.ml", "spark.cli"],
+    ["spark"],
     ["cli"],
     ["__main__"],
 ]

@@ -120,12 +120,27 @@ def _add_train(sub: argparse._SubParsersAction) -> None:
         help="SGD iterations of 50 windows (reference engine)",
     )
     ref.add_argument("--plot", metavar="PNG", help="reference engine: 2-D plot of COURSE_WORDS")
+    _spark_train_options(p)
     p.set_defaults(func=_cmd_train)
+
+
+def _spark_train_options(p: argparse.ArgumentParser) -> None:
+    """``train --spark``: options read by wordvec.spark.cli (pyspark is imported only there)."""
+    g = p.add_argument_group("Apache Spark (pip install 'wordvec[spark]')")
+    g.add_argument("--spark", metavar="MASTER", help="train on Spark, e.g. local[2], yarn")
+    g.add_argument("--partitions", type=int, help="partitions (default: the cores Spark has)")
+    g.add_argument("--sync-every", type=int, help="words per partition between synchronisations")
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
     if args.engine == "reference":
         return _train_reference(args)
+    if args.spark is not None:
+        from .spark.cli import train_on_spark  # imports pyspark
+
+        return train_on_spark(args)
+    if args.partitions is not None or args.sync_every is not None:
+        raise ConfigError("`--partitions` and `--sync-every` are Spark options: add --spark MASTER")
     try:
         return _train_fast(args)
     except OSError as exc:  # a file that cannot be read or written: one line, no traceback

@@ -18,10 +18,11 @@ from _spark_env import require_spark
 require_spark()
 
 from wordvec import Word2Vec  # noqa: E402
+from wordvec.encoded import EncodedCorpus, build  # noqa: E402
 from wordvec.errors import ConfigError, CorpusError, FormatError, TrainingInterrupted  # noqa: E402
+from wordvec.scan import scan  # noqa: E402
 from wordvec.spark import Word2Vec as SparkWord2Vec  # noqa: E402
 from wordvec.spark import corpus as spark_corpus  # noqa: E402
-from wordvec.vocab import EncodedCorpus, build, scan  # noqa: E402
 
 SMALL = dict(dim=16, window=3, min_count=2, epochs=2, seed=7, batch_words=2000, threads=1)
 

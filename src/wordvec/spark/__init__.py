@@ -9,13 +9,20 @@ has the Spark ML pipeline stage (``transform``, ``findSynonyms``). This package 
 the only part of wordvec that imports pyspark (``pip install "wordvec[spark]"``).
 """
 
+from ..errors import WordvecError
+
+
+class SparkUnavailable(WordvecError, ImportError):
+    """pyspark is not installed (the CLI reports it in one line)."""
+
+
 try:
     import pyspark  # noqa: F401
 except ImportError as exc:  # pragma: no cover - depends on the environment
-    raise ImportError(
-        "wordvec.spark needs pyspark (and Java 17+): pip install 'wordvec[spark]'"
+    raise SparkUnavailable(
+        "wordvec's Spark training needs pyspark (and Java 17+): pip install 'wordvec[spark]'"
     ) from exc
 
 from .estimator import Word2Vec  # noqa: E402
 
-__all__ = ["Word2Vec"]
+__all__ = ["Word2Vec", "SparkUnavailable"]

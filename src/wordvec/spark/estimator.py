@@ -426,11 +426,10 @@ class _Run:
 
     # ---------------------------------------------------------------- results
     def fitted(self, params: dict[str, Any]) -> _Model:
-        model = _Model(**params)
-        model.vocab_ = self.corpus.vocab
-        model.w_in_, model.w_out_ = self.w_in, self.w_out
-        model.epoch_stats_ = list(self.history)
-        model.loss_history_ = [h.mean_loss for h in self.history]
+        """The fitted :class:`wordvec.Word2Vec`, with ``spark_stats_`` (:meth:`stats`)."""
+        model = _Model.from_state(
+            self.corpus.vocab, self.w_in, self.w_out, epoch_stats=self.history, **params
+        )
         model.spark_stats_ = self.stats()
         return model
 

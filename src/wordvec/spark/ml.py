@@ -106,6 +106,22 @@ class _Params(HasInputCol, HasOutputCol, HasMaxIter, HasStepSize, HasSeed):
             maxFinalVocab=0,
         )
 
+    # MLlib's getters
+    def getVectorSize(self) -> int:
+        return self.getOrDefault(self.vectorSize)
+
+    def getWindowSize(self) -> int:
+        return self.getOrDefault(self.windowSize)
+
+    def getMinCount(self) -> int:
+        return self.getOrDefault(self.minCount)
+
+    def getNumPartitions(self) -> int:
+        return self.getOrDefault(self.numPartitions)
+
+    def getMaxSentenceLength(self) -> int:
+        return self.getOrDefault(self.maxSentenceLength)
+
     def _wordvec_params(self) -> dict[str, Any]:
         """The parameters of :class:`wordvec.spark.Word2Vec` these Params stand for."""
         get = self.getOrDefault
@@ -146,6 +162,37 @@ class Word2Vec(Estimator, _Params, DefaultParamsReadable, DefaultParamsWritable)
     def setParams(self, **kwargs: Any) -> Word2Vec:
         """Set any of the parameters by name (``inputCol=...``, ``vectorSize=...``)."""
         return self._set(**self._input_kwargs)
+
+    # MLlib's setters (any parameter: setParams)
+    def setInputCol(self, value: str) -> Word2Vec:
+        return self._set(inputCol=value)
+
+    def setOutputCol(self, value: str) -> Word2Vec:
+        return self._set(outputCol=value)
+
+    def setVectorSize(self, value: int) -> Word2Vec:
+        return self._set(vectorSize=value)
+
+    def setWindowSize(self, value: int) -> Word2Vec:
+        return self._set(windowSize=value)
+
+    def setMinCount(self, value: int) -> Word2Vec:
+        return self._set(minCount=value)
+
+    def setNumPartitions(self, value: int) -> Word2Vec:
+        return self._set(numPartitions=value)
+
+    def setMaxIter(self, value: int) -> Word2Vec:
+        return self._set(maxIter=value)
+
+    def setStepSize(self, value: float) -> Word2Vec:
+        return self._set(stepSize=value)
+
+    def setSeed(self, value: int) -> Word2Vec:
+        return self._set(seed=value)
+
+    def setMaxSentenceLength(self, value: int) -> Word2Vec:
+        return self._set(maxSentenceLength=value)
 
     def _fit(self, dataset: DataFrame) -> Word2VecModel:
         if not self.isDefined(self.inputCol):
@@ -271,7 +318,7 @@ class Word2VecModel(Model, _Params, MLReadable, MLWritable):
                 return DenseVector(np.zeros(dim))
             return DenseVector(vectors[ids].astype(np.float64).mean(axis=0))
 
-        udf = F.udf(mean_vector, VectorUDT())
+        udf = F.udf(mean_vector, VectorUDT(), useArrow=False)
         return dataset.withColumn(self.getOutputCol(), udf(F.col(col)))
 
     # ---------------------------------------------------------------- persistence

@@ -30,7 +30,8 @@ import numpy as np
 from ..config import TrainConfig
 from ..engine.schedule import job_seed, split_jobs  # noqa: F401 - job_seed: see the docstring
 from ..engine.train import Trainer
-from ..vocab import SENTENCE_END, Vocab
+from ..scan import SENTENCE_END
+from ..vocab import Vocab
 
 __all__ = ["JOB_STRIDE", "MERGES", "RoundResult", "job_plan", "train_round", "scaled", "merge"]
 

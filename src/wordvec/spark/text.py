@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..errors import CorpusError
-from ..vocab import SENTENCE_END, scan
+from ..scan import SENTENCE_END, scan_sentences
 
 __all__ = [
     "Segment",
@@ -121,14 +121,14 @@ def scan_segments(
     """Count and provisionally encode the rows of one partition, one segment per file.
 
     ``rows`` are lines or token lists, or ``(line, file)`` pairs when ``with_files``.
-    Counting is :func:`wordvec.vocab.scan` (the single-machine pass) over the
+    Counting is :func:`wordvec.scan.scan_sentences` (the single-machine pass) over the
     segment's sentences, so ``max_vocab`` prunes as it does there, within the segment.
     """
     for file, group in _by_file(rows, with_files):
         sentences = (
             piece for row in group for piece in sentence_pieces(row, lowercase, max_sentence_length)
         )
-        s = scan(sentences, max_vocab=max_vocab, tmp_dir=tmp_dir)
+        s = scan_sentences(sentences, max_vocab=max_vocab, tmp_dir=tmp_dir)
         try:
             ids = None
             if s.cache is not None:
