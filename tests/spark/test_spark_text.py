@@ -13,6 +13,7 @@ require_spark()
 from wordvec.corpus import TextCorpus  # noqa: E402
 from wordvec.encoded import EncodedCorpus  # noqa: E402
 from wordvec.errors import CorpusError  # noqa: E402
+from wordvec.scan import scan_sentences  # noqa: E402
 from wordvec.spark import text  # noqa: E402
 from wordvec.spark.rounds import chunk_bounds, job_plan, round_jobs  # noqa: E402
 
@@ -83,6 +84,47 @@ def test_pruning_voids_the_provisional_ids_and_rows_are_encoded_again():
     assert (n_tokens, n_sentences) == (9, 3)
 
 
+def _python_segment(rows, lowercase, max_len, max_vocab=None):
+    pieces = [p for row in rows for p in text.sentence_pieces(row, lowercase, max_len)]
+    return scan_sentences(pieces, max_vocab=max_vocab)
+
+
+@pytest.mark.parametrize(
+    "rows,lowercase,max_len",
+    [
+        (ODD_TEXT.split("\n"), False, 10_000),  # Unicode whitespace, non-ASCII words
+        (ODD_TEXT.split("\n"), False, 2),
+        (["The cat  SAT", "", "on\tthe Mat\r", "x " * 50], True, 7),  # ASCII: lowercased
+        ([f"w{i % 97} v{i % 13}" for i in range(50_000)], False, 10_000),  # several blocks
+    ],
+)
+def test_the_compiled_scan_of_lines_is_the_python_pass(rows, lowercase, max_len):
+    compiled = text._compiled_scan(rows, lowercase, max_len, None, None)
+    python = _python_segment(rows, lowercase, max_len)
+    assert compiled is not None
+    assert (compiled.words, compiled.counts.tolist()) == (python.words, python.counts.tolist())
+    assert (compiled.n_tokens, compiled.n_sentences) == (python.n_tokens, python.n_sentences)
+    for s in (compiled, python):
+        s.cache.seek(0)
+    assert compiled.cache.read() == python.cache.read()
+
+
+@pytest.mark.parametrize(
+    "rows,lowercase,max_vocab",
+    [
+        (["ΣΟΦΟΣ ΟΔΟΣ"], True, None),  # str.lower is not a byte mapping here
+        (["one line\nholding two"], False, None),  # one row is one sentence
+        ([["a", "token", "list"]], False, None),
+        (["a b c d e"], False, 3),  # more distinct words than max_vocab: Python prunes
+    ],
+)
+def test_rows_the_compiled_scan_would_get_wrong_take_the_python_pass(rows, lowercase, max_vocab):
+    assert text._compiled_scan(rows, lowercase, 100, max_vocab, None) is None
+    (seg,) = _scan_rows(rows, lowercase=lowercase, max_vocab=max_vocab)
+    python = _python_segment(rows, lowercase, 10_000, max_vocab)
+    assert (seg.words, seg.counts.tolist()) == (python.words, python.counts.tolist())
+
+
 def test_encoding_drops_unknown_words_and_keeps_every_sentence_end():
     (seg,) = _scan_rows(["x a y", "z", "a b"])
     ids = text.encode_segment(seg, {"a": 0, "b": 1})
@@ -136,3 +178,73 @@ def test_rounds_cover_every_job_of_every_epoch_once():
             for e, j0, j1 in round_jobs(plan, n_words, epochs, rounds, r):
                 seen += [(e, j) for j in range(j0, j1)]
         assert seen == [(e, j) for e in range(epochs) for j in range(len(plan))]
+
+
+def test_merge_rules():
+    from wordvec.spark.rounds import merge
+
+    w0 = np.array([[0, 0], [1, 1], [2, 2], [3, 3]], np.float32)  # the round's start
+    a = (np.array([0, 1], np.int32), np.array([[4, 4], [5, 5]], np.float32))
+    b = (np.array([1, 2], np.int32), np.array([[9, 9], [8, 8]], np.float32))
+    expected = {  # rows 0..3, first column; row 3 was changed by nobody
+        "row_mean": [4, 7, 8, 3],  # over the partitions that changed the row
+        "mean": [4 / 3, 5, 4, 3],  # over all 3 partitions (the third changed nothing)
+        "scaled_mean": [4 / 3, 5, 4, 3],
+        "sum": [4, 1 + 4 + 8, 2 + 6, 3],  # start + every delta
+    }
+    for rule, want in expected.items():
+        w = w0.copy()
+        merge(w, [a, b], rule, partitions=3)
+        assert np.allclose(w[:, 0], want) and np.array_equal(w[:, 0], w[:, 1]), rule
+    w = w0.copy()
+    merge(w, [a], "row_mean", partitions=1)  # one partition: its rows exactly
+    assert np.array_equal(w[:2], a[1]) and np.array_equal(w[2:], w0[2:])
+
+
+def test_scaled_mean_trains_the_partitions_at_p_times_the_learning_rate():
+    from wordvec import Word2Vec
+    from wordvec.spark.rounds import scaled
+
+    cfg = Word2Vec(model="skipgram").config
+    fast = scaled(cfg, "scaled_mean", 4)
+    assert (fast.start_alpha, fast.end_alpha) == (4 * cfg.start_alpha, 4 * cfg.end_alpha)
+    assert scaled(cfg, "row_mean", 4) is cfg and scaled(cfg, "scaled_mean", 1) is cfg
+
+
+def test_a_round_task_gives_the_same_result_every_time():
+    from wordvec import Word2Vec
+    from wordvec.engine.train import init_weights
+    from wordvec.spark.rounds import train_round
+    from wordvec.vocab import Vocab
+
+    rng = np.random.default_rng(3)
+    stream = np.concatenate(
+        [np.append(rng.integers(0, 30, rng.integers(2, 12)), -1) for _ in range(300)]
+    )
+    stream = stream.astype(np.int32)
+    counts = np.bincount(stream[stream >= 0], minlength=30) + 1
+    order = np.argsort(-counts, kind="stable")
+    vocab = Vocab([f"w{i}" for i in order], counts[order])
+    cfg = Word2Vec(model="skipgram", dim=8, min_count=1, epochs=2, batch_words=200).config
+    weights = init_weights(vocab, cfg)
+    before = [w.copy() for w in weights]
+    runs = [
+        train_round(
+            1,
+            stream,
+            weights,
+            (vocab.words, vocab.counts),
+            cfg,
+            r=1,
+            rounds=3,
+            chunk_tokens=1 << 21,
+            run_key=key,
+        )  # fmt: skip
+        for key in ("a", "a", "b")  # the cached trainer, and a fresh one
+    ]
+    assert all(np.array_equal(x, y) for x, y in zip(weights, before, strict=True))  # untouched
+    for other in runs[1:]:
+        assert other.stats == runs[0].stats
+        for name in ("rows_in", "new_in", "rows_out", "new_out"):
+            assert np.array_equal(getattr(other, name), getattr(runs[0], name))
+    assert len(runs[0].rows_in) and len(runs[0].rows_out)

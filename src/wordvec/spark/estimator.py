@@ -210,6 +210,7 @@ class Word2Vec:
         _check_checkpointing(checkpoint, checkpoint_every)
         session = get_session(self.spark)
         partitions, sync_every = self._spark_params(session.sparkContext)
+        t0 = time.perf_counter()
         rows, with_files = _corpus.rows_of(data, session, input_col)
         with _spark_errors():
             corpus = _corpus.prepare(
@@ -219,6 +220,7 @@ class Word2Vec:
             w_in, w_out = init_weights(corpus.vocab, cfg)
             rounds = _rounds(cfg.epochs, corpus.vocab.total, partitions, sync_every)
             run = _Run(cfg, corpus, w_in, w_out, rounds, sync_every, self.merge)
+            run.prepare_seconds = time.perf_counter() - t0
             run.progress = bool(self.params["progress"])
             run.task_hook = self._task_hook
             run.train(0, checkpoint, checkpoint_every, handle_signals)
@@ -256,11 +258,13 @@ class Word2Vec:
                     merge=ck.merge, spark=spark)  # fmt: skip
         session = get_session(spark)
         rows, with_files = _corpus.rows_of(data, session, input_col)
+        t0 = time.perf_counter()
         with _spark_errors():
             corpus = _corpus.prepare(rows, with_files, ck.config, ck.partitions, vocab=ck.vocab)
         try:
             _check_same_text(corpus.identity, ck.corpus, os.fspath(checkpoint))
             run = _Run(ck.config, corpus, ck.w_in, ck.w_out, ck.rounds, ck.sync_every, ck.merge)
+            run.prepare_seconds = time.perf_counter() - t0
             run.progress = progress
             run.partial = ck.partial.copy()
             run.history = [EpochStats(loss_sum=x, loss_terms=1.0) for x in ck.loss_history]
@@ -330,6 +334,7 @@ class _Run:
         self.round_started: dict[int, float] = {}
         self.bytes_out = w_in.nbytes + w_out.nbytes  # broadcast per round
         self.bytes_in: list[int] = []  # collected per round
+        self.prepare_seconds = 0.0  # reading, counting, encoding, partitioning
         self.round_seconds: list[float] = []
         self.task_seconds: list[float] = []  # slowest task of each round
 
@@ -440,6 +445,9 @@ class _Run:
             "partitions": self.corpus.partitions,
             "sync_every": self.sync_every,
             "merge": self.merge,
+            "vocabulary": len(self.corpus.vocab),
+            "partition_words": list(self.corpus.words),
+            "prepare_seconds": self.prepare_seconds,
             "bytes_broadcast_per_round": self.bytes_out,
             "bytes_collected": list(self.bytes_in),
             "round_seconds": list(self.round_seconds),

@@ -26,13 +26,15 @@ from __future__ import annotations
 
 import itertools
 import operator
+import tempfile
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 import numpy as np
 
+from .._fastscan import _Scanner
 from ..errors import CorpusError
-from ..scan import SENTENCE_END, scan_sentences
+from ..scan import SENTENCE_END, Scan, scan_sentences
 
 __all__ = [
     "Segment",
@@ -121,14 +123,21 @@ def scan_segments(
     """Count and provisionally encode the rows of one partition, one segment per file.
 
     ``rows`` are lines or token lists, or ``(line, file)`` pairs when ``with_files``.
-    Counting is :func:`wordvec.scan.scan_sentences` (the single-machine pass) over the
-    segment's sentences, so ``max_vocab`` prunes as it does there, within the segment.
+    The result is that of :func:`wordvec.scan.scan_sentences` (the single-machine
+    pass) over the segment's sentences, so ``max_vocab`` prunes as it does there,
+    within the segment. Lines go through wordvec's compiled scanner when it gives
+    that result exactly (:func:`_compiled_scan`), else through the Python pass.
     """
     for file, group in _by_file(rows, with_files):
-        sentences = (
-            piece for row in group for piece in sentence_pieces(row, lowercase, max_sentence_length)
-        )
-        s = scan_sentences(sentences, max_vocab=max_vocab, tmp_dir=tmp_dir)
+        group = [row for row in group if row is not None]
+        s = _compiled_scan(group, lowercase, max_sentence_length, max_vocab, tmp_dir)
+        if s is None:
+            sentences = (
+                piece
+                for row in group
+                for piece in sentence_pieces(row, lowercase, max_sentence_length)
+            )
+            s = scan_sentences(sentences, max_vocab=max_vocab, tmp_dir=tmp_dir)
         try:
             ids = None
             if s.cache is not None:
@@ -139,6 +148,44 @@ def scan_segments(
                 s.cache.close()
         if s.n_tokens:
             yield Segment((file, partition), s.words, s.counts, ids, s.n_tokens, s.n_sentences)
+
+
+_LINES_PER_BLOCK = 20_000
+
+
+def _compiled_scan(
+    rows: list[Any], lowercase: bool, max_len: int, max_vocab: int | None, tmp_dir: str | None
+) -> Scan | None:
+    """The rows scanned by the compiled scanner of :mod:`wordvec._fastscan` (as the lines of
+    a file: UTF-8 bytes, one ``"\\n"`` after each), or None when that would not be exactly
+    :func:`scan_sentences` over :func:`sentence_pieces`: a row that is not a str or holds a
+    ``"\\n"`` (it is one sentence), non-ASCII text with ``lowercase`` (``str.lower`` is not
+    a byte mapping there), or more than ``max_vocab`` distinct tokens (Python prunes)."""
+    if not rows or not all(isinstance(row, str) for row in rows):
+        return None
+    cache = tempfile.TemporaryFile(dir=tmp_dir)  # noqa: SIM115 - returned open in the Scan
+    scanner = _Scanner(max_len, max_vocab, cache)
+    carry = b""
+    for start in range(0, len(rows), _LINES_PER_BLOCK):
+        block = rows[start : start + _LINES_PER_BLOCK]
+        text = "\n".join(block) + "\n"
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: the Python pass keeps it
+            data = None
+        if data is None or data.count(b"\n") != len(block) or (lowercase and not data.isascii()):
+            cache.close()
+            return None
+        if lowercase:
+            data = data.lower()
+        carry = scanner.feed(carry + data if carry else data, False)
+        if carry is None:
+            cache.close()
+            return None
+    if scanner.feed(carry, True) is None:
+        cache.close()
+        return None
+    return scanner.result()
 
 
 def encode_segment(segment: Segment, index: dict[str, int]) -> np.ndarray:
