@@ -15,7 +15,7 @@ Sections (``--sections``, all by default):
     (analogy over the 30,000 most frequent words, as ``bench_train.py``).
 ``merge``
     The merge rules on a slice of en17m (``--merge-words``, 3 epochs, skip-gram +
-    negative sampling) at 2 and 8 partitions.
+    negative sampling, the default two rounds per epoch) at 2 and 8 partitions.
 ``mllib``
     A 3.4M-word slice of en17m, 3 epochs, skip-gram + hierarchical softmax, no
     sub-sampling (MLlib has none), ``maxIter`` = epochs, ``stepSize`` = alpha =
@@ -97,7 +97,9 @@ def worker(args: argparse.Namespace) -> dict:
         rows = fitted.getVectors().collect()
         import numpy as np
 
-        kv = KeyedVectors([r["word"] for r in rows], np.array([r["vector"].toArray() for r in rows], np.float32))
+        kv = KeyedVectors(
+            [r["word"] for r in rows], np.array([r["vector"].toArray() for r in rows], np.float32)
+        )
     else:
         raise SystemExit(f"unknown worker {tool!r}")
     seconds = time.perf_counter() - t0
@@ -199,12 +201,12 @@ def section_merge(args, corpus: Path, tmp: Path) -> dict:
     jobs = [("single", ("single", dict(base, threads=2)))]
     for p in (2, 8):
         for rule in ("scaled_mean", "row_mean", "mean", "sum"):
-            opts = dict(base, partitions=p, merge=rule, sync_every=args.merge_sync)
+            opts = dict(base, partitions=p, merge=rule)
             jobs.append((f"{rule}-{p}", ("spark", opts)))
     res = rounds_robin(jobs, 1, lambda j: run(j[0], sliced, j[1]))
     single = res["single"][0]
     rows = [
-        f"{words / 1e6:.1f}M words of en17m, 3 epochs, sync every {args.merge_sync:,} words; "
+        f"{words / 1e6:.1f}M words of en17m, 3 epochs, two rounds per epoch; "
         f"single machine (2 threads): analogy {single['analogy']:.2f}%, WS-353 "
         f"{single['ws353']:.3f}",
         "",
@@ -287,7 +289,6 @@ def main() -> None:
     p.add_argument("--partitions", default="2,4,8")
     p.add_argument("--sync-every", type=int, help="quality section (default: wordvec's)")
     p.add_argument("--merge-words", type=int, default=4_000_000)
-    p.add_argument("--merge-sync", type=int, default=1_000_000)
     p.add_argument("--mllib-words", type=int, default=3_400_000)
     p.add_argument("--repeats", type=int, default=1)
     p.add_argument("--json", type=Path, help="also write every record here")

@@ -71,7 +71,7 @@ def train_on_spark(args: argparse.Namespace) -> int:
                 progress=not args.quiet,
                 partitions=args.partitions,
                 spark=spark,
-                **({} if args.sync_every is None else {"sync_every": args.sync_every}),
+                sync_every=args.sync_every,
             )
             model = _run(
                 args,

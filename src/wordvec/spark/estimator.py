@@ -39,7 +39,7 @@ from .session import get_session
 
 __all__ = ["Word2Vec"]
 
-DEFAULT_SYNC_EVERY = 2_000_000
+SYNCS_PER_EPOCH = 2  # the default schedule: two synchronisations per epoch
 
 
 class Word2Vec:
@@ -59,10 +59,13 @@ class Word2Vec:
     partitions : int, optional
         Slices of the text trained in parallel (default: the session's default
         parallelism, i.e. its cores). Each is a contiguous slice of about equal words.
-    sync_every : int
-        Words each partition trains between synchronisations (default 2,000,000).
-        Fewer means more rounds: closer to single-machine quality, more traffic
-        (each round broadcasts both weight matrices and collects the changed rows).
+    sync_every : int, optional
+        Words each partition trains between synchronisations. The default
+        synchronises twice per epoch whatever the partitions (``words per epoch /
+        (2 * partitions)``): quality follows the number of rounds, since with more
+        partitions each round moves the model by more words. Smaller is closer to
+        single-machine quality and costs more traffic (each round broadcasts both
+        weight matrices and collects the rows each partition changed).
     merge : {"scaled_mean", "row_mean", "mean", "sum"}
         How the driver merges the partitions' rows (:func:`wordvec.spark.rounds.merge`).
         The default, ``"scaled_mean"``: the partitions train with ``partitions`` times
@@ -100,7 +103,7 @@ class Word2Vec:
         tmp_dir: str | None = None,
         progress: bool = False,
         partitions: int | None = None,
-        sync_every: int = DEFAULT_SYNC_EVERY,
+        sync_every: int | None = None,
         merge: str = "scaled_mean",
         spark: Any = None,
     ) -> None:
@@ -163,15 +166,15 @@ class Word2Vec:
             )
         return cfg
 
-    def _spark_params(self, sc) -> tuple[int, int]:
+    def _spark_params(self, sc) -> tuple[int, int | None]:
         partitions = self.partitions
         if partitions is None:
             partitions = max(int(sc.defaultParallelism), 1)
         if isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1:
             raise ConfigError(f"`partitions` must be an int >= 1; got {self.partitions!r}.")
         s = self.sync_every
-        if isinstance(s, bool) or not isinstance(s, int) or s < 1:
-            raise ConfigError(f"`sync_every` must be an int >= 1 (words); got {s!r}.")
+        if s is not None and (isinstance(s, bool) or not isinstance(s, int) or s < 1):
+            raise ConfigError(f"`sync_every` must be an int >= 1 (words) or None; got {s!r}.")
         if self.merge not in MERGES:
             opts = ", ".join(repr(m) for m in MERGES)
             raise ConfigError(f"`merge` must be one of {opts}; got {self.merge!r}.")
@@ -218,7 +221,7 @@ class Word2Vec:
             )
         try:
             w_in, w_out = init_weights(corpus.vocab, cfg)
-            rounds = _rounds(cfg.epochs, corpus.vocab.total, partitions, sync_every)
+            rounds, sync_every = _rounds(cfg.epochs, corpus.vocab.total, partitions, sync_every)
             run = _Run(cfg, corpus, w_in, w_out, rounds, sync_every, self.merge)
             run.prepare_seconds = time.perf_counter() - t0
             run.progress = bool(self.params["progress"])
@@ -277,9 +280,13 @@ class Word2Vec:
 _CONFIG_NAMES = [f.name for f in dataclasses.fields(TrainConfig)]
 
 
-def _rounds(epochs: int, n_words: int, partitions: int, sync_every: int) -> int:
-    """Rounds of the run: each partition trains about ``sync_every`` words per round."""
-    return max(1, math.ceil(epochs * n_words / (partitions * sync_every)))
+def _rounds(epochs: int, n_words: int, partitions: int, sync_every: int | None) -> tuple[int, int]:
+    """``(rounds, sync_every)``: each partition trains about ``sync_every`` words per round
+    (None: :data:`SYNCS_PER_EPOCH` rounds per epoch)."""
+    if sync_every is None:
+        rounds = SYNCS_PER_EPOCH * epochs
+        return rounds, max(1, math.ceil(epochs * n_words / (partitions * rounds)))
+    return max(1, math.ceil(epochs * n_words / (partitions * sync_every))), sync_every
 
 
 def _check_checkpointing(checkpoint: Any, checkpoint_every: Any) -> None:

@@ -47,7 +47,6 @@ from pyspark.sql.types import ArrayType, FloatType, LongType, StringType, Struct
 
 from ..errors import ConfigError, FormatError
 from ..vectors import KeyedVectors
-from .estimator import DEFAULT_SYNC_EVERY
 from .estimator import Word2Vec as _SparkWord2Vec
 
 __all__ = ["Word2Vec", "Word2VecModel"]
@@ -79,7 +78,9 @@ class _Params(HasInputCol, HasOutputCol, HasMaxIter, HasStepSize, HasSeed):
         "minStepSize", "final learning rate (-1: stepSize * 1e-4)", TypeConverters.toFloat
     )
     syncEvery = _param(
-        "syncEvery", "words per partition between synchronisations", TypeConverters.toInt
+        "syncEvery",
+        "words per partition between synchronisations (0: twice per epoch)",
+        TypeConverters.toInt,
     )
     lowercase = _param("lowercase", "lowercase tokens", TypeConverters.toBoolean)
     maxFinalVocab = _param(
@@ -101,7 +102,7 @@ class _Params(HasInputCol, HasOutputCol, HasMaxIter, HasStepSize, HasSeed):
             negative=5,
             sample=1e-3,
             minStepSize=-1.0,
-            syncEvery=DEFAULT_SYNC_EVERY,
+            syncEvery=0,
             lowercase=False,
             maxFinalVocab=0,
         )
@@ -142,7 +143,7 @@ class _Params(HasInputCol, HasOutputCol, HasMaxIter, HasStepSize, HasSeed):
             "lowercase": get(self.lowercase),
             "max_final_vocab": get(self.maxFinalVocab) or None,
             "partitions": get(self.numPartitions) or None,
-            "sync_every": get(self.syncEvery),
+            "sync_every": get(self.syncEvery) or None,
         }
 
 
