@@ -311,6 +311,14 @@ def main() -> None:
         if args.words:
             corpus = tmp / "prefix.txt"
             prefix(args.corpus, args.words, corpus)
+        # Numba compiles the kernels on first use and caches them: do that before timing
+        warm = tmp / "warm.txt"
+        prefix(args.corpus, 50_000, warm)
+        print("warming the Numba cache (untimed)", flush=True)
+        small = dict(dim=10, min_count=1, epochs=1)
+        for loss in ("neg", "hs"):
+            run("single", warm, dict(small, loss=loss, threads=2))
+            run("spark", warm, dict(small, loss=loss, partitions=2))
         if "quality" in sections or "bytes" in sections:
             print("== quality: single machine vs Spark", flush=True)
             out["quality"] = section_quality(args, corpus)
