@@ -52,6 +52,7 @@ LAYERS: list[list[str]] = [
     # rounds, then the driver's corpus and checkpoints, the estimator, the ML stage and CLI
     ["spark.text", "spark.rounds", "spark.session"],
     ["spark.checkpoint", "spark.corpus"],
+    ["spark.driver"],
     ["spark.estimator"],
     ["spark.ml", "spark.cli"],
     ["spark"],
