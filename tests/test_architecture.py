@@ -62,6 +62,14 @@ LAYERS: list[list[str]] = [
     ["compat.keyedvectors", "compat._modelfile"],
     ["compat.word2vec"],
     ["compat", "compat.convert"],
+    # Spark (the only modules that import pyspark): executor-side text handling and
+    # rounds, then the driver's corpus and checkpoints, the estimator, the ML stage and CLI
+    ["spark.text", "spark.rounds", "spark.session"],
+    ["spark.checkpoint", "spark.corpus"],
+    ["spark.driver"],
+    ["spark.estimator"],
+    ["spark.ml", "spark.cli"],
+    ["spark"],
     # the command line: helpers, one module per group of commands, the parser
     ["cli._common"],
     ["cli.phrases"],

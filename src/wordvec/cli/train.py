@@ -129,13 +129,42 @@ def _add_train(sub: argparse._SubParsersAction) -> None:
         help="SGD iterations of 50 windows (reference engine)",
     )
     ref.add_argument("--plot", metavar="PNG", help="reference engine: 2-D plot of COURSE_WORDS")
+    _spark_train_options(p)
     p.set_defaults(func=_cmd_train)
+
+
+def _spark_train_options(p: argparse.ArgumentParser) -> None:
+    """``train --spark``: options read by wordvec.spark.cli (pyspark is imported only there)."""
+    g = p.add_argument_group("Apache Spark (pip install 'wordvec[spark]')")
+    g.add_argument("--spark", metavar="MASTER", help="train on Spark, e.g. local[2], yarn")
+    g.add_argument("--partitions", type=int, help="partitions (default: the cores Spark has)")
+    g.add_argument(
+        "--sync-every", type=int, help="words per partition between syncs (default: 2 per epoch)"
+    )
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
     if args.engine == "reference":
         return _train_reference(args)
+    if args.spark is not None:
+        return _train_spark(args)
+    if args.partitions is not None or args.sync_every is not None:
+        raise ConfigError("`--partitions` and `--sync-every` are Spark options: add --spark MASTER")
     return _train_fast(args)
+
+
+def _train_spark(args: argparse.Namespace) -> int:
+    """The Spark branch: the same path checks and checkpoint rule as on one machine."""
+    from ..spark.cli import train_on_spark  # imports pyspark
+
+    local = args.corpus if args.corpus is not None and os.path.exists(args.corpus) else None
+    checkpoint = _check_paths(args, local)  # (a URI corpus is Spark's to check)
+    before = _identity(checkpoint)
+
+    def checkpoint_is_ours() -> bool:  # this run wrote it, or resumed from it
+        return bool(args.resume) or _identity(checkpoint) not in (None, before)
+
+    return train_on_spark(args, checkpoint, checkpoint_is_ours)
 
 
 def _train_fast(args: argparse.Namespace) -> int:
@@ -270,7 +299,7 @@ def _check_checkpoint_path(path: str, label: str) -> None:
         return
     try:
         meta, _ = read_container(path, mmap=True)
-        if meta.get("kind") == "checkpoint":
+        if meta.get("kind") in ("checkpoint", "spark-checkpoint"):
             return
     except (OSError, WordvecError):
         pass

@@ -1,0 +1,325 @@
+"""The driver's loop over synchronisation rounds: broadcast, train, collect, merge.
+
+:class:`Run` holds a run's state on the driver (the weights, the statistics of
+the epochs, what the rounds cost) and runs rounds ``start..rounds-1`` of it: each
+round broadcasts both weight matrices, runs one task per partition
+(:func:`wordvec.spark.rounds.train_round`) and merges the rows the tasks changed.
+Between rounds it writes checkpoints and honours SIGINT / SIGTERM. Errors of a
+Spark job come out as one line (a wordvec error raised in an executor, e.g. a
+malformed row, as itself).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import re
+import signal
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from ..engine.schedule import EpochStats
+from ..errors import ConfigError, CorpusError, TrainingError, TrainingInterrupted, WordvecError
+from ..model import Word2Vec as _Model
+from .checkpoint import SparkCheckpoint, last_round_of, write_checkpoint
+from .rounds import RoundResult, merge, scaled, train_round
+
+__all__ = ["Run", "spark_errors", "CHUNK_TOKENS"]
+
+
+class Run:
+    """The driver's loop over rounds: broadcast, train, collect, merge, checkpoint."""
+
+    def __init__(self, cfg, corpus, w_in, w_out, rounds: int, sync_every: int, merge_rule: str):
+        self.cfg = cfg
+        self.corpus = corpus
+        self.w_in, self.w_out = w_in, w_out
+        self.rounds = rounds
+        self.sync_every = sync_every
+        self.merge = merge_rule
+        # what the tasks train with (the learning rate scaled for "scaled_mean")
+        self.task_cfg = scaled(cfg, merge_rule, corpus.partitions)
+        self.progress = False
+        self.task_hook = None
+        self.history: list[EpochStats] = []  # finished epochs
+        self.partial = np.zeros((cfg.epochs, 4))  # per epoch: loss sum, terms, words, kept
+        self.round_started: dict[int, float] = {}
+        self.bytes_out = w_in.nbytes + w_out.nbytes  # broadcast per round
+        self.bytes_in: list[int] = []  # collected per round
+        self.prepare_seconds = 0.0  # reading, counting, encoding, partitioning
+        self.round_seconds: list[float] = []
+        self.task_seconds: list[float] = []  # slowest task of each round
+
+    # ---------------------------------------------------------------- the loop
+    def train(self, start: int, checkpoint, checkpoint_every, handle_signals: bool) -> None:
+        sc = self.corpus.slices.context
+        stop = threading.Event()
+        bar = _Progress(self) if self.progress else None
+        vocab_bc = sc.broadcast((self.corpus.vocab.words, self.corpus.vocab.counts))
+        last_save = time.perf_counter()
+        try:
+            with _stop_on_signals(stop, sc, handle_signals):
+                for r in range(start, self.rounds):
+                    try:
+                        results = self._round(sc, vocab_bc, r)
+                    except Exception as exc:  # the job failed or was cancelled
+                        if checkpoint is not None and r > start:
+                            self._save(checkpoint, r)
+                        if stop.is_set():
+                            raise self._interrupted(checkpoint, r) from None
+                        raise _failed(exc, r, checkpoint if r > start else None) from exc
+                    self._merge(results, r)
+                    if bar is not None:
+                        bar(r)
+                    done = r + 1
+                    if done == self.rounds:
+                        break
+                    now = time.perf_counter()
+                    if stop.is_set() or (
+                        checkpoint_every is not None and now - last_save >= checkpoint_every
+                    ):
+                        if checkpoint is not None:
+                            self._save(checkpoint, done)
+                            last_save = time.perf_counter()
+                        if stop.is_set():
+                            raise self._interrupted(checkpoint, done)
+        finally:
+            vocab_bc.destroy()
+            if bar is not None:
+                bar.close()
+
+    def _round(self, sc, vocab_bc, r: int) -> list[RoundResult]:
+        self.round_started[r] = time.perf_counter()
+        cfg, rounds = self.task_cfg, self.rounds
+        run_key, hook = self.run_key, self.task_hook
+        w_bc = sc.broadcast((self.w_in, self.w_out))
+
+        def task(_, it):
+            for p, stream in it:
+                if hook is not None:
+                    hook(p, r)
+                yield train_round(p, stream, w_bc.value, vocab_bc.value, cfg, r=r, rounds=rounds,
+                                  chunk_tokens=CHUNK_TOKENS, run_key=run_key)  # fmt: skip
+
+        try:
+            results = self.corpus.slices.mapPartitionsWithIndex(task).collect()
+        finally:
+            w_bc.destroy()
+        return sorted(results, key=lambda x: x.partition)
+
+    def _merge(self, results: list[RoundResult], r: int) -> None:
+        parts = self.corpus.partitions
+        merge(self.w_in, [(x.rows_in, x.new_in) for x in results], self.merge, parts)
+        merge(self.w_out, [(x.rows_out, x.new_out) for x in results], self.merge, parts)
+        for x in results:
+            for e, *numbers in x.stats:
+                self.partial[e] += numbers
+        now = time.perf_counter()
+        self.round_seconds.append(now - self.round_started[r])
+        self.task_seconds.append(max((x.seconds for x in results), default=0.0))
+        self.bytes_in.append(sum(x.nbytes for x in results))
+        for e in range(self.cfg.epochs):
+            if last_round_of(e, self.rounds, self.cfg.epochs) == r:
+                self._finish_epoch(e, now)
+
+    def _finish_epoch(self, e: int, now: float) -> None:
+        loss_sum, terms, words, kept = self.partial[e].tolist()
+        if not (math.isfinite(loss_sum) and np.isfinite(self.w_in).all()
+                and np.isfinite(self.w_out).all()):  # fmt: skip
+            raise TrainingError(
+                f"the loss or the weights became non-finite in epoch {e + 1} "
+                f"(alpha={self.cfg.start_alpha}): training diverged; try a smaller `alpha`"
+            )
+        first = e * self.rounds // self.cfg.epochs
+        began = self.round_started.get(first, min(self.round_started.values()))
+        self.history.append(EpochStats(loss_sum, terms, int(words), int(kept), now - began))
+
+    @property
+    def run_key(self) -> str:
+        """Names this run's tables in the executors' cache."""
+        if not hasattr(self, "_key"):
+            self._key = uuid.uuid4().hex
+        return self._key
+
+    # ---------------------------------------------------------------- results
+    def fitted(self, params: dict[str, Any]) -> _Model:
+        """The fitted :class:`wordvec.Word2Vec`, with ``spark_stats_`` (:meth:`stats`)."""
+        model = _Model.from_state(
+            self.corpus.vocab, self.w_in, self.w_out, epoch_stats=self.history, **params
+        )
+        model.spark_stats_ = self.stats()
+        return model
+
+    def stats(self) -> dict[str, Any]:
+        """What the rounds cost: bytes broadcast and collected, seconds."""
+        return {
+            "rounds": self.rounds,
+            "partitions": self.corpus.partitions,
+            "sync_every": self.sync_every,
+            "merge": self.merge,
+            "vocabulary": len(self.corpus.vocab),
+            "partition_words": list(self.corpus.words),
+            "prepare_seconds": self.prepare_seconds,
+            "bytes_broadcast_per_round": self.bytes_out,
+            "bytes_collected": list(self.bytes_in),
+            "round_seconds": list(self.round_seconds),
+            "slowest_task_seconds": list(self.task_seconds),
+        }
+
+    # ---------------------------------------------------------------- stopping
+    def _save(self, path, rounds_done: int) -> None:
+        history = [h.mean_loss for h in self.history]
+        write_checkpoint(
+            path,
+            SparkCheckpoint(
+                self.cfg, self.corpus.vocab, self.w_in, self.w_out, history, rounds_done,
+                self.rounds, self.corpus.partitions, self.sync_every, self.merge,
+                self.partial, self.corpus.identity,
+            ),
+        )  # fmt: skip
+
+    def _interrupted(self, checkpoint, rounds_done: int) -> TrainingInterrupted:
+        epoch = min(rounds_done * self.cfg.epochs // self.rounds + 1, self.cfg.epochs)
+        where = f"after round {rounds_done}/{self.rounds} (epoch {epoch}/{self.cfg.epochs})"
+        if checkpoint is None:
+            return TrainingInterrupted(
+                f"training interrupted {where}; no checkpoint path was given, so the "
+                "progress is lost", epoch=epoch, epochs=self.cfg.epochs,
+            )  # fmt: skip
+        path = os.fspath(checkpoint)
+        return TrainingInterrupted(
+            f"training interrupted {where}; checkpoint written to {path!r}. Resume with "
+            f"wordvec.spark.Word2Vec.resume({path!r}, data) or `wordvec train CORPUS -o OUTPUT "
+            f"--spark MASTER --resume {path}`",
+            checkpoint=path, epoch=epoch, epochs=self.cfg.epochs,
+        )  # fmt: skip
+
+
+CHUNK_TOKENS = 1 << 21  # what EncodedCorpus.chunks reads at a time on one machine
+
+
+def _failed(exc: Exception, r: int, checkpoint) -> Exception:
+    """A one-line error for a failed round (the Spark error chained below it)."""
+    known = _wordvec_error(exc)
+    if known is not None:
+        return known
+    saved = (
+        f"; the weights of the {r} rounds before were saved to {os.fspath(checkpoint)!r} "
+        "(resume from there)"
+        if checkpoint is not None
+        else ""
+    )
+    return TrainingError(f"the Spark job of round {r + 1} failed: {_reason(exc)}{saved}")
+
+
+_ERROR_LINE = re.compile(r"^(?:[\w.]+\.)?(\w+(?:Error|Exception|Interrupt)): (.*)$")
+_OURS = {"CorpusError": CorpusError, "ConfigError": ConfigError, "TrainingError": TrainingError}
+
+
+def _last_error(exc: Exception) -> tuple[str, str] | None:
+    """The innermost ``Name: message`` line of a Spark error (the Python worker's error)."""
+    found = None
+    for line in str(exc).splitlines():
+        m = _ERROR_LINE.match(line.strip())
+        if m:
+            found = (m.group(1), m.group(2))
+    return found
+
+
+def _wordvec_error(exc: Exception) -> Exception | None:
+    """A wordvec error raised in an executor (e.g. a malformed row), as that error."""
+    found = _last_error(exc)
+    if found is not None and found[0] in _OURS:
+        return _OURS[found[0]](found[1])
+    return None
+
+
+def _reason(exc: Exception) -> str:
+    found = _last_error(exc)
+    if found is None:
+        lines = str(exc).strip().splitlines()
+        return (lines[0] if lines else type(exc).__name__)[:300]
+    name, message = found
+    if name == "ModuleNotFoundError" and "wordvec" in message:
+        return (
+            f"{message} in the executors: install wordvec on every node, or ship it with "
+            "spark-submit --py-files"
+        )
+    return f"{name}: {message}"[:300]
+
+
+@contextlib.contextmanager
+def spark_errors() -> Iterator[None]:
+    """Spark jobs that prepare the data: a wordvec error in an executor comes out as itself."""
+    try:
+        yield
+    except WordvecError:
+        raise
+    except Exception as exc:
+        known = _wordvec_error(exc)
+        if known is not None:
+            raise known from None
+        if _last_error(exc) is not None:
+            raise TrainingError(f"reading the data in Spark failed: {_reason(exc)}") from exc
+        raise
+
+
+class _Progress:
+    """One line on stderr per round."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self.t0 = time.perf_counter()
+        self.width = 0
+
+    def __call__(self, r: int) -> None:
+        run = self.run
+        words, terms, loss_sum = (
+            run.partial[:, 2].sum(),
+            run.partial[:, 1].sum(),
+            run.partial[:, 0].sum(),
+        )
+        epoch = min(r * run.cfg.epochs // run.rounds + 1, run.cfg.epochs)
+        seconds = time.perf_counter() - self.t0
+        line = (
+            f"round {r + 1}/{run.rounds} epoch {epoch}/{run.cfg.epochs} "
+            f"{words / max(seconds, 1e-9) / 1e3:8.0f}k words/s  "
+            + (f"loss {loss_sum / terms:.4f}" if terms else "loss -")
+            + f"  {run.bytes_in[-1] / 2**20:.0f} MiB collected"
+        )
+        self.width = max(self.width, len(line))
+        sys.stderr.write("\r" + line.ljust(self.width))
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.width:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: threading.Event, sc, enabled: bool) -> Iterator[None]:
+    """SIGINT / SIGTERM set ``stop`` (the round in flight finishes); a second one
+    cancels the round's job."""
+    if not enabled or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        if stop.is_set():
+            sc.cancelAllJobs()
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, h in previous.items():
+            signal.signal(sig, h)

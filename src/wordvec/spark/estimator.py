@@ -1,0 +1,314 @@
+"""``wordvec.spark.Word2Vec``: train on Spark, get a fitted :class:`wordvec.Word2Vec` back.
+
+>>> from wordvec.spark import Word2Vec
+>>> model = Word2Vec(model="skipgram", partitions=8).fit("hdfs:///corpus/*.txt")  # doctest: +SKIP
+>>> model.wv.most_similar("king")  # doctest: +SKIP
+
+Spark reads, counts, partitions and ships the data (:mod:`.corpus`); the
+executors run wordvec's compiled kernels, one task per partition and round
+(:mod:`.rounds`); the driver broadcasts the weights at the start of each round
+and merges the rows the partitions changed at its end.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import time
+from typing import Any
+
+from ..config import TrainConfig
+from ..engine.schedule import EpochStats
+from ..engine.train import init_weights
+from ..errors import ConfigError, CorpusError
+from ..model import Word2Vec as _Model
+from . import corpus as _corpus
+from .checkpoint import read_checkpoint
+from .driver import Run, spark_errors
+from .rounds import MERGES
+from .session import get_session
+
+__all__ = ["Word2Vec"]
+
+SYNCS_PER_EPOCH = 2  # the default schedule: two synchronisations per epoch
+
+
+class Word2Vec:
+    """word2vec trained on Apache Spark; ``fit`` returns a fitted :class:`wordvec.Word2Vec`.
+
+    Every parameter of :class:`wordvec.Word2Vec` means what it means there, with
+    these differences: ``threads`` must be 0 or 1 (each task trains with one thread,
+    so that a retried task makes the same update; parallelism comes from
+    ``partitions``), ``loss="softmax"`` is refused (the exact softmax stays on one
+    machine), and ``max_vocab`` bounds the distinct words each task holds while
+    counting its part of the text (word2vec's pruning, within the task; counts are
+    exact whenever no task's part of the text has more distinct words). ``tmp_dir``
+    is where the executors put their temporary id caches.
+
+    Parameters (beyond :class:`wordvec.Word2Vec`'s)
+    ----------------------------------------------
+    partitions : int, optional
+        Slices of the text trained in parallel (default: the session's default
+        parallelism, i.e. its cores). Each is a contiguous slice of about equal words.
+    sync_every : int, optional
+        Words each partition trains between synchronisations. The default
+        synchronises twice per epoch whatever the partitions (``words per epoch /
+        (2 * partitions)``): quality follows the number of rounds, since with more
+        partitions each round moves the model by more words. Smaller is closer to
+        single-machine quality and costs more traffic (each round broadcasts both
+        weight matrices and collects the rows each partition changed).
+    merge : {"scaled_mean", "row_mean", "mean", "sum"}
+        How the driver merges the partitions' rows (:func:`wordvec.spark.rounds.merge`).
+        The default, ``"scaled_mean"``: the partitions train with ``partitions`` times
+        the learning rate and every row becomes the mean over all partitions, which is
+        the sum of the updates where they are small (rare words) and their mean where
+        each partition has converged a row (frequent words). ``"row_mean"`` is MLlib's
+        rule (its quality falls as partitions grow); see the benchmark in the README.
+    spark : SparkSession, optional
+        The session to use (default: the active one, else a new one).
+    """
+
+    def __init__(
+        self,
+        model: str = "cbow",
+        loss: str = "neg",
+        dim: int = 100,
+        window: int = 5,
+        negative: int = 5,
+        min_count: int = 5,
+        sample: float = 1e-3,
+        epochs: int = 5,
+        alpha: float | None = None,
+        min_alpha: float | None = None,
+        threads: int = 0,
+        seed: int = 1,
+        *,
+        cbow_mean: bool = True,
+        ns_exponent: float = 0.75,
+        shrink_windows: bool = True,
+        max_vocab: int | None = 10_000_000,
+        max_final_vocab: int | None = None,
+        max_sentence_length: int = 10_000,
+        lowercase: bool = False,
+        batch_words: int = 10_000,
+        tmp_dir: str | None = None,
+        progress: bool = False,
+        partitions: int | None = None,
+        sync_every: int | None = None,
+        merge: str = "scaled_mean",
+        spark: Any = None,
+    ) -> None:
+        self.params = {
+            "model": model,
+            "loss": loss,
+            "dim": dim,
+            "window": window,
+            "negative": negative,
+            "min_count": min_count,
+            "sample": sample,
+            "epochs": epochs,
+            "alpha": alpha,
+            "min_alpha": min_alpha,
+            "threads": threads,
+            "seed": seed,
+            "cbow_mean": cbow_mean,
+            "ns_exponent": ns_exponent,
+            "shrink_windows": shrink_windows,
+            "max_vocab": max_vocab,
+            "max_final_vocab": max_final_vocab,
+            "max_sentence_length": max_sentence_length,
+            "lowercase": lowercase,
+            "batch_words": batch_words,
+            "tmp_dir": tmp_dir,
+            "progress": progress,
+        }
+        self.partitions = partitions
+        self.sync_every = sync_every
+        self.merge = merge
+        self.spark = spark
+
+    # Tests only: called as hook(partition, round) at the start of every round's task, in
+    # the executor (a test makes a task fail once there, to see Spark retry it).
+    _task_hook: Any = None
+
+    def __repr__(self) -> str:
+        p = self.params
+        return (
+            f"wordvec.spark.Word2Vec(model={p['model']!r}, loss={p['loss']!r}, dim={p['dim']}, "
+            f"partitions={self.partitions}, sync_every={self.sync_every}, merge={self.merge!r})"
+        )
+
+    # ------------------------------------------------------------------ checks
+    def config(self) -> TrainConfig:
+        """The validated :class:`TrainConfig`; refuses what Spark training cannot do."""
+        cfg = _Model(**self.params).config
+        if cfg.loss == "softmax":
+            raise ConfigError(
+                "`loss`='softmax' (the exact softmax) is trained on one machine only: every "
+                "update touches all output rows, so each round would ship the whole output "
+                "matrix from every partition; use loss='neg' or 'hs' on Spark, or "
+                "wordvec.Word2Vec for the exact softmax"
+            )
+        if cfg.threads > 1:
+            raise ConfigError(
+                f"`threads` must be 0 or 1 on Spark (each task trains with one thread so that "
+                f"a retried task makes the same update); got {cfg.threads}. Use `partitions` "
+                "for parallelism"
+            )
+        return cfg
+
+    def _spark_params(self, sc) -> tuple[int, int | None]:
+        partitions = self.partitions
+        if partitions is None:
+            partitions = max(int(sc.defaultParallelism), 1)
+        if isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1:
+            raise ConfigError(f"`partitions` must be an int >= 1; got {self.partitions!r}.")
+        s = self.sync_every
+        if s is not None and (isinstance(s, bool) or not isinstance(s, int) or s < 1):
+            raise ConfigError(f"`sync_every` must be an int >= 1 (words) or None; got {s!r}.")
+        if self.merge not in MERGES:
+            opts = ", ".join(repr(m) for m in MERGES)
+            raise ConfigError(f"`merge` must be one of {opts}; got {self.merge!r}.")
+        return partitions, s
+
+    # ------------------------------------------------------------------ fit
+    def fit(
+        self,
+        data: Any,
+        *,
+        input_col: str | None = None,
+        checkpoint: str | os.PathLike[str] | None = None,
+        checkpoint_every: float | None = None,
+        handle_signals: bool = True,
+    ) -> _Model:
+        """Count, partition and train on ``data``; returns a fitted :class:`wordvec.Word2Vec`.
+
+        Parameters
+        ----------
+        data : DataFrame, RDD, or path
+            A DataFrame with one string column (lines of text) or one array<string>
+            column (tokens), ``input_col`` choosing among several columns; an RDD of
+            lines (str) or token lists; or a path, glob or URI (or a list of them)
+            that ``spark.read.text`` reads (``file:``, ``hdfs:``, ``s3a:``; Spark
+            decompresses ``.gz`` and ``.bz2``; lines end at ``"\\n"``).
+        checkpoint : path, optional
+            Where to write a checkpoint between rounds: when training is interrupted
+            (SIGINT / SIGTERM: the round in flight finishes first; a second signal
+            cancels it), when a Spark job fails after some rounds, and, with
+            ``checkpoint_every`` (seconds), periodically. :meth:`resume` continues it.
+        handle_signals : bool
+            In the main thread, SIGINT / SIGTERM stop training at the end of the round
+            (then :class:`TrainingInterrupted` is raised).
+        """
+        cfg = self.config()
+        _check_checkpointing(checkpoint, checkpoint_every)
+        session = get_session(self.spark)
+        partitions, sync_every = self._spark_params(session.sparkContext)
+        t0 = time.perf_counter()
+        rows, with_files = _corpus.rows_of(data, session, input_col)
+        with spark_errors():
+            corpus = _corpus.prepare(
+                rows, with_files, cfg, partitions, tmp_dir=self.params["tmp_dir"]
+            )
+        try:
+            w_in, w_out = init_weights(corpus.vocab, cfg)
+            rounds, sync_every = _rounds(cfg.epochs, corpus.vocab.total, partitions, sync_every)
+            run = Run(cfg, corpus, w_in, w_out, rounds, sync_every, self.merge)
+            run.prepare_seconds = time.perf_counter() - t0
+            run.progress = bool(self.params["progress"])
+            run.task_hook = self._task_hook
+            run.train(0, checkpoint, checkpoint_every, handle_signals)
+        finally:
+            corpus.close()
+        return run.fitted(self.params)
+
+    @classmethod
+    def resume(
+        cls,
+        checkpoint: str | os.PathLike[str],
+        data: Any,
+        *,
+        input_col: str | None = None,
+        spark: Any = None,
+        progress: bool = False,
+        checkpoint_every: float | None = None,
+        handle_signals: bool = True,
+    ) -> _Model:
+        """Continue the Spark run of ``checkpoint`` on the same ``data``; returns the
+        fitted :class:`wordvec.Word2Vec`.
+
+        The text is read and partitioned again into the checkpoint's partitions (with
+        its vocabulary: no counting pass) and must be the same text: its tokens,
+        sentences and each partition's ids (CRC-32) are compared with the
+        checkpoint's. The remaining rounds are those the uninterrupted run would
+        have trained, so the result is the same, bit for bit. If interrupted again,
+        the checkpoint is rewritten in place.
+        """
+        _check_checkpointing(checkpoint, checkpoint_every)
+        ck = read_checkpoint(checkpoint)
+        params = {f: getattr(ck.config, f) for f in _CONFIG_NAMES}
+        params.update(progress=progress)
+        owner = cls(**params, partitions=ck.partitions, sync_every=ck.sync_every,
+                    merge=ck.merge, spark=spark)  # fmt: skip
+        session = get_session(spark)
+        rows, with_files = _corpus.rows_of(data, session, input_col)
+        t0 = time.perf_counter()
+        with spark_errors():
+            corpus = _corpus.prepare(rows, with_files, ck.config, ck.partitions, vocab=ck.vocab)
+        try:
+            _check_same_text(corpus.identity, ck.corpus, os.fspath(checkpoint))
+            run = Run(ck.config, corpus, ck.w_in, ck.w_out, ck.rounds, ck.sync_every, ck.merge)
+            run.prepare_seconds = time.perf_counter() - t0
+            run.progress = progress
+            run.partial = ck.partial.copy()
+            run.history = [EpochStats(loss_sum=x, loss_terms=1.0) for x in ck.loss_history]
+            run.train(ck.round, checkpoint, checkpoint_every, handle_signals)
+        finally:
+            corpus.close()
+        return run.fitted(owner.params)
+
+
+_CONFIG_NAMES = [f.name for f in dataclasses.fields(TrainConfig)]
+
+
+def _rounds(epochs: int, n_words: int, partitions: int, sync_every: int | None) -> tuple[int, int]:
+    """``(rounds, sync_every)``: each partition trains about ``sync_every`` words per round
+    (None: :data:`SYNCS_PER_EPOCH` rounds per epoch)."""
+    if sync_every is None:
+        rounds = SYNCS_PER_EPOCH * epochs
+        return rounds, max(1, math.ceil(epochs * n_words / (partitions * rounds)))
+    return max(1, math.ceil(epochs * n_words / (partitions * sync_every))), sync_every
+
+
+def _check_checkpointing(checkpoint: Any, checkpoint_every: Any) -> None:
+    """Before any work: a checkpoint that could not be written would lose the run."""
+    if checkpoint is not None:
+        parent = os.path.dirname(os.path.abspath(checkpoint))
+        if not os.path.isdir(parent):
+            raise ConfigError(
+                f"`checkpoint` directory {parent!r} does not exist; got {os.fspath(checkpoint)!r}."
+            )
+    if checkpoint_every is None:
+        return
+    ok = isinstance(checkpoint_every, int | float) and not isinstance(checkpoint_every, bool)
+    if not (ok and math.isfinite(checkpoint_every) and checkpoint_every >= 0):
+        raise ConfigError(
+            f"`checkpoint_every` must be a finite float >= 0 (seconds); got {checkpoint_every!r}."
+        )
+    if checkpoint is None:
+        raise ConfigError(
+            f"`checkpoint_every` needs a `checkpoint` path to write to; got "
+            f"checkpoint_every={checkpoint_every!r} and no path."
+        )
+
+
+def _check_same_text(here: dict[str, Any], there: dict[str, Any], name: str) -> None:
+    if here == there:
+        return
+    raise CorpusError(
+        f"this data is not the text the checkpoint {name!r} was trained on: "
+        f"{here['tokens']} tokens in {here['sentences']} sentences here, {there['tokens']} in "
+        f"{there['sentences']} there (or the same counts in another order or with other "
+        "words); resume needs the same text"
+    )

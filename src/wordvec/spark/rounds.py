@@ -1,0 +1,223 @@
+"""Synchronisation rounds: what a partition trains in a round, and how the driver merges.
+
+The schedule. Partition ``p`` holds a contiguous slice of the text, ``n_p``
+in-vocabulary words; over the run it trains that slice ``epochs`` times, a
+stream of ``epochs * n_p`` words cut into the jobs the engine cuts (chunks of
+about ``chunk_tokens`` ids ending at a sentence end, then :func:`split_jobs`).
+The run has ``rounds`` rounds; a job belongs to the round ``r`` in which its
+first word falls (``start * rounds // (epochs * n_p)``), so every partition is
+at the same fraction of its stream at a round's end, and slices of equal size
+make rounds of equal work. A word's learning rate is that of its fraction of
+the stream: ``alpha_at(e * n_p + words before it, epochs * n_p)``, which is
+its global position in the run when the partitions advance together. Job ``j``
+of partition ``p`` in epoch ``e`` has seed ``job_seed(seed, e, p * JOB_STRIDE + j)``:
+with one partition, the run's jobs, seeds and learning rates are those of a
+single-machine run with one thread.
+
+A round's task (:func:`train_round`) copies the round's broadcast weights, runs
+its jobs with one thread (so a retried task computes the same result, bit for
+bit: nothing depends on timing), and returns the rows it changed, with their new
+values. The driver merges them (:func:`merge`).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ..config import TrainConfig
+from ..engine.schedule import job_seed, split_jobs  # noqa: F401 - job_seed: see the docstring
+from ..engine.train import Trainer
+from ..scan import SENTENCE_END
+from ..vocab import Vocab
+
+__all__ = ["JOB_STRIDE", "MERGES", "RoundResult", "job_plan", "train_round", "scaled", "merge"]
+
+JOB_STRIDE = 1 << 40  # job indices of partition p start at p * JOB_STRIDE
+MERGES = ("scaled_mean", "row_mean", "mean", "sum")
+
+
+class RoundResult(NamedTuple):
+    """What one partition sends back after a round."""
+
+    partition: int
+    stats: list[tuple[int, float, float, int, int]]  # (epoch, loss sum, terms, words, kept)
+    rows_in: np.ndarray  # int32 ids of the changed input rows
+    new_in: np.ndarray  # float32 (len(rows_in), d): their values after the round
+    rows_out: np.ndarray
+    new_out: np.ndarray
+    seconds: float  # training time in the task
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in (self.rows_in, self.new_in, self.rows_out, self.new_out))
+
+
+def chunk_bounds(stream: np.ndarray, chunk_tokens: int) -> list[tuple[int, int]]:
+    """Cut ``stream`` into chunks as :meth:`EncodedCorpus.chunks` cuts an id cache: at the
+    last sentence end at or before each multiple of ``chunk_tokens`` ids."""
+    if len(stream) == 0:
+        return []
+    ends = np.flatnonzero(stream == SENTENCE_END) + 1  # a chunk may stop just after these
+    targets = np.arange(chunk_tokens, len(stream), chunk_tokens)
+    last = np.searchsorted(ends, targets, side="right") - 1
+    stops = np.unique(np.append(ends[last[last >= 0]], len(stream)))
+    starts = np.concatenate([[0], stops[:-1]])
+    return list(zip(starts.tolist(), stops.tolist(), strict=True))
+
+
+def job_plan(stream: np.ndarray, batch_words: int, chunk_tokens: int) -> np.ndarray:
+    """The jobs of one epoch of ``stream``: int64 rows (start, stop, words), in order."""
+    jobs = [
+        (a + s, a + e, w)
+        for a, b in chunk_bounds(stream, chunk_tokens)
+        for s, e, w in split_jobs(stream[a:b], batch_words)
+    ]
+    return np.array(jobs, dtype=np.int64).reshape(-1, 3)
+
+
+def round_jobs(
+    plan: np.ndarray, n_words: int, epochs: int, rounds: int, r: int
+) -> list[tuple[int, int, int]]:
+    """The jobs of round ``r``: ``(epoch, first job, last job + 1)`` runs, in order."""
+    if n_words == 0 or len(plan) == 0:
+        return []
+    before = np.concatenate([[0], np.cumsum(plan[:, 2])[:-1]])  # words before each job
+    total = epochs * n_words
+    runs = []
+    for e in range(epochs):
+        owner = ((e * n_words + before) * rounds) // total  # round of each job's first word
+        hit = np.flatnonzero(owner == r)
+        if len(hit):
+            runs.append((e, int(hit[0]), int(hit[-1]) + 1))
+    return runs
+
+
+_TRAINERS: dict[Any, Trainer] = {}  # per executor process: tables built once per run
+
+
+def _trainer(key: Any, cfg: TrainConfig, words: list[str], counts: np.ndarray) -> Trainer:
+    trainer = _TRAINERS.get(key)
+    if trainer is None:
+        _TRAINERS.clear()  # another run's tables: not needed any more
+        empty = np.zeros((0, cfg.dim), np.float32)
+        trainer = Trainer(cfg, Vocab(words, counts), empty, empty)
+        _TRAINERS[key] = trainer
+    return trainer
+
+
+def train_round(
+    partition: int,
+    stream: np.ndarray,
+    weights: tuple[np.ndarray, np.ndarray],
+    vocab: tuple[list[str], np.ndarray],
+    cfg: TrainConfig,
+    *,
+    r: int,
+    rounds: int,
+    chunk_tokens: int,
+    run_key: Any,
+) -> RoundResult:
+    """Train partition ``partition``'s jobs of round ``r`` from ``weights`` (not modified).
+
+    One thread, seeds and learning rates fixed by the schedule: the result depends
+    on the inputs only. Rows are "changed" when any of their values differs from
+    the round's start.
+    """
+    t0 = time.perf_counter()
+    w_in0, w_out0 = weights
+    trainer = _trainer(run_key, cfg, *vocab)
+    trainer.w_in, trainer.w_out = w_in0.copy(), w_out0.copy()
+    n_words = int(np.count_nonzero(stream >= 0))
+    plan = job_plan(stream, cfg.batch_words, chunk_tokens)
+    before = np.concatenate([[0], np.cumsum(plan[:, 2])]) if len(plan) else np.zeros(1, np.int64)
+    stats = []
+    for e, j0, j1 in round_jobs(plan, n_words, cfg.epochs, rounds, r):
+        chunks = [stream[a:b] for a, b, _ in plan[j0:j1].tolist()]
+        s = trainer.train_shard(
+            chunks,
+            epoch=e,
+            first_job=partition * JOB_STRIDE + j0,
+            words_before=e * n_words + int(before[j0]),
+            total_words=cfg.epochs * n_words,
+            threads=1,
+        )
+        stats.append((e, s.loss_sum, s.loss_terms, s.words, s.kept))
+    rows_in = _changed(trainer.w_in, w_in0)
+    rows_out = _changed(trainer.w_out, w_out0)
+    result = RoundResult(
+        partition,
+        stats,
+        rows_in,
+        trainer.w_in[rows_in],
+        rows_out,
+        trainer.w_out[rows_out],
+        time.perf_counter() - t0,
+    )
+    trainer.w_in = trainer.w_out = w_in0[:0]  # let the copies go
+    return result
+
+
+def _changed(w: np.ndarray, w0: np.ndarray) -> np.ndarray:
+    return np.flatnonzero((w != w0).any(axis=1)).astype(np.int32)
+
+
+def scaled(cfg: TrainConfig, rule: str, partitions: int) -> TrainConfig:
+    """The configuration the partitions train with: ``"scaled_mean"`` multiplies the
+    learning rate (start and end) by the number of partitions; the others keep it."""
+    if rule != "scaled_mean" or partitions == 1:
+        return cfg
+    return cfg.replace(alpha=cfg.start_alpha * partitions, min_alpha=cfg.end_alpha * partitions)
+
+
+def merge(
+    w: np.ndarray, results: list[tuple[np.ndarray, np.ndarray]], rule: str, partitions: int
+) -> None:
+    """Merge the partitions' new rows into ``w`` (the round's start weights), in place.
+
+    ``results`` holds one ``(rows, new values)`` pair per partition that sent any;
+    ``partitions`` counts every partition. A partition that did not change a row
+    left it at ``w[row]``. The rules:
+
+    ``"scaled_mean"`` (the default)
+        The partitions train with ``partitions`` times the learning rate of their
+        position (:func:`scaled`) and each row becomes the mean over all partitions.
+        Where a row's updates are small and independent (a rare word, early
+        training) that is the sum of the updates at the run's learning rate, as if
+        the partitions had trained one after the other; where each partition has
+        brought the row to its equilibrium (a frequent word over a long round), it
+        is the mean of those equilibria.
+    ``"row_mean"``
+        Each row becomes the mean of the new values of the partitions that changed
+        it (MLlib's rule): a word seen in one partition gets that partition's full
+        update, but a row every partition changed moves by the mean of their updates
+        at the run's learning rate, so its progress per round is that of one partition.
+    ``"mean"``
+        Plain model averaging over all partitions, at the run's learning rate: a row
+        changed by one partition of P moves 1/P of that partition's update.
+    ``"sum"``
+        The updates are added up: right for small independent updates, an overshoot
+        (by up to ``partitions`` times) for rows each partition has converged.
+    """
+    if not results:
+        return
+    if rule not in MERGES:
+        raise ValueError(f"unknown merge rule {rule!r}")
+    acc = np.zeros_like(w)
+    n = np.zeros(len(w), dtype=np.int32)
+    for rows, new in results:
+        if rule == "sum":
+            acc[rows] += new - w[rows]
+        else:
+            acc[rows] += new
+        n[rows] += 1
+    touched = np.flatnonzero(n)
+    if rule == "row_mean":
+        w[touched] = acc[touched] / n[touched, None]
+    elif rule == "sum":
+        w[touched] += acc[touched]
+    else:  # "mean", "scaled_mean": the partitions that did not change a row keep w[row]
+        stay = (partitions - n[touched])[:, None].astype(np.float32)
+        w[touched] = (acc[touched] + stay * w[touched]) / np.float32(partitions)

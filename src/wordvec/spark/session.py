@@ -1,0 +1,83 @@
+"""Which SparkSession wordvec works in, and what a session it starts looks like.
+
+wordvec uses the session it is given (``spark=``), else the active one, else it
+starts one (``master=``, or Spark's own default: the ``--master`` of
+``spark-submit``, or ``local[*]``). A session it starts for a local master is
+set up so that the executors (local Python worker processes) run this Python
+and import this copy of wordvec; on a cluster, wordvec must be installed on
+every node (or shipped with ``--py-files``), as any Python library used in tasks.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from pyspark import SparkConf
+from pyspark.sql import SparkSession
+
+from ..errors import ConfigError
+
+__all__ = ["get_session", "is_local"]
+
+
+def is_local(master: str) -> bool:
+    """Whether ``master`` runs the executors on this machine (``local``, ``local[N]``...)."""
+    return master == "local" or master.startswith("local[")
+
+
+def _package_root() -> str:
+    """The directory that holds the ``wordvec`` package (what ``import wordvec`` needs)."""
+    return str(Path(__file__).resolve().parents[2])
+
+
+def get_session(
+    spark: SparkSession | None = None, master: str | None = None, app_name: str = "wordvec"
+) -> SparkSession:
+    """The session to run in: ``spark``, the active one, or a new one on ``master``.
+
+    A session that is given or active is used as it is (``master`` must then be
+    None or its own master). A new session on a local master runs its executors
+    with this Python (``PYSPARK_PYTHON`` is set to ``sys.executable`` unless it is
+    set already) and wordvec's directory on their ``PYTHONPATH``, without the web
+    UI; every new session has Spark's console progress bar off (wordvec prints its own).
+    """
+    if spark is not None:
+        if not isinstance(spark, SparkSession):
+            raise ConfigError(f"`spark` must be a pyspark.sql.SparkSession; got {type(spark)!r}.")
+        session = spark
+    else:
+        session = SparkSession.getActiveSession()
+    if session is not None:
+        own = session.sparkContext.master
+        if master is not None and master != own:
+            raise ConfigError(
+                f"`master` is {master!r} but the SparkSession in use runs on {own!r}; "
+                "stop that session first, or leave `master` out to use it"
+            )
+        return session
+    builder = SparkSession.builder.appName(app_name)
+    if master is not None:
+        if not isinstance(master, str) or not master:
+            raise ConfigError(
+                f"`master` must be a Spark master URL such as 'local[2]'; got {master!r}."
+            )
+        builder = builder.master(master)
+    # spark-submit passes its --master as the spark.master property
+    effective = master or SparkConf().get("spark.master", "local[*]")
+    if is_local(effective):
+        builder = _local_settings(builder)
+    builder = builder.config("spark.ui.showConsoleProgress", "false")
+    return builder.getOrCreate()
+
+
+def _local_settings(builder):
+    """Executors of a local master: this Python, this wordvec, no web UI."""
+    # PySpark reads the executors' Python from the environment only
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    root = _package_root()
+    if root not in paths:
+        builder = builder.config("spark.executorEnv.PYTHONPATH", os.pathsep.join([root, *paths]))
+    return builder.config("spark.ui.enabled", "false")

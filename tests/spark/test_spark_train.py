@@ -1,0 +1,226 @@
+"""Training on Spark (local[2,3]): the vocabulary, the schedule, faults, checkpoints, errors.
+
+Runs are small (a few thousand lines, dim 16) so that the module stays within
+tens of seconds; what they check is exact: with one partition a Spark run is
+the single-machine one-thread run bit for bit, a retried task changes nothing,
+and a resumed run is the uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import numpy as np
+import pytest
+from _spark_env import require_spark
+
+require_spark()
+
+from wordvec import Word2Vec  # noqa: E402
+from wordvec.encoded import EncodedCorpus, build  # noqa: E402
+from wordvec.errors import ConfigError, CorpusError, FormatError, TrainingInterrupted  # noqa: E402
+from wordvec.scan import scan  # noqa: E402
+from wordvec.spark import Word2Vec as SparkWord2Vec  # noqa: E402
+from wordvec.spark import corpus as spark_corpus  # noqa: E402
+
+SMALL = dict(dim=16, window=3, min_count=2, epochs=2, seed=7, batch_words=2000, threads=1)
+
+
+@pytest.fixture(scope="module")
+def text_file(tmp_path_factory, books_lines):
+    path = tmp_path_factory.mktemp("spark") / "books.txt"
+    path.write_text("".join(books_lines[:1500]), encoding="utf-8")
+    return path
+
+
+def _single_machine_stream(path, min_count, lowercase=False):
+    from wordvec.corpus import TextCorpus
+
+    s = scan(TextCorpus(path, lowercase=lowercase), max_vocab=None)
+    vocab, remap = build(s, min_count=min_count)
+    ids = np.concatenate(list(EncodedCorpus(s.cache, remap, vocab.total).chunks()))
+    return vocab, ids
+
+
+def _prepared(spark, data, cfg, partitions, input_col=None):
+    rows, with_files = spark_corpus.rows_of(data, spark, input_col)
+    return spark_corpus.prepare(rows, with_files, cfg, partitions)
+
+
+@pytest.mark.parametrize("form", ["path", "text column", "token column", "rdd tokens"])
+def test_counts_and_slices_equal_the_single_machine_pass(spark, text_file, books_lines, form):
+    lowercase = form == "token column"
+    vocab, ids = _single_machine_stream(text_file, min_count=3, lowercase=lowercase)
+    lines = [line.rstrip("\n") for line in books_lines[:1500]]
+    sc = spark.sparkContext
+    data = {
+        "path": str(text_file),
+        "text column": spark.createDataFrame([(x, 1) for x in lines], "text string, n int"),
+        "token column": spark.createDataFrame(
+            [(x.split(),) for x in lines], "tokens array<string>"
+        ),
+        "rdd tokens": sc.parallelize([x.split() for x in lines], 4),
+    }[form]
+    cfg = Word2Vec(min_count=3, lowercase=lowercase).config
+    prepared = _prepared(spark, data, cfg, 3, "text" if form == "text column" else None)
+    try:
+        assert prepared.vocab.words == vocab.words  # ties too: first occurrence first
+        assert prepared.vocab.counts.tolist() == vocab.counts.tolist()
+        streams = dict(prepared.slices.collect())
+        joined = np.concatenate([streams[p] for p in range(3)])
+        assert np.array_equal(joined, ids)  # three contiguous slices of the same id stream
+        assert sum(prepared.words) == vocab.total
+        assert max(prepared.words) - min(prepared.words) < 400  # about equal (one line apart)
+    finally:
+        prepared.close()
+
+
+def test_files_of_a_directory_count_in_path_order(spark, tmp_path):
+    (tmp_path / "b.txt").write_text("tie2 tie1 x\nx\n")
+    (tmp_path / "a.txt").write_text("tie1 z\n")  # read first on one machine: tie1 first
+    (tmp_path / "c.txt").write_text("tie2 z tie1 " + "pad " * 300 + "\n")  # the largest file
+    cfg = Word2Vec(min_count=1).config
+    prepared = _prepared(spark, str(tmp_path), cfg, 2)
+    try:
+        single = build(scan(_dir_sentences(tmp_path)), min_count=1)[0]
+        assert prepared.vocab.words == single.words
+        assert prepared.vocab.counts.tolist() == single.counts.tolist()
+    finally:
+        prepared.close()
+
+
+def _dir_sentences(path):
+    from wordvec.corpus import TextCorpus
+
+    return list(TextCorpus(path))
+
+
+def test_min_count_and_max_final_vocab_apply_after_counting(spark, text_file):
+    cfg = Word2Vec(min_count=4, max_final_vocab=50).config
+    vocab, _ = _single_machine_stream(text_file, min_count=4)
+    prepared = _prepared(spark, str(text_file), cfg, 2)
+    try:
+        assert prepared.vocab.words == vocab.words[:50]
+    finally:
+        prepared.close()
+
+
+@pytest.mark.parametrize("model,loss", [("skipgram", "neg"), ("cbow", "hs")])
+def test_one_partition_is_the_single_machine_run_bit_for_bit(spark, text_file, model, loss):
+    opts = dict(SMALL, model=model, loss=loss)
+    single = Word2Vec(**opts).fit(text_file)
+    # sync_every cuts the run into several rounds (and a round across the epoch boundary)
+    spark_model = SparkWord2Vec(**opts, partitions=1, sync_every=15_000).fit(str(text_file))
+    assert spark_model.spark_stats_["rounds"] > 3
+    assert spark_model.vocab_.words == single.vocab_.words
+    assert np.array_equal(spark_model.w_in_, single.w_in_)
+    assert np.array_equal(spark_model.w_out_, single.w_out_)
+    assert np.allclose(spark_model.loss_history_, single.loss_history_, rtol=1e-9)
+    assert isinstance(spark_model, Word2Vec)
+
+
+@pytest.fixture(scope="module")
+def two_partition_run(spark, text_file):
+    """A clean 2-partition run, to compare the disturbed ones with."""
+    est = SparkWord2Vec(**SMALL, model="skipgram", partitions=2, sync_every=10_000)
+    return est.fit(str(text_file))
+
+
+def test_two_partitions_learn(two_partition_run, text_file):
+    m = two_partition_run
+    assert m.spark_stats_["rounds"] >= 4 and len(m.loss_history_) == 2
+    assert m.loss_history_[1] < m.loss_history_[0]
+    single = Word2Vec(**SMALL, model="skipgram").fit(text_file)
+    assert abs(m.loss_history_[-1] - single.loss_history_[-1]) < 0.05 * single.loss_history_[-1]
+    # nearest neighbours mostly agree with the single-machine run's
+    probe = [w for w in m.wv.words[20:60]]
+    agree = np.mean(
+        [
+            len(
+                {x for x, _ in m.wv.most_similar(w, topn=10)}
+                & {x for x, _ in single.wv.most_similar(w, topn=10)}
+            )  # fmt: skip
+            for w in probe
+        ]
+    )
+    assert agree >= 2
+
+
+def test_a_retried_task_changes_nothing(spark, text_file, books_lines, two_partition_run):
+    def fail_once(partition, r):
+        from pyspark import TaskContext
+
+        if partition == 1 and r == 2 and TaskContext.get().attemptNumber() == 0:
+            raise RuntimeError("injected executor failure")
+
+    est = SparkWord2Vec(**SMALL, model="skipgram", partitions=2, sync_every=10_000)
+    est._task_hook = fail_once
+    # the same text as an RDD of lines: the same slices, so the same run as from the file
+    lines = spark.sparkContext.parallelize([x.rstrip("\n") for x in books_lines[:1500]], 3)
+    retried = est.fit(lines)
+    assert np.array_equal(retried.w_in_, two_partition_run.w_in_)
+    assert np.array_equal(retried.w_out_, two_partition_run.w_out_)
+
+
+def test_interrupted_run_resumes_to_the_same_weights(spark, text_file, tmp_path, two_partition_run):
+    driver = os.getpid()
+
+    def interrupt(partition, r):
+        from pyspark import TaskContext
+
+        if partition == 0 and r == 1 and TaskContext.get().attemptNumber() == 0:
+            os.kill(driver, signal.SIGINT)  # Ctrl-C on the driver while round 2 runs
+
+    ckpt = tmp_path / "run.ckpt"
+    est = SparkWord2Vec(**SMALL, model="skipgram", partitions=2, sync_every=10_000)
+    est._task_hook = interrupt
+    with pytest.raises(TrainingInterrupted, match="after round 2/"):
+        est.fit(str(text_file), checkpoint=ckpt)
+    assert ckpt.exists()
+    with pytest.raises(FormatError, match="not a wordvec model"):
+        Word2Vec.load(ckpt)  # a Spark checkpoint is not a model
+    resumed = SparkWord2Vec.resume(ckpt, str(text_file))
+    assert np.array_equal(resumed.w_in_, two_partition_run.w_in_)
+    assert np.array_equal(resumed.w_out_, two_partition_run.w_out_)
+    assert len(resumed.loss_history_) == 2
+
+    other = tmp_path / "other.txt"
+    other.write_text(text_file.read_text()[:-2000])
+    with pytest.raises(CorpusError, match="not the text the checkpoint"):
+        SparkWord2Vec.resume(ckpt, str(other))
+
+
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        (dict(loss="softmax"), "exact softmax"),
+        (dict(threads=2), "threads"),
+        (dict(partitions=0), "partitions"),
+        (dict(sync_every=0), "sync_every"),
+        (dict(merge="median"), "merge"),
+        (dict(window=0), "window"),
+    ],
+)
+def test_bad_parameters_are_refused_before_any_work(spark, kwargs, match):
+    with pytest.raises(ConfigError, match=match):
+        SparkWord2Vec(**kwargs).fit("/nonexistent/never/read.txt")
+
+
+def test_bad_data_gets_one_clear_error(spark, tmp_path):
+    sc = spark.sparkContext
+    two = spark.createDataFrame([("a b", "c")], "x string, y string")
+    with pytest.raises(ConfigError, match="2 columns.*input_col"):
+        SparkWord2Vec(min_count=1).fit(two)
+    with pytest.raises(ConfigError, match="'n' is int"):
+        SparkWord2Vec(min_count=1).fit(spark.createDataFrame([(1,)], "n int"))
+    with pytest.raises(CorpusError, match="a row is a int"):
+        SparkWord2Vec(min_count=1).fit(sc.parallelize(["a b", 3]))
+    with pytest.raises(CorpusError, match=r"\.xz"):
+        SparkWord2Vec().fit(str(tmp_path / "corpus.txt.xz"))
+    with pytest.raises(CorpusError, match="cannot read"):
+        SparkWord2Vec().fit(str(tmp_path / "missing.txt"))
+    with pytest.raises(CorpusError, match="must be a DataFrame"):
+        SparkWord2Vec().fit([["a", "b"]])
+    with pytest.raises(CorpusError, match="min_count=5"):
+        SparkWord2Vec().fit(sc.parallelize(["a b c"]))
