@@ -167,7 +167,10 @@ def run_epoch(
             cfg.max_sentence_length,
         )
         n = len(centers)
+        before = done()  # a job cut short by a stop counts as not done
         for b0 in range(0, n, BATCH):
+            if trainer.stop is not None and trainer.stop.is_set():
+                raise Interrupted(Position(epoch, j, before))
             b1 = min(n, b0 + BATCH)
             alpha = np.float32(a0 + (a1 - a0) * (b0 / max(n, 1)))
             loss, terms = batch_step(

@@ -9,6 +9,12 @@ rates (linear decay over all epochs, by the position of its words in the
 schedule) and its random seed (from the run's seed, the epoch and the job's
 index), so one thread gives bit-identical results for a seed, and a run
 stopped after job j resumes at job j + 1 of the same schedule.
+
+Stopping (``stop``, set by a signal handler): no new job starts; running jobs get
+``STOP_GRACE`` seconds to finish, then are cut short at their next center
+(``Tables.stop``), so a stop takes effect within seconds whatever ``batch_words``.
+A job cut short counts as not done: its partial updates stay in the weights, and a
+resumed run trains it again from its start.
 """
 
 from __future__ import annotations
@@ -24,12 +30,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..config import TrainConfig
-from ..errors import TrainingError
+from ..errors import CorpusError, TrainingError, WordvecError
 from ..vocab import SENTENCE_END, EncodedCorpus, Vocab
 from . import kernels, softmax
 from .kernels import CBOW, HS, NEG, SKIPGRAM, Hyper, Tables
 
-__all__ = ["Position", "EpochStats", "Interrupted", "Trainer"]
+__all__ = ["Position", "EpochStats", "Interrupted", "Trainer", "check_vocabulary"]
+
+STOP_GRACE = 1.0  # seconds running jobs get to finish after a stop before they are cut short
 
 
 @dataclass
@@ -52,16 +60,32 @@ class EpochStats:
     words: int = 0  # in-vocabulary words read
     kept: int = 0  # words left after sub-sampling
     seconds: float = 0.0
+    # An epoch without a single prediction (sub-sampling left no window: tiny corpora)
+    # changes no weight; the trainer then sets this to the mean loss of the nearest
+    # epoch that made some, which is the loss of the same weights.
+    carried: float = float("nan")
 
     @property
     def mean_loss(self) -> float:
-        return self.loss_sum / self.loss_terms if self.loss_terms else float("nan")
+        return self.loss_sum / self.loss_terms if self.loss_terms else self.carried
 
 
 class Interrupted(Exception):  # noqa: N818 - internal signal, carries the resume position
     def __init__(self, position: Position) -> None:
         super().__init__("training interrupted")
         self.position = position
+
+
+def check_vocabulary(vocab: Vocab, cfg: TrainConfig) -> None:
+    """Refuse, before training, a vocabulary nothing can be trained on (fewer than 2 words)."""
+    if len(vocab) >= 2:
+        return
+    what = f"a single word, {vocab.words[0]!r}" if len(vocab) else "no word"
+    raise CorpusError(
+        f"the vocabulary holds {what} (words occurring at least min_count={cfg.min_count} "
+        "times): training needs at least 2, a word to predict and others to tell it from "
+        f"(loss={cfg.loss!r}); lower `min_count` or train on a larger corpus"
+    )
 
 
 def job_seed(seed: int, epoch: int, job: int) -> int:
@@ -113,6 +137,8 @@ class Trainer:
 
     def __post_init__(self) -> None:
         cfg = self.cfg
+        check_vocabulary(self.vocab, cfg)
+        noise = None
         if cfg.loss == "hs":
             points, codes, offsets = self.vocab.huffman()
             max_path = int(np.diff(offsets).max())
@@ -123,11 +149,12 @@ class Trainer:
             max_path = 0
         if cfg.loss == "neg":
             accept, alias = self.vocab.alias_table(cfg.ns_exponent)
+            noise = self.vocab.noise_distribution(cfg.ns_exponent)
         else:
             accept = np.zeros(1, np.uint32)
             alias = np.zeros(1, np.int32)
         self.tables: Tables = kernels.make_tables(
-            self.vocab.keep_thresholds(cfg.sample), accept, alias, points, codes, offsets
+            self.vocab.keep_thresholds(cfg.sample), accept, alias, points, codes, offsets, noise
         )
         self.hyper = Hyper(
             SKIPGRAM if cfg.model == "skipgram" else CBOW,
@@ -173,47 +200,107 @@ class Trainer:
             stats.seconds = time.perf_counter() - t0
             self._check_health(stats, epoch)
             self.history.append(stats)
+        self._check_trained(corpus)
         return self.history
+
+    def _check_trained(self, corpus: EncodedCorpus) -> None:
+        """Fail a run that made no prediction at all, saying why; in a run that made some,
+        give each epoch without one the mean loss of the nearest epoch with one."""
+        means = [h.mean_loss for h in self.history]
+        trained = [i for i, m in enumerate(means) if math.isfinite(m)]
+        if not trained:
+            raise self._nothing_trained(corpus)
+        for i, h in enumerate(self.history):
+            if not math.isfinite(means[i]):  # (also a loaded checkpoint's null loss)
+                nearest = min(trained, key=lambda k: (abs(k - i), k))
+                h.loss_sum, h.loss_terms, h.carried = 0.0, 0.0, means[nearest]
+
+    def _nothing_trained(self, corpus: EncodedCorpus) -> WordvecError:
+        cfg = self.cfg
+        pairs = any(
+            bool(np.any((c[:-1] >= 0) & (c[1:] >= 0))) for c in corpus.chunks(self.chunk_tokens)
+        )
+        if not pairs:
+            return CorpusError(
+                "nothing was trained: no line of the corpus holds two in-vocabulary words, so "
+                f"no word has a context (words rarer than min_count={cfg.min_count} are "
+                "dropped); put more than one word per line, or lower `min_count`"
+            )
+        return TrainingError(
+            f"nothing was trained: sub-sampling (sample={cfg.sample:g}) left no line with two "
+            f"words in {cfg.epochs} epoch(s) of this {corpus.n_words}-word corpus; raise "
+            "`sample`, or set it to 0 to keep every word"
+        )
 
     def _run_epoch(
         self, corpus: EncodedCorpus, epoch: int, skip: int, partial: np.ndarray
     ) -> EpochStats:
         n_threads = self.cfg.workers
         q: queue.Queue = queue.Queue(maxsize=2 * n_threads + 2)
-        per_thread = [np.zeros(4) for _ in range(n_threads)]
-        per_thread[0] += partial  # jobs done before a resume
+        done: list[tuple[int, np.ndarray]] = []  # (job index, statistics) of finished jobs
+        cut: list[int] = []  # jobs cut short by a stop
         failed: list[BaseException] = []
         max_sentence = self.cfg.max_sentence_length
+        stop_jobs = self.tables.stop
+        stop_jobs[0] = 0
 
-        def totals() -> tuple[float, float, float, float]:
-            """(loss sum, loss terms, words read, words kept) of the epoch's jobs so far."""
-            return tuple(np.sum(per_thread, axis=0).tolist())
+        def totals(before: float = math.inf) -> tuple[float, float, float, float]:
+            """(loss sum, loss terms, words read, words kept) of the epoch's finished jobs
+            with an index below ``before``, and of those before a resume."""
+            out = partial.copy()
+            for j, res in list(done):
+                if j < before:
+                    out += res[:4]
+            return tuple(out.tolist())
 
-        def work(slot: np.ndarray) -> None:
+        def work() -> None:
             while True:
                 item = q.get()
                 if item is None:
                     return
-                _, ids, a0, a1, seed, _ = item
+                j, ids, a0, a1, seed, _ = item
                 try:
                     res = kernels.train_job(
                         self.w_in, self.w_out, ids, self.tables, self.hyper, a0, a1, seed,
                         max_sentence,
                     )  # fmt: skip
-                    if not math.isfinite(res[0]):  # stop at once, before NaNs spread
+                    if res[4]:
+                        cut.append(j)
+                    elif not math.isfinite(res[0]):  # stop at once, before NaNs spread
                         failed.append(self._diverged(epoch, a0))
                         return
-                    slot += res
+                    else:
+                        done.append((j, res))
                 except BaseException as exc:  # surfaced in the main thread
                     failed.append(exc)
                     return
                 finally:
                     q.task_done()
 
-        workers = [
-            threading.Thread(target=work, args=(per_thread[i],), daemon=True)
-            for i in range(n_threads)
-        ]
+        def check() -> None:
+            """Surface a failed worker, or a stop request as KeyboardInterrupt."""
+            if failed:
+                raise failed[0]
+            if self.stop is not None and self.stop.is_set():
+                raise KeyboardInterrupt
+
+        def wait(ready: Callable[[], bool]) -> None:
+            """Block until ``ready()``, still serving a stop request or a failed worker."""
+            while not ready():
+                check()
+                time.sleep(0.02)
+
+        def put(item) -> None:
+            def ready() -> bool:
+                try:
+                    q.put(item, timeout=0.05)
+                except queue.Full:
+                    return False
+                return True
+
+            wait(ready)
+
+        workers = [threading.Thread(target=work, daemon=True) for _ in range(n_threads)]
         for w in workers:
             w.start()
         enqueued = skip
@@ -223,26 +310,20 @@ class Trainer:
             for item in self.jobs(corpus, epoch):
                 if item[0] < skip:
                     continue
-                if self.stop is not None and self.stop.is_set():
-                    raise KeyboardInterrupt
-                while True:  # a blocking put that still lets Ctrl-C through
-                    try:
-                        q.put(item, timeout=0.1)
-                        break
-                    except queue.Full:
-                        if failed:
-                            raise failed[0] from None
+                check()  # a stop request or a failure: no further job
+                put(item)
                 enqueued += 1
                 now = time.perf_counter()
                 if self.checkpoint_due(now - last_checkpoint):
-                    q.join()  # every job enqueued so far is done: a consistent position
+                    wait(lambda: q.unfinished_tasks == 0)  # every job so far is done
                     self.on_checkpoint(Position(epoch, enqueued, totals()))
                     last_checkpoint = time.perf_counter()
                 if self.progress is not None and now - last_report > 0.25:
                     last_report = now
                     self.report(totals(), epoch, corpus.n_words, now - t0, item[2])
-                if failed:
-                    raise failed[0]
+            for _ in workers:
+                put(None)
+            wait(lambda: not any(w.is_alive() for w in workers))
         except KeyboardInterrupt:
             not_run = 0
             while True:
@@ -252,14 +333,16 @@ class Trainer:
                 except queue.Empty:
                     break
             for _ in workers:
-                q.put(None)
+                q.put(None)  # the queue is empty: no wait
+            deadline = time.perf_counter() + STOP_GRACE
+            for w in workers:
+                w.join(max(deadline - time.perf_counter(), 0.0))
+            stop_jobs[0] = 1  # jobs still running stop at their next center
             for w in workers:
                 w.join()
-            raise Interrupted(Position(epoch, enqueued - not_run, totals())) from None
-        for _ in workers:
-            q.put(None)
-        for w in workers:
-            w.join()
+            stop_jobs[0] = 0
+            position = min(cut) if cut else enqueued - not_run
+            raise Interrupted(Position(epoch, position, totals(position))) from None
         if failed:
             raise failed[0]
         total = totals()
