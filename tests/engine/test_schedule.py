@@ -58,6 +58,7 @@ def test_the_run_decays_once_from_alpha_to_min_alpha_across_epochs_and_jobs(monk
     assert words.sum() == EPOCHS * n_words  # every word once per epoch
     assert a0[0] == pytest.approx(ALPHA) and a1[-1] == pytest.approx(MIN_ALPHA)
     assert np.all(a1 < a0)  # each job decays
+    assert len({j[2] for j in jobs}) == len(jobs)  # fresh random numbers for every job
     np.testing.assert_allclose(a0[1:], a1[:-1], rtol=1e-12)  # contiguous, no restart
     # linear in the words done over the whole run
     done = np.concatenate([[0], np.cumsum(words)[:-1]])
