@@ -58,7 +58,8 @@ and ``below(r, n) = (hi(r) * n) >> 32``. In this order:
    ``t = below(r, cum_x[V])``, and k is the word with ``cum_x[k] <= t < cum_x[k + 1]``:
    the same conditional distribution (to 2**-32, as the alias table), without a loop.
 4. Hierarchical softmax reads no further numbers; the exact softmax (``softmax.py``) reads
-   1 and 2 only.
+   1 and 2 only, then trains the job's centers in batches of ``softmax.BATCH``, a batch
+   at ``alpha0 + (alpha1 - alpha0) * i / m``: i centers before it, m in the job.
 
 Stopping. A running job checks ``Tables.stop`` before every center and returns early,
 flagged, once it is set, so a stop request is served within one center whatever the job's
