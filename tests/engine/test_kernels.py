@@ -249,7 +249,9 @@ def test_alias_draws_follow_the_noise_distribution_and_skip_the_center():
     accept, alias = vocab.alias_table(0.75)
     # the kernel's own draw (RNG + alias step), as train_job calls it
     draws = np.empty(200_000, np.int64)
-    K._draw_negatives(np.uint64(7), draws, len(draws), 1, len(counts), accept, alias)
+    K._draw_negatives(
+        np.uint64(7), draws, len(draws), 1, len(counts), accept, alias, -1, np.zeros(1, np.int64)
+    )
     assert not np.any(draws == 1)  # never the center word
     freq = np.bincount(draws, minlength=len(counts)) / len(draws)
     expected = vocab.noise_distribution(0.75)

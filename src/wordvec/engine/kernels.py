@@ -34,6 +34,37 @@ LLVM prefetch hint): the word entering the widest window, the next center's outp
 row and, for negative sampling, its K negatives, which are drawn one center ahead for
 that purpose. Hints change no result.
 
+Random numbers: the order is part of the engine's contract (``tests/engine/test_job_replay.py``
+replays whole jobs from it). A job reads one xorshift64* stream (:func:`_next`) started at
+``seed_state(seed)``; for a 64-bit output r, ``hi(r) = r >> 32``, ``lo(r) = r & (2**32 - 1)``
+and ``below(r, n) = (hi(r) * n) >> 32``. In this order:
+
+1. Sentence by sentence, one number per token read: the token is kept when
+   ``hi(r) < keep[w]``. A sentence ends at its -1, or once ``max_sentence`` words are kept
+   (the rest of it goes on as the next sentence). Its learning rate is
+   ``alpha0 + (alpha1 - alpha0) * r / n``, r the tokens read before it, n those of the job.
+2. For each kept word in turn (the center): with a dynamic window, one number,
+   width ``b = window - below(r, window)``, uniform on 1..window; else ``b = window``. The
+   context is the kept words of the sentence at distance 1..b. A center without one (a
+   one-word sentence) draws nothing more and is not trained.
+3. Negative sampling draws a center's K negatives one center ahead: the sentence's first
+   center draws its own, then every center draws the next center's before its update, so
+   a sentence reads ``width_0, negs_0, negs_1, width_1, negs_2, ..., width_last``. A
+   negative for center c: repeat ``r``; ``k = below(r, V)``; ``k = alias[k]`` if
+   ``lo(r) >= accept[k]`` until ``k != c`` (the alias table's distribution given k != c).
+   The one word that may hold more than half the noise mass (``Tables.dominant``) would
+   make that loop long or endless (the table may round every other word away), so its
+   negatives take one number each, by inversion over the others' mass (``make_tables``):
+   ``t = below(r, cum_x[V])``, and k is the word with ``cum_x[k] <= t < cum_x[k + 1]``:
+   the same conditional distribution (to 2**-32, as the alias table), without a loop.
+4. Hierarchical softmax reads no further numbers; the exact softmax (``softmax.py``) reads
+   1 and 2 only, then trains the job's centers in batches of ``softmax.BATCH``, a batch
+   at ``alpha0 + (alpha1 - alpha0) * i / m``: i centers before it, m in the job.
+
+Stopping. A running job checks ``Tables.stop`` before every center and returns early,
+flagged, once it is set, so a stop request is served within one center whatever the job's
+size.
+
 The kernels are plain Python compiled at import by Numba, so ``NUMBA_DISABLE_JIT=1``
 runs them as Python for debugging and coverage.
 """
@@ -80,6 +111,9 @@ class Tables(NamedTuple):
     offsets: np.ndarray  # int64 (V+1,): word w's path is [offsets[w], offsets[w+1])
     sigmoid: np.ndarray  # float32 (SIG_N+1,)
     softplus: np.ndarray  # float32 (SIG_N+1,)
+    dominant: int  # the word with more than half the noise mass, else -1
+    cum_x: np.ndarray  # int64 (V+1,): cumulative noise weights of the others (see make_tables)
+    stop: np.ndarray  # uint8 (1,): set to 1 (by the trainer) to make running jobs return
 
 
 class Hyper(NamedTuple):
@@ -399,15 +433,36 @@ def cbow_step(w_in, w_out, ctx, n_ctx, out_ids, labels, n_out, alpha, mean, x, d
 
 
 @numba.njit(inline="always", **_JIT)
-def _draw_negatives(state, negs, neg, center, n_vocab, accept, alias):
-    """K draws from the noise distribution (alias method) into negs; never the center."""
+def _bisect(cum, t):
+    """The k with ``cum[k] <= t < cum[k + 1]`` (cum non-decreasing, cum[0] <= t < cum[-1])."""
+    lo = 0
+    hi = len(cum) - 1
+    while hi - lo > 1:
+        mid = (lo + hi) >> 1
+        if cum[mid] <= t:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+@numba.njit(inline="always", **_JIT)
+def _draw_negatives(state, negs, neg, center, n_vocab, accept, alias, dominant, cum_x):
+    """K draws from the noise distribution into negs, never the center (order: module doc)."""
+    if center == dominant:
+        # by inversion over the other words' mass: a loop of rejections could be endless
+        total = cum_x[n_vocab]
+        for k in range(neg):
+            state, r = _next(state)
+            negs[k] = _bisect(cum_x, _below(r, total))
+        return state
     for k in range(neg):
         while True:
             state, r = _next(state)
             c = _below(r, n_vocab)
             if (r & np.uint64(0xFFFFFFFF)) >= accept[c]:
                 c = alias[c]
-            if c != center or n_vocab == 1:
+            if c != center or n_vocab == 1:  # (the trainer refuses a one-word vocabulary)
                 break
         negs[k] = c
     return state
@@ -418,7 +473,8 @@ def train_job(w_in, w_out, tokens, tables, hp, alpha0, alpha1, seed, max_sentenc
     """Train on one job: ``tokens`` are word ids with -1 ending each sentence.
 
     The learning rate falls linearly from alpha0 to alpha1 across the job's words.
-    Returns float64 [loss sum, number of loss terms, words read, words kept].
+    Returns float64 [loss sum, number of loss terms, words read, words kept, stopped]:
+    ``stopped`` is 1 when ``tables.stop`` cut the job short (the rest is then partial).
     """
     d = w_in.shape[1]
     window = hp.window
@@ -435,6 +491,10 @@ def train_job(w_in, w_out, tokens, tables, hp, alpha0, alpha1, seed, max_sentenc
     keep = tables.keep
     accept = tables.accept
     alias = tables.alias
+    dominant = tables.dominant
+    cum_x = tables.cum_x
+    stop = tables.stop
+    stopped = False
     sig = tables.sigmoid
     sp = tables.softplus
     n_vocab = len(keep)
@@ -449,13 +509,16 @@ def train_job(w_in, w_out, tokens, tables, hp, alpha0, alpha1, seed, max_sentenc
     words_read = 0
     words_kept = 0
     start = 0
-    while start < n_tokens:
+    while start < n_tokens and not stopped:
         n, end, nxt, state = next_sentence(tokens, start, keep, state, sent)
         alpha = alpha0 + (alpha1 - alpha0) * (words_read / max(n_words, 1))
         words_read += end - start
         words_kept += n
         start = nxt
         for pos in range(n):
+            if stop[0] != 0:
+                stopped = True
+                break
             center = sent[pos]
             # the word entering the widest window of a later center: asked for now
             if pos + window + 1 < n:
@@ -474,7 +537,9 @@ def train_job(w_in, w_out, tokens, tables, hp, alpha0, alpha1, seed, max_sentenc
                 out_ids[0] = center
                 labels[0] = 1
                 if pos == 0:
-                    state = _draw_negatives(state, nxt_negs, neg, center, n_vocab, accept, alias)
+                    state = _draw_negatives(
+                        state, nxt_negs, neg, center, n_vocab, accept, alias, dominant, cum_x
+                    )
                 for k in range(neg):
                     out_ids[k + 1] = nxt_negs[k]
                     labels[k + 1] = 0
@@ -483,8 +548,9 @@ def train_job(w_in, w_out, tokens, tables, hp, alpha0, alpha1, seed, max_sentenc
                     # they arrive while this center trains (the Huffman paths of
                     # hierarchical softmax gained nothing: their top levels stay cached)
                     state = _draw_negatives(
-                        state, nxt_negs, neg, sent[pos + 1], n_vocab, accept, alias
-                    )
+                        state, nxt_negs, neg, sent[pos + 1], n_vocab, accept, alias, dominant,
+                        cum_x,
+                    )  # fmt: skip
                     _prefetch_row(w_out, sent[pos + 1])
                     for k in range(neg):
                         _prefetch_row(w_out, nxt_negs[k])
@@ -518,16 +584,32 @@ def train_job(w_in, w_out, tokens, tables, hp, alpha0, alpha1, seed, max_sentenc
                     sp,
                 )
                 terms += 1
-    out = np.empty(4, dtype=np.float64)
+    out = np.empty(5, dtype=np.float64)
     out[0] = loss
     out[1] = terms
     out[2] = words_read
     out[3] = words_kept
+    out[4] = 1.0 if stopped else 0.0
     return out
 
 
-def make_tables(keep, accept, alias, points, codes, offsets) -> Tables:
-    """Bundle the lookup arrays with the sigmoid / softplus tables."""
+def make_tables(keep, accept, alias, points, codes, offsets, noise=None) -> Tables:
+    """Bundle the lookup arrays with the sigmoid / softplus tables and a cleared stop flag.
+
+    ``noise`` (float64 (V,), the noise distribution the alias table was built from) gives
+    the dominant word's inversion table (module doc, "Random numbers"): the word with
+    more than half the mass, and the others' probabilities renormalised to integer
+    weights summing to at most 2**32 (cumulated in ``cum_x``). Without it, every center
+    draws by rejection.
+    """
+    dominant = -1
+    cum_x = np.zeros(1, dtype=np.int64)
+    if noise is not None and len(noise) > 1 and float(np.max(noise)) > 0.5:
+        dominant = int(np.argmax(noise))
+        others = np.array(noise, dtype=np.float64)
+        others[dominant] = 0.0
+        weights = np.floor(others / others.sum() * 2.0**32).astype(np.int64)
+        cum_x = np.concatenate([[0], np.cumsum(weights)]).astype(np.int64)
     return Tables(
         np.ascontiguousarray(keep, dtype=np.uint32),
         np.ascontiguousarray(accept, dtype=np.uint32),
@@ -537,4 +619,7 @@ def make_tables(keep, accept, alias, points, codes, offsets) -> Tables:
         np.ascontiguousarray(offsets, dtype=np.int64),
         SIGMOID_TABLE,
         SOFTPLUS_TABLE,
+        dominant,
+        cum_x,
+        np.zeros(1, dtype=np.uint8),
     )

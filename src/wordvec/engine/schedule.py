@@ -58,10 +58,14 @@ class EpochStats:
     kept: int = 0
     seconds: float = 0.0
     jobs: int = 0
+    # An epoch without a single prediction (sub-sampling left no window: tiny corpora)
+    # changes no weight; the trainer then sets this to the mean loss of the nearest
+    # epoch that made some, which is the loss of the same weights.
+    carried: float = float("nan")
 
     @property
     def mean_loss(self) -> float:
-        return self.loss_sum / self.loss_terms if self.loss_terms else float("nan")
+        return self.loss_sum / self.loss_terms if self.loss_terms else self.carried
 
 
 class Interrupted(Exception):  # noqa: N818 - internal signal, carries the resume position

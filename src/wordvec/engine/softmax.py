@@ -128,7 +128,7 @@ def _batch_step(w_in, w_out, centers, ptr, ctx, alpha, model, mean):
     return float(loss), float(len(targets))
 
 
-def train_job(w_in, w_out, ids, keep, cfg, alpha0, alpha1, seed, acc) -> None:
+def train_job(w_in, w_out, ids, keep, cfg, alpha0, alpha1, seed, acc, stop=None) -> bool:
     """Train one job (ids, -1 after each sentence) by batches of ``BATCH`` centers.
 
     The learning rate goes linearly from ``alpha0`` to ``alpha1`` over the job's
@@ -136,12 +136,18 @@ def train_job(w_in, w_out, ids, keep, cfg, alpha0, alpha1, seed, acc) -> None:
     :class:`~wordvec.config.TrainConfig`. Adds (loss sum, loss terms, words read,
     words kept) to the float64 accumulator ``acc`` (shape (4,)) in place, batch
     by batch, so that a resumed epoch sums its loss in the same order.
+
+    ``stop`` (a ``threading.Event``, optional) is checked before every batch: once it
+    is set the job ends early and returns False (the caller counts it as not done);
+    otherwise it returns True.
     """
     centers, ptr, ctx, words = windows(
         ids, keep, cfg.window, cfg.shrink_windows, seed, cfg.max_sentence_length
     )
     n = len(centers)
     for b0 in range(0, n, BATCH):
+        if stop is not None and stop.is_set():
+            return False
         b1 = min(n, b0 + BATCH)
         alpha = np.float32(alpha0 + (alpha1 - alpha0) * (b0 / max(n, 1)))
         loss, terms = batch_step(
@@ -158,3 +164,4 @@ def train_job(w_in, w_out, ids, keep, cfg, alpha0, alpha1, seed, acc) -> None:
         acc[1] += terms
     acc[2] += int(words)
     acc[3] += n
+    return True

@@ -13,6 +13,12 @@ global index), so one thread gives bit-identical results for a seed, a run
 stopped after job j resumes at job j + 1 of the same schedule, and shards of an
 epoch trained one after the other reproduce the single-process epoch.
 :meth:`Trainer.run` is that, once per epoch, over a whole corpus.
+
+Stopping (``stop``, set by a signal handler): no new job starts; running jobs get
+``STOP_GRACE`` seconds to finish, then are cut short at their next center
+(``Tables.stop``), so a stop takes effect within seconds whatever ``batch_words``.
+A job cut short counts as not done: its partial updates stay in the weights, and a
+resumed run trains it again from its start.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..config import TrainConfig
-from ..errors import ConfigError, TrainingError
+from ..errors import ConfigError, CorpusError, TrainingError, WordvecError
 from ..vocab import Vocab
 from . import kernels, softmax
 from .kernels import CBOW, HS, NEG, SKIPGRAM, Hyper, Tables
@@ -51,7 +57,10 @@ __all__ = [
     "grow_weights",
     "job_seed",
     "split_jobs",
+    "check_vocabulary",
 ]
+
+STOP_GRACE = 1.0  # seconds running jobs get to finish after a stop before they are cut short
 
 
 def input_rows(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
@@ -84,6 +93,18 @@ def init_weights(vocab: Vocab, cfg: TrainConfig) -> tuple[np.ndarray, np.ndarray
             "the vocabulary with a higher `min_count` or a `max_final_vocab`"
         ) from None
     return w_in, w_out
+
+
+def check_vocabulary(vocab: Vocab, cfg: TrainConfig) -> None:
+    """Refuse, before training, a vocabulary nothing can be trained on (fewer than 2 words)."""
+    if len(vocab) >= 2:
+        return
+    what = f"a single word, {vocab.words[0]!r}" if len(vocab) else "no word"
+    raise CorpusError(
+        f"the vocabulary holds {what} (words occurring at least min_count={cfg.min_count} "
+        "times): training needs at least 2, a word to predict and others to tell it from "
+        f"(loss={cfg.loss!r}); lower `min_count` or train on a larger corpus"
+    )
 
 
 def grow_weights(
@@ -121,6 +142,8 @@ class Trainer:
 
     def __post_init__(self) -> None:
         cfg = self.cfg
+        check_vocabulary(self.vocab, cfg)
+        noise = None
         if cfg.loss == "hs":
             points, codes, offsets = self.vocab.huffman()
             max_path = int(np.diff(offsets).max())
@@ -131,11 +154,12 @@ class Trainer:
             max_path = 0
         if cfg.loss == "neg":
             accept, alias = self.vocab.alias_table(cfg.ns_exponent)
+            noise = self.vocab.noise_distribution(cfg.ns_exponent)
         else:
             accept = np.zeros(1, np.uint32)
             alias = np.zeros(1, np.int32)
         self.tables: Tables = kernels.make_tables(
-            self.vocab.keep_thresholds(cfg.sample), accept, alias, points, codes, offsets
+            self.vocab.keep_thresholds(cfg.sample), accept, alias, points, codes, offsets, noise
         )
         self.hyper = Hyper(
             SKIPGRAM if cfg.model == "skipgram" else CBOW,
@@ -204,7 +228,37 @@ class Trainer:
                 epoch_words=n_words,
             )
             self.history.append(stats)
+        self._check_trained(corpus)
         return self.history
+
+    def _check_trained(self, corpus) -> None:
+        """Fail a run that made no prediction at all, saying why; in a run that made some,
+        give each epoch without one the mean loss of the nearest epoch with one."""
+        means = [h.mean_loss for h in self.history]
+        trained = [i for i, m in enumerate(means) if math.isfinite(m)]
+        if not trained:
+            raise self._nothing_trained(corpus)
+        for i, h in enumerate(self.history):
+            if not math.isfinite(means[i]):  # (also a loaded checkpoint's null loss)
+                nearest = min(trained, key=lambda k: (abs(k - i), k))
+                h.loss_sum, h.loss_terms, h.carried = 0.0, 0.0, means[nearest]
+
+    def _nothing_trained(self, corpus) -> WordvecError:
+        cfg = self.cfg
+        pairs = any(
+            bool(np.any((c[:-1] >= 0) & (c[1:] >= 0))) for c in corpus.chunks(self.chunk_tokens)
+        )
+        if not pairs:
+            return CorpusError(
+                "nothing was trained: no line of the corpus holds two in-vocabulary words, so "
+                f"no word has a context (words rarer than min_count={cfg.min_count} are "
+                "dropped); put more than one word per line, or lower `min_count`"
+            )
+        return TrainingError(
+            f"nothing was trained: sub-sampling (sample={cfg.sample:g}) left no line with two "
+            f"words in {cfg.epochs} epoch(s) of this {corpus.n_words}-word corpus; raise "
+            "`sample`, or set it to 0 to keep every word"
+        )
 
     def train_shard(
         self,
@@ -287,40 +341,70 @@ class Trainer:
     ) -> tuple[float, float, float, float]:  # fmt: skip
         """Run the jobs from global index ``skip`` on, in ``n_threads`` worker threads."""
         q: queue.Queue = queue.Queue(maxsize=2 * n_threads + 2)
-        per_thread = [np.zeros(4) for _ in range(n_threads)]
-        per_thread[0] += partial  # jobs done before a resume
+        done: list[tuple[int, np.ndarray]] = []  # (job index, statistics) of finished jobs
+        cut: list[int] = []  # jobs cut short by a stop
         failed: list[BaseException] = []
         max_sentence = self.cfg.max_sentence_length
+        stop_jobs = self.tables.stop
+        stop_jobs[0] = 0
 
-        def totals() -> tuple[float, float, float, float]:
-            """(loss sum, loss terms, words read, words kept) of the epoch's jobs so far."""
-            return tuple(np.sum(per_thread, axis=0).tolist())
+        def totals(before: float = math.inf) -> tuple[float, float, float, float]:
+            """(loss sum, loss terms, words read, words kept) of the epoch's finished jobs
+            with an index below ``before``, and of those before a resume."""
+            out = partial.copy()
+            for j, res in list(done):
+                if j < before:
+                    out += res[:4]
+            return tuple(out.tolist())
 
-        def work(slot: np.ndarray) -> None:
+        def work() -> None:
             while True:
                 item = q.get()
                 if item is None:
                     return
-                _, ids, a0, a1, seed, _ = item
+                j, ids, a0, a1, seed, _ = item
                 try:
                     res = kernels.train_job(
                         self.w_in, self.w_out, ids, self.tables, self.hyper, a0, a1, seed,
                         max_sentence,
                     )  # fmt: skip
-                    if not math.isfinite(res[0]):  # stop at once, before NaNs spread
+                    if res[4]:
+                        cut.append(j)
+                    elif not math.isfinite(res[0]):  # stop at once, before NaNs spread
                         failed.append(self._diverged(epoch, a0))
                         return
-                    slot += res
+                    else:
+                        done.append((j, res))
                 except BaseException as exc:  # surfaced in the main thread
                     failed.append(exc)
                     return
                 finally:
                     q.task_done()
 
-        workers = [
-            threading.Thread(target=work, args=(per_thread[i],), daemon=True)
-            for i in range(n_threads)
-        ]
+        def check() -> None:
+            """Surface a failed worker, or a stop request as KeyboardInterrupt."""
+            if failed:
+                raise failed[0]
+            if self.stop is not None and self.stop.is_set():
+                raise KeyboardInterrupt
+
+        def wait(ready: Callable[[], bool]) -> None:
+            """Block until ``ready()``, still serving a stop request or a failed worker."""
+            while not ready():
+                check()
+                time.sleep(0.02)
+
+        def put(item) -> None:
+            def ready() -> bool:
+                try:
+                    q.put(item, timeout=0.05)
+                except queue.Full:
+                    return False
+                return True
+
+            wait(ready)
+
+        workers = [threading.Thread(target=work, daemon=True) for _ in range(n_threads)]
         for w in workers:
             w.start()
         enqueued = skip
@@ -330,26 +414,20 @@ class Trainer:
             for item in jobs:
                 if item[0] < skip:
                     continue
-                if self.stop is not None and self.stop.is_set():
-                    raise KeyboardInterrupt
-                while True:  # a blocking put that still lets Ctrl-C through
-                    try:
-                        q.put(item, timeout=0.1)
-                        break
-                    except queue.Full:
-                        if failed:
-                            raise failed[0] from None
+                check()  # a stop request or a failure: no further job
+                put(item)
                 enqueued += 1
                 now = time.perf_counter()
                 if self.checkpoint_due(now - last_checkpoint):
-                    q.join()  # every job enqueued so far is done: a consistent position
+                    wait(lambda: q.unfinished_tasks == 0)  # every job so far is done
                     self.on_checkpoint(Position(epoch, enqueued, totals()))
                     last_checkpoint = time.perf_counter()
                 if self.progress is not None and now - last_report > 0.25:
                     last_report = now
                     self.report(totals(), epoch, epoch_words, now - t0, item[2])
-                if failed:
-                    raise failed[0]
+            for _ in workers:
+                put(None)
+            wait(lambda: not any(w.is_alive() for w in workers))
         except KeyboardInterrupt:
             not_run = 0
             while True:
@@ -359,14 +437,16 @@ class Trainer:
                 except queue.Empty:
                     break
             for _ in workers:
-                q.put(None)
+                q.put(None)  # the queue is empty: no wait
+            deadline = time.perf_counter() + STOP_GRACE
+            for w in workers:
+                w.join(max(deadline - time.perf_counter(), 0.0))
+            stop_jobs[0] = 1  # jobs still running stop at their next center
             for w in workers:
                 w.join()
-            raise Interrupted(Position(epoch, enqueued - not_run, totals())) from None
-        for _ in workers:
-            q.put(None)
-        for w in workers:
-            w.join()
+            stop_jobs[0] = 0
+            position = min(cut) if cut else enqueued - not_run
+            raise Interrupted(Position(epoch, position, totals(position))) from None
         if failed:
             raise failed[0]
         return totals()
@@ -386,8 +466,10 @@ class Trainer:
             if self.checkpoint_due(time.perf_counter() - last_checkpoint):
                 self.on_checkpoint(Position(epoch, j, tuple(acc.tolist())))
                 last_checkpoint = time.perf_counter()
-            softmax.train_job(self.w_in, self.w_out, ids, self.tables.keep, self.cfg, a0, a1,
-                              seed, acc)  # fmt: skip
+            before = tuple(acc.tolist())  # a job cut short by a stop counts as not done
+            if not softmax.train_job(self.w_in, self.w_out, ids, self.tables.keep, self.cfg,
+                                     a0, a1, seed, acc, self.stop):  # fmt: skip
+                raise Interrupted(Position(epoch, j, before))
             if not np.isfinite(acc[0]):
                 raise self._diverged(epoch, a0)
             now = time.perf_counter()
