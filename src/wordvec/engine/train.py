@@ -139,6 +139,9 @@ class Trainer:
     on_checkpoint: Callable[[Position], None] | None = None  # called with all prior jobs done
     checkpoint_every: float | None = None  # seconds between on_checkpoint calls
     chunk_tokens: int = 1 << 21
+    # A run that made no prediction at all fails (see _check_trained); wordvec.compat
+    # turns this off, as gensim trains such a corpus without complaint
+    require_training: bool = True
 
     def __post_init__(self) -> None:
         cfg = self.cfg
@@ -228,7 +231,8 @@ class Trainer:
                 epoch_words=n_words,
             )
             self.history.append(stats)
-        self._check_trained(corpus)
+        if self.require_training:
+            self._check_trained(corpus)
         return self.history
 
     def _check_trained(self, corpus) -> None:
