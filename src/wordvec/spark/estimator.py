@@ -13,6 +13,7 @@ and merges the rows the partitions changed at its end.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import math
 import os
 import time
@@ -99,34 +100,37 @@ class Word2Vec:
         merge: str = "scaled_mean",
         spark: Any = None,
     ) -> None:
-        self.params = {
-            "model": model,
-            "loss": loss,
-            "dim": dim,
-            "window": window,
-            "negative": negative,
-            "min_count": min_count,
-            "sample": sample,
-            "epochs": epochs,
-            "alpha": alpha,
-            "min_alpha": min_alpha,
-            "threads": threads,
-            "seed": seed,
-            "cbow_mean": cbow_mean,
-            "ns_exponent": ns_exponent,
-            "shrink_windows": shrink_windows,
-            "max_vocab": max_vocab,
-            "max_final_vocab": max_final_vocab,
-            "max_sentence_length": max_sentence_length,
-            "lowercase": lowercase,
-            "batch_words": batch_words,
-            "tmp_dir": tmp_dir,
-            "progress": progress,
-        }
+        self.model = model
+        self.loss = loss
+        self.dim = dim
+        self.window = window
+        self.negative = negative
+        self.min_count = min_count
+        self.sample = sample
+        self.epochs = epochs
+        self.alpha = alpha
+        self.min_alpha = min_alpha
+        self.threads = threads
+        self.seed = seed
+        self.cbow_mean = cbow_mean
+        self.ns_exponent = ns_exponent
+        self.shrink_windows = shrink_windows
+        self.max_vocab = max_vocab
+        self.max_final_vocab = max_final_vocab
+        self.max_sentence_length = max_sentence_length
+        self.lowercase = lowercase
+        self.batch_words = batch_words
+        self.tmp_dir = tmp_dir
+        self.progress = progress
         self.partitions = partitions
         self.sync_every = sync_every
         self.merge = merge
         self.spark = spark
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The parameters of :class:`wordvec.Word2Vec` (those of the fitted model)."""
+        return {name: getattr(self, name) for name in _MODEL_PARAMS}
 
     # Tests only: called as hook(partition, round) at the start of every round's task, in
     # the executor (a test makes a task fail once there, to see Spark retry it).
@@ -140,6 +144,7 @@ class Word2Vec:
         )
 
     # ------------------------------------------------------------------ checks
+    @property
     def config(self) -> TrainConfig:
         """The validated :class:`TrainConfig`; refuses what Spark training cannot do."""
         cfg = _Model(**self.params).config
@@ -201,7 +206,7 @@ class Word2Vec:
             In the main thread, SIGINT / SIGTERM stop training at the end of the round
             (then :class:`TrainingInterrupted` is raised).
         """
-        cfg = self.config()
+        cfg = self.config
         _check_checkpointing(checkpoint, checkpoint_every)
         session = get_session(self.spark)
         partitions, sync_every = self._spark_params(session.sparkContext)
@@ -270,6 +275,7 @@ class Word2Vec:
 
 
 _CONFIG_NAMES = [f.name for f in dataclasses.fields(TrainConfig)]
+_MODEL_PARAMS = list(inspect.signature(_Model).parameters)  # wordvec.Word2Vec's parameters
 
 
 def _rounds(epochs: int, n_words: int, partitions: int, sync_every: int | None) -> tuple[int, int]:
