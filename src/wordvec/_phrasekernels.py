@@ -11,7 +11,7 @@ sequence, contiguous in the stream. Keys live in a :class:`PairTable`, an
 open-addressing hash table held in NumPy arrays, built so that a lookup of the
 common two-word key touches one 16-byte slot and nothing else:
 
-* ``slots`` (int64, shape (S, 2), S a power of two, load <= 0.5): ``(k0, v)``, empty
+* ``slots`` (int64, shape (S, 2), S a power of two, load <= 3/4): ``(k0, v)``, empty
   ``(-1, 0)``. For a two-word key ``(a, b)``, ``k0 = a << 32 | b`` (the key itself)
   and ``v`` is its count (counting) or phrase number (a phrase table). For a
   longer key, ``k0`` is a hash of it with the top bit set and ``v`` an entry of
@@ -64,7 +64,8 @@ class PairTable(NamedTuple):
 def new_table(entries: int, long_entries: int = 64, key_ids: int = 256) -> PairTable:
     """An empty table with room for ``entries`` keys, ``long_entries`` of them in the
     arrays (``key_ids`` ids in all)."""
-    slots = 1 << (2 * max(int(entries), 4) - 1).bit_length()  # a power of two >= 2 * entries
+    need = -(-4 * max(int(entries), 4) // 3)  # slots for entries at load 3/4
+    slots = 1 << (need - 1).bit_length()  # the power of two >= that
     table = np.zeros((slots, 2), dtype=np.int64)
     table[:, 0] = _EMPTY
     return PairTable(
@@ -246,7 +247,7 @@ def count_chunk(
             long_full = hi - lo > 2 and (
                 n_long == len(counts) or offsets[n_long] + hi - lo > len(keys)
             )
-            if full or 2 * (n + 1) > len(slots) or long_full:
+            if full or 4 * (n + 1) > 3 * len(slots) or long_full:
                 state[0], state[1], state[2] = n, n_long, lo
                 state[3] = touched
                 return (FULL if full else GROW), hi - 1

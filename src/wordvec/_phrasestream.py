@@ -139,7 +139,7 @@ class CountedLayer:
     n_words: int  # tokens in the corpus, connector words included
     pruned: bool = False
     min_reduce: int = 1  # the next pruning would drop keys counted at most this often
-    capacity: int = 0  # keys the table had room for (at most max_vocab rounded up to 2**k)
+    capacity: int = 0  # keys the table had room for: 3/4 of its slots, < 2 max_vocab
 
 
 def connector_mask(words: list[str], connectors: frozenset[str]) -> np.ndarray:
@@ -182,7 +182,7 @@ def count_layer(stream: IdStream, connectors: frozenset[str], max_vocab: int) ->
         n_words=stream.n_tokens,
         pruned=pruned,
         min_reduce=min_reduce,
-        capacity=len(table.slots) // 2,
+        capacity=3 * len(table.slots) // 4,
     )
 
 
@@ -190,7 +190,7 @@ def _grown(table: K.PairTable, state: np.ndarray, key_need: int) -> K.PairTable:
     """Room for the next key: twice the slots, or more room for long keys, as needed."""
     n, n_long = int(state[0]), int(state[1])
     slots, offsets, keys, counts = table
-    if 2 * (n + 1) > len(slots):
+    if 4 * (n + 1) > 3 * len(slots):
         slots = np.zeros((2 * len(slots), 2), dtype=np.int64)
         slots[:, 0] = -1
         K.rehash(slots, table.slots)

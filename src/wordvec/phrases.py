@@ -37,13 +37,15 @@ contain the delimiter (any first pass over ordinary text, and later passes
 over its output) the two are the same.
 
 Memory: at most ``max_vocab`` distinct words and ``max_vocab`` distinct
-candidates are held at once (about 50 bytes per candidate). When the candidate
-table is full, the candidates counted at most ``min_reduce`` times are dropped
-(1 first, then 2, ...: word2vec C's ``ReduceVocab``) until there is room; the
-words are pruned the same way while scanning. gensim instead checks its one
-dictionary of words and pairs after each sentence, and drops entries counted
-fewer than ``min_reduce`` times (nothing, the first time), so it can hold far
-more than its ``max_vocab_size``.
+candidates are held at once (a 16-byte slot per candidate at a load of 3/8 to
+3/4, so 21 to 43 bytes each; never more slots than the power of two above 4/3
+``max_vocab``). When the candidate table is full, the candidates counted at
+most ``min_reduce`` times are dropped (1 first, then 2, ...: word2vec C's
+``ReduceVocab``) until there is room; the words are pruned the same way while
+scanning. gensim instead checks its one dictionary of words and pairs after
+each sentence, and drops entries counted fewer than ``min_reduce`` times
+(nothing, the first time), so it can hold far more than its
+``max_vocab_size``.
 """
 
 from __future__ import annotations
