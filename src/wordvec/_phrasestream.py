@@ -13,16 +13,18 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 
 from . import _phrasekernels as K
 from .corpus import TextCorpus
+from .errors import ConfigError
 from .scan import scan
 
 _CHUNK_TOKENS = 1 << 20  # ids per chunk read from a cache (tests shrink it)
 _FIRST_ENTRIES = 1 << 16  # first capacity of a candidate table
+_BATCH_TOKENS = 1 << 16  # tokens per compiled call when transforming token lists
 
 
 @dataclass
@@ -467,3 +469,58 @@ def above(layer: PhraseLayer, threshold: float) -> PhraseLayer:
     K.build_phrase_table(*table[:3], select.astype(np.int64), offsets, keys)
     names = [layer.names[p] for p in select.tolist()]
     return PhraseLayer(layer.words, layer.is_conn, table, names, layer.scores[select])
+
+
+# --------------------------------------------------------------------------- corpora
+
+
+class TransformedCorpus:
+    """``corpus`` with phrases joined: a re-iterable of token lists (as the source allows)."""
+
+    def __init__(self, model: Any, corpus: TextCorpus) -> None:
+        self.model = model
+        self.corpus = corpus
+
+    def __iter__(self) -> Iterator[list[str]]:
+        layers = self.model._phrase_layers()
+        sentences = iter(self.corpus)
+        while True:
+            batch: list[list[str]] = []
+            n = 0
+            for sentence in sentences:
+                batch.append(sentence)
+                n += len(sentence)
+                if n >= _BATCH_TOKENS:
+                    break
+            if not batch:
+                return
+            yield from apply_tokens(layers, batch)
+
+
+class PhrasedCorpus:
+    """A fitted corpus with its phrases joined (see :meth:`Phrases.fit_corpus`)."""
+
+    def __init__(self, stream: IdStream | None, fallback: TransformedCorpus | None) -> None:
+        self._stream = stream
+        self._fallback = fallback
+
+    def __iter__(self) -> Iterator[list[str]]:
+        if self._stream is None:
+            if self._fallback is None:
+                raise ConfigError("this phrased corpus was closed")
+            yield from self._fallback
+            return
+        yield from stream_sentences(self._stream)
+
+    def close(self) -> None:
+        """Delete the temporary id file."""
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+        self._fallback = None
+
+    def __enter__(self) -> PhrasedCorpus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -63,11 +63,12 @@ from ._phrasefile import FORMAT, VERSION, read_parts
 from ._phrasestream import (
     CountedLayer,
     IdStream,
+    PhrasedCorpus,
     PhraseLayer,
+    TransformedCorpus,
     above,
     apply_sentence,
     apply_stream,
-    apply_tokens,
     candidate_scores,
     compact,
     connector_mask,
@@ -76,7 +77,6 @@ from ._phrasestream import (
     phrase_layer,
     rebuilt,
     scan_stream,
-    stream_sentences,
     write_text,
 )
 from .corpus import TextCorpus
@@ -100,7 +100,6 @@ ENGLISH_CONNECTOR_WORDS = frozenset(
 )
 SCORERS = K.SCORERS
 _DEFAULT_THRESHOLD = {"default": 10.0, "word2phrase": 100.0}
-_BATCH_TOKENS = 1 << 16  # tokens per compiled call when transforming token lists
 
 PathLike = str | os.PathLike[str]
 
@@ -170,58 +169,6 @@ class _Applier:
             for sentence in self.transform_corpus(corpus):
                 fh.write(" ".join(sentence))
                 fh.write("\n")
-
-
-class TransformedCorpus:
-    """``corpus`` with phrases joined: a re-iterable of token lists (as the source allows)."""
-
-    def __init__(self, model: _Applier, corpus: TextCorpus) -> None:
-        self.model = model
-        self.corpus = corpus
-
-    def __iter__(self) -> Iterator[list[str]]:
-        layers = self.model._phrase_layers()
-        sentences = iter(self.corpus)
-        while True:
-            batch: list[list[str]] = []
-            n = 0
-            for sentence in sentences:
-                batch.append(sentence)
-                n += len(sentence)
-                if n >= _BATCH_TOKENS:
-                    break
-            if not batch:
-                return
-            yield from apply_tokens(layers, batch)
-
-
-class PhrasedCorpus:
-    """A fitted corpus with its phrases joined (see :meth:`Phrases.fit_corpus`)."""
-
-    def __init__(self, stream: IdStream | None, fallback: TransformedCorpus | None) -> None:
-        self._stream = stream
-        self._fallback = fallback
-
-    def __iter__(self) -> Iterator[list[str]]:
-        if self._stream is None:
-            if self._fallback is None:
-                raise ConfigError("this phrased corpus was closed")
-            yield from self._fallback
-            return
-        yield from stream_sentences(self._stream)
-
-    def close(self) -> None:
-        """Delete the temporary id file."""
-        if self._stream is not None:
-            self._stream.close()
-            self._stream = None
-        self._fallback = None
-
-    def __enter__(self) -> PhrasedCorpus:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _as_corpus(corpus: Any) -> TextCorpus:
