@@ -95,6 +95,7 @@ class Word2Vec:
         batch_words: int = 10_000,
         tmp_dir: str | None = None,
         progress: bool = False,
+        errors: str = "strict",
         partitions: int | None = None,
         sync_every: int | None = None,
         merge: str = "scaled_mean",
@@ -122,6 +123,9 @@ class Word2Vec:
         self.batch_words = batch_words
         self.tmp_dir = tmp_dir
         self.progress = progress
+        # Spark decodes text itself (invalid UTF-8 becomes U+FFFD, as errors="replace");
+        # kept so that the fitted wordvec.Word2Vec carries the user's setting
+        self.errors = errors
         self.partitions = partitions
         self.sync_every = sync_every
         self.merge = merge
