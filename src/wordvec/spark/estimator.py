@@ -38,6 +38,7 @@ __all__ = ["Word2Vec"]
 # on en17m (skip-gram, 5 epochs) 2 partitions matched one machine with 4-8M words per
 # partition and round, 8 partitions needed 250k (bench/bench_spark.py, docs/distributed.md).
 DEFAULT_ROUND_WORDS = 16_000_000
+MIN_DEFAULT_SYNC = 100_000  # ... but never fewer words per partition and round than this
 
 
 class Word2Vec:
@@ -61,9 +62,9 @@ class Word2Vec:
         Words each partition trains between synchronisations. Smaller is closer to
         single-machine quality and costs more traffic: each round broadcasts both
         weight matrices and collects the rows each partition changed. The default,
-        ``16,000,000 / partitions**2`` (4M words at 2 partitions, 250k at 8) and at
-        least one round per epoch, keeps the analogy score of a single machine on
-        en17m: averaging more partitions tolerates less drift between rounds.
+        ``16,000,000 / partitions**2`` (4M words at 2 partitions, 250k at 8; at least
+        100,000, and at least one round per epoch), keeps the analogy score of a single
+        machine on en17m: averaging more partitions tolerates less drift between rounds.
     merge : {"scaled_mean", "row_mean", "mean", "sum"}
         How the driver merges the partitions' rows (:func:`wordvec.spark.rounds.merge`).
         The default, ``"scaled_mean"``: the partitions train with ``partitions`` times
@@ -288,7 +289,7 @@ def _rounds(epochs: int, n_words: int, partitions: int, sync_every: int | None) 
     (None: the default schedule, see :data:`DEFAULT_ROUND_WORDS`)."""
     words = epochs * n_words  # in the whole run, over all partitions
     if sync_every is None:
-        sync_every = max(1, DEFAULT_ROUND_WORDS // partitions**2)
+        sync_every = max(MIN_DEFAULT_SYNC, DEFAULT_ROUND_WORDS // partitions**2)
         rounds = max(epochs, math.ceil(words / (partitions * sync_every)))
         return rounds, max(1, math.ceil(words / (partitions * rounds)))
     return max(1, math.ceil(words / (partitions * sync_every))), sync_every
