@@ -32,7 +32,13 @@ from .session import get_session
 
 __all__ = ["Word2Vec"]
 
-SYNCS_PER_EPOCH = 2  # the default schedule: two synchronisations per epoch
+# The default schedule: every DEFAULT_ROUND_WORDS / partitions words over all partitions
+# (sync_every = DEFAULT_ROUND_WORDS / partitions**2 words per partition), at least once
+# per epoch. Averaging more partitions tolerates less drift between synchronisations:
+# on en17m (skip-gram, 5 epochs) 2 partitions matched one machine with 4-8M words per
+# partition and round, 8 partitions needed 250k (bench/bench_spark.py, docs/distributed.md).
+DEFAULT_ROUND_WORDS = 16_000_000
+MIN_DEFAULT_SYNC = 100_000  # ... but never fewer words per partition and round than this
 
 
 class Word2Vec:
@@ -53,12 +59,12 @@ class Word2Vec:
         Slices of the text trained in parallel (default: the session's default
         parallelism, i.e. its cores). Each is a contiguous slice of about equal words.
     sync_every : int, optional
-        Words each partition trains between synchronisations. The default
-        synchronises twice per epoch whatever the partitions (``words per epoch /
-        (2 * partitions)``): quality follows the number of rounds, since with more
-        partitions each round moves the model by more words. Smaller is closer to
-        single-machine quality and costs more traffic (each round broadcasts both
-        weight matrices and collects the rows each partition changed).
+        Words each partition trains between synchronisations. Smaller is closer to
+        single-machine quality and costs more traffic: each round broadcasts both
+        weight matrices and collects the rows each partition changed. The default,
+        ``16,000,000 / partitions**2`` (4M words at 2 partitions, 250k at 8; at least
+        100,000, and at least one round per epoch), keeps the analogy score of a single
+        machine on en17m: averaging more partitions tolerates less drift between rounds.
     merge : {"scaled_mean", "row_mean", "mean", "sum"}
         How the driver merges the partitions' rows (:func:`wordvec.spark.rounds.merge`).
         The default, ``"scaled_mean"``: the partitions train with ``partitions`` times
@@ -284,11 +290,13 @@ _MODEL_PARAMS = list(inspect.signature(_Model).parameters)  # wordvec.Word2Vec's
 
 def _rounds(epochs: int, n_words: int, partitions: int, sync_every: int | None) -> tuple[int, int]:
     """``(rounds, sync_every)``: each partition trains about ``sync_every`` words per round
-    (None: :data:`SYNCS_PER_EPOCH` rounds per epoch)."""
+    (None: the default schedule, see :data:`DEFAULT_ROUND_WORDS`)."""
+    words = epochs * n_words  # in the whole run, over all partitions
     if sync_every is None:
-        rounds = SYNCS_PER_EPOCH * epochs
-        return rounds, max(1, math.ceil(epochs * n_words / (partitions * rounds)))
-    return max(1, math.ceil(epochs * n_words / (partitions * sync_every))), sync_every
+        sync_every = max(MIN_DEFAULT_SYNC, DEFAULT_ROUND_WORDS // partitions**2)
+        rounds = max(epochs, math.ceil(words / (partitions * sync_every)))
+        return rounds, max(1, math.ceil(words / (partitions * rounds)))
+    return max(1, math.ceil(words / (partitions * sync_every))), sync_every
 
 
 def _check_checkpointing(checkpoint: Any, checkpoint_every: Any) -> None:
