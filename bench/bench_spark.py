@@ -25,6 +25,11 @@ Sections (``--sections``, all by default):
 ``bytes``
     What each round moves (from the quality runs): the broadcast weights and the
     rows collected, against ``(V + V_out) * dim * 4`` bytes.
+``growth``
+    How a round's bytes and seconds grow with the partitions, the dim and the
+    vocabulary: a slice of en17m (``--growth-words``), one epoch, rounds of
+    250,000 words per partition, partitions 2/4/8 at dim 100, then dim 50/200 and
+    min-count 2/20 (a larger and a smaller vocabulary) at 4 partitions.
 
     python bench/bench_spark.py                       # everything, one repeat
     python bench/bench_spark.py --sections mllib --partitions 4 --repeats 3
@@ -46,6 +51,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "data" / "corpora" / "en17m.txt"
 MASTER = "local[2]"
+CORES = 2  # the master's
 
 
 # ---------------------------------------------------------------------------- workers
@@ -283,6 +289,39 @@ def section_bytes(quality: dict) -> dict:
     return {"table": rows}
 
 
+def section_growth(args, corpus: Path, tmp: Path) -> dict:
+    sliced = tmp / "growth.txt"
+    words = prefix(corpus, args.growth_words, sliced)
+    base = dict(model="skipgram", loss="neg", dim=100, window=5, negative=5, min_count=5)
+    base.update(sample=1e-4, epochs=1, seed=1, sync_every=250_000, partitions=4)
+    variants = [dict(partitions=2), dict(), dict(partitions=8), dict(dim=50), dict(dim=200)]
+    variants += [dict(min_count=2), dict(min_count=20)]
+    jobs = [(f"growth-{i}", ("spark", dict(base, **v))) for i, v in enumerate(variants)]
+    res = rounds_robin(jobs, 1, lambda j: run(j[0], sliced, j[1]))
+    rows = [
+        f"{words / 1e6:.1f}M words of en17m, 1 epoch, skip-gram + neg, rounds of 250,000 "
+        "words per partition; medians over the rounds",
+        "",
+        "| partitions | dim | min-count | vocabulary | broadcast | collected (all partitions) "
+        "| per partition | share of the weights a partition sends | round | its tasks "
+        "(sum / 2 cores) | the rest (broadcast, collect, merge) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, (_, opts) in jobs:
+        st = res[name][0]["spark"]
+        p, b = st["partitions"], st["bytes_broadcast_per_round"]
+        got = statistics.median(st["bytes_collected"])
+        rnd = statistics.median(st["round_seconds"])
+        # the tasks' own time on the master's cores (8 tasks on 2 cores run in 4 waves)
+        busy = statistics.median(sum(t) / min(p, CORES) for t in st["task_seconds"])
+        rows.append(
+            f"| {p} | {opts['dim']} | {opts['min_count']} | {st['vocabulary']:,} | "
+            f"{b / 1e6:.1f} MB | {got / 1e6:.1f} MB | {got / p / 1e6:.1f} MB | "
+            f"{got / p / b:.0%} | {rnd:.2f} s | {busy:.2f} s | {rnd - busy:.2f} s |"
+        )
+    return {"table": rows, "runs": res}
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--worker", help=argparse.SUPPRESS)
@@ -291,11 +330,12 @@ def main() -> None:
     p.add_argument("--tokens", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     p.add_argument("--words", type=int, help="quality section: a prefix of this many words")
-    p.add_argument("--sections", default="quality,merge,mllib,bytes")
+    p.add_argument("--sections", default="quality,merge,mllib,bytes,growth")
     p.add_argument("--partitions", default="2,4,8")
     p.add_argument("--sync-every", type=int, help="quality section (default: wordvec's)")
     p.add_argument("--merge-words", type=int, default=4_000_000)
     p.add_argument("--mllib-words", type=int, default=3_400_000)
+    p.add_argument("--growth-words", type=int, default=2_000_000)
     p.add_argument("--repeats", type=int, default=1)
     p.add_argument("--json", type=Path, help="also write every record here")
     args = p.parse_args()
@@ -328,6 +368,9 @@ def main() -> None:
         if "mllib" in sections:
             print("== MLlib", flush=True)
             out["mllib"] = section_mllib(args, args.corpus, tmp)
+        if "growth" in sections:
+            print("== growth of a round's bytes", flush=True)
+            out["growth"] = section_growth(args, args.corpus, tmp)
         if "bytes" in sections:
             out["bytes"] = section_bytes(out["quality"])
     for name, sec in out.items():
