@@ -18,6 +18,7 @@ with the final vocabulary in a second pass (which needs a re-iterable corpus).
 
 from __future__ import annotations
 
+import logging
 import mmap
 import tempfile
 import zlib
@@ -35,6 +36,8 @@ __all__ = ["Vocab", "Scan", "scan", "build", "EncodedCorpus", "SENTENCE_END", "D
 SENTENCE_END = -1  # in both the provisional cache and the final id stream
 DROPPED = -2  # remap value of a provisional id whose word is not in the final vocabulary
 _FLUSH_TOKENS = 1 << 20  # ids buffered in Python before they go to NumPy / the cache
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -245,7 +248,18 @@ def build(
     remap[order] = np.arange(len(order), dtype=np.int32)
     remap[-1] = SENTENCE_END
     words = [s.words[i] for i in order.tolist()]
-    return Vocab(words, s.counts[order]), remap
+    vocab = Vocab(words, s.counts[order])
+    if logger.isEnabledFor(logging.INFO):
+        kept = vocab.total
+        logger.info(
+            "vocabulary: %d words with min_count=%d%s, of %d distinct%s; %d of the %d tokens "
+            "(%.1f%%) in %d sentences",
+            len(vocab), min_count,
+            f" and max_final_vocab={max_final_vocab}" if max_final_vocab is not None else "",
+            len(s.words), " left after pruning while counting" if s.pruned else "",
+            kept, s.n_tokens, 100 * kept / max(s.n_tokens, 1), s.n_sentences,
+        )  # fmt: skip
+    return vocab, remap
 
 
 # --------------------------------------------------------------------------- encoded corpus
@@ -380,14 +394,21 @@ def _alias(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return accept_u32, alias
 
 
+_INT64_MAX = np.iinfo(np.int64).max
+
+
 @numba.njit(cache=True)
 def _huffman(counts):  # pragma: no cover - compiled; tested through Vocab.huffman
     # word2vec C's linear-time construction over counts sorted in descending order:
     # leaves are 0..V-1, inner nodes V..2V-2; two cursors walk leaves and inner nodes.
     v = len(counts)
     cnt = np.empty(2 * v - 1, dtype=np.int64)
-    cnt[:v] = counts
-    cnt[v:] = np.iinfo(np.int64).max
+    # element by element: a slice assignment would compile its shape check's error
+    # message, most of this function's compile time
+    for i in range(v):
+        cnt[i] = counts[i]
+    for i in range(v, 2 * v - 1):
+        cnt[i] = _INT64_MAX
     parent = np.zeros(2 * v - 1, dtype=np.int64)
     binary = np.zeros(2 * v - 1, dtype=np.uint8)
     pos1 = v - 1
