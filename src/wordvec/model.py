@@ -307,9 +307,10 @@ class Word2Vec:
     def _train(
         self, encoded, cfg, position, checkpoint, checkpoint_every, handle_signals, corpus_id=None
     ):
-        from .engine.train import Interrupted, ProgressBar, Trainer
+        from .engine.train import Interrupted, Trainer
+        from .progress import ProgressDisplay
 
-        bar = ProgressBar() if self.progress else None
+        bar = ProgressDisplay() if self.progress else None
         stop = threading.Event()
         trainer = Trainer(cfg, self.vocab_, self.w_in_, self.w_out_, progress=bar, stop=stop)
         trainer.history = list(self.epoch_stats_)

@@ -50,7 +50,7 @@ def windows(tokens, keep, window, shrink, seed, max_sentence):
     state = seed_state(seed)
     n_c = 0
     n_x = 0
-    start = 0
+    start = np.int64(0)  # not a literal 0, which would compile an unused next_sentence
     words = 0
     while start < n_tokens:
         n, end, start_next, state = next_sentence(tokens, start, keep, state, sent)
@@ -187,7 +187,7 @@ def run_epoch(
         stats.words += int(words)
         stats.kept += n
         now = time.perf_counter()
-        if trainer.progress is not None and now - last > 0.25:
+        if now - last > 0.25:
             last = now
             trainer.report(done(), epoch, corpus.n_words, now - t0, a0)
     return stats

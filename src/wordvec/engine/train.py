@@ -13,9 +13,9 @@ stopped after job j resumes at job j + 1 of the same schedule.
 
 from __future__ import annotations
 
+import logging
 import math
 import queue
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,10 +26,13 @@ import numpy as np
 from ..config import TrainConfig
 from ..errors import TrainingError
 from ..vocab import SENTENCE_END, EncodedCorpus, Vocab
-from . import kernels, softmax
+from . import jit, kernels, softmax
 from .kernels import CBOW, HS, NEG, SKIPGRAM, Hyper, Tables
 
 __all__ = ["Position", "EpochStats", "Interrupted", "Trainer"]
+
+logger = logging.getLogger(__name__)
+LOG_EVERY = 10.0  # seconds between INFO progress lines within an epoch
 
 
 @dataclass
@@ -110,6 +113,8 @@ class Trainer:
     on_checkpoint: Callable[[Position], None] | None = None  # called with all prior jobs done
     checkpoint_every: float | None = None  # seconds between on_checkpoint calls
     chunk_tokens: int = 1 << 21
+    compile_seconds: float = 0.0  # spent compiling this run's kernels (0 when cached)
+    _last_log: float = field(default=0.0, init=False, repr=False)
 
     def __post_init__(self) -> None:
         cfg = self.cfg
@@ -161,6 +166,10 @@ class Trainer:
     def run(self, corpus: EncodedCorpus, start: Position | None = None) -> list[EpochStats]:
         """Train from ``start`` to the last epoch. Raises :class:`Interrupted` on Ctrl-C."""
         start = start or Position()
+        self.compile_seconds = self.prepare()  # before any clock starts
+        self._log_start(corpus, start)
+        self._last_log = time.perf_counter()
+        before = len(self.history)
         for epoch in range(start.epoch, self.cfg.epochs):
             resumed = epoch == start.epoch
             skip = start.job if resumed else 0
@@ -173,7 +182,14 @@ class Trainer:
             stats.seconds = time.perf_counter() - t0
             self._check_health(stats, epoch)
             self.history.append(stats)
+            self._epoch_done(stats, epoch, corpus.n_words)
+        self._log_end(self.history[before:])
         return self.history
+
+    def prepare(self) -> float:
+        """Compile (or load from Numba's cache) the kernels of this run; returns the
+        seconds spent compiling. :meth:`run` calls it first."""
+        return jit.prepare(self.cfg, self.w_in, self.w_out, self.tables, self.hyper, self.progress)
 
     def _run_epoch(
         self, corpus: EncodedCorpus, epoch: int, skip: int, partial: np.ndarray
@@ -238,7 +254,7 @@ class Trainer:
                     q.join()  # every job enqueued so far is done: a consistent position
                     self.on_checkpoint(Position(epoch, enqueued, totals()))
                     last_checkpoint = time.perf_counter()
-                if self.progress is not None and now - last_report > 0.25:
+                if now - last_report > 0.25:
                     last_report = now
                     self.report(totals(), epoch, corpus.n_words, now - t0, item[2])
                 if failed:
@@ -271,18 +287,70 @@ class Trainer:
             self.checkpoint_every or float("inf")
         )
 
-    def report(self, total, epoch: int, n_words: int, seconds: float, alpha: float) -> None:
-        """Progress of an epoch from its totals (loss sum, loss terms, words read, kept)."""
-        self.progress(
-            {
-                "epoch": epoch + 1,
-                "epochs": self.cfg.epochs,
-                "fraction": min(total[2] / max(n_words, 1), 1.0),
-                "words_per_sec": total[2] / max(seconds, 1e-9),
-                "alpha": alpha,
-                "loss": total[0] / total[1] if total[1] else float("nan"),
-            }
-        )
+    def report(
+        self, total, epoch: int, n_words: int, seconds: float, alpha: float, event="progress"
+    ) -> None:
+        """Progress of an epoch from its totals (loss sum, loss terms, words read, kept):
+        to the ``progress`` callback (see :mod:`wordvec.progress`) and, every
+        ``LOG_EVERY`` seconds, to the log."""
+        info = {
+            "event": event,
+            "epoch": epoch + 1,
+            "epochs": self.cfg.epochs,
+            "fraction": min(total[2] / max(n_words, 1), 1.0),
+            "words": int(total[2]),
+            "epoch_words": n_words,
+            "seconds": seconds,
+            "words_per_sec": total[2] / max(seconds, 1e-9),
+            "alpha": alpha,
+            "loss": total[0] / total[1] if total[1] else float("nan"),
+        }
+        if self.progress is not None:
+            self.progress(info)
+        now = time.perf_counter()
+        if event == "progress" and now - self._last_log >= LOG_EVERY:
+            self._last_log = now
+            logger.info(
+                "epoch %d/%d: %.1f%% of %d words, %.0f words/s, lr %.6f, loss %.4f",
+                epoch + 1, self.cfg.epochs, 100 * info["fraction"], n_words,
+                info["words_per_sec"], alpha, info["loss"],
+            )  # fmt: skip
+
+    def _epoch_done(self, stats: EpochStats, epoch: int, n_words: int) -> None:
+        total = (stats.loss_sum, stats.loss_terms, stats.words, stats.kept)
+        alpha = self.alpha_at(n_words * (epoch + 1), n_words * self.cfg.epochs)
+        self.report(total, epoch, n_words, stats.seconds, alpha, event="epoch")
+        self._last_log = time.perf_counter()
+        logger.info(
+            "epoch %d/%d: loss %.4f, %d words (%d after sub-sampling) in %.2fs, %.0f words/s",
+            epoch + 1, self.cfg.epochs, stats.mean_loss, stats.words, stats.kept,
+            stats.seconds, stats.words / max(stats.seconds, 1e-9),
+        )  # fmt: skip
+
+    def _log_start(self, corpus: EncodedCorpus, start: Position) -> None:
+        c = self.cfg
+        objective = {
+            "neg": f"negative sampling ({c.negative} negatives)",
+            "hs": "hierarchical softmax",
+            "softmax": "the full softmax",
+        }[c.loss]
+        logger.info(
+            "training %s with %s: %d words x %d dims, window %d, sample %g, alpha %g -> %g, "
+            "%d threads, %d epochs of %d words%s",
+            c.model, objective, len(self.vocab), c.dim, c.window, c.sample, c.start_alpha,
+            c.end_alpha, c.workers, c.epochs, corpus.n_words,
+            f" (resuming in epoch {start.epoch + 1}, job {start.job})" if start.job or start.epoch
+            else "",
+        )  # fmt: skip
+
+    def _log_end(self, done: list[EpochStats]) -> None:
+        seconds = sum(s.seconds for s in done)
+        words = sum(s.words for s in done)
+        final = self.history[-1].mean_loss if self.history else float("nan")
+        logger.info(
+            "trained %d epochs: %d words in %.2fs, %.0f words/s, final loss %.4f",
+            len(done), words, seconds, words / max(seconds, 1e-9), final,
+        )  # fmt: skip
 
     def _diverged(self, epoch: int, alpha: float, what: str = "the loss") -> TrainingError:
         return TrainingError(
@@ -295,26 +363,3 @@ class Trainer:
         if bad_loss or not (np.isfinite(self.w_in).all() and np.isfinite(self.w_out).all()):
             what = "the loss" if bad_loss else "the weights"
             raise self._diverged(epoch, self.cfg.start_alpha, what)
-
-
-class ProgressBar:
-    """One line on stderr: epoch, percent, words/s, learning rate and loss."""
-
-    def __init__(self, stream=None) -> None:
-        self.stream = stream or sys.stderr
-        self.width = 0
-
-    def __call__(self, info: dict) -> None:
-        line = (
-            f"epoch {info['epoch']}/{info['epochs']} {100 * info['fraction']:5.1f}% "
-            f"{info['words_per_sec'] / 1e3:8.0f}k words/s  lr {info['alpha']:.6f}  "
-            + (f"loss {info['loss']:.4f}" if math.isfinite(info["loss"]) else "loss -")
-        )
-        self.width = max(self.width, len(line))
-        self.stream.write("\r" + line.ljust(self.width))
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.width:
-            self.stream.write("\n")
-            self.stream.flush()
