@@ -110,7 +110,7 @@ class ProgressDisplay:
         if self.tty:
             self._update_bar(info, epoch_end)
             return
-        if self._last_line is None:  # the first line comes `every` seconds in, or at the epoch's end
+        if self._last_line is None:  # the first line: `every` seconds in, or the epoch's end
             self._last_line = now
         if not epoch_end and now - self._last_line < self.every:
             return
