@@ -288,7 +288,7 @@ class Trainer:
         )
 
     def report(
-        self, total, epoch: int, n_words: int, seconds: float, alpha: float, event="progress"
+        self, total, epoch: int, n_words: int, seconds: float, alpha: float, event: str = "progress"
     ) -> None:
         """Progress of an epoch from its totals (loss sum, loss terms, words read, kept):
         to the ``progress`` callback (see :mod:`wordvec.progress`) and, every
