@@ -43,6 +43,7 @@ LAYERS: list[list[str]] = [
     # engine: weights + id chunks -> trained weights, epoch statistics
     ["engine", "engine.kernels"],
     ["engine.schedule", "engine.softmax"],
+    ["engine.jit"],
     ["engine.train"],
     # vectors and what is done with them
     ["queries"],
@@ -54,7 +55,7 @@ LAYERS: list[list[str]] = [
     ["_phrasestream"],
     ["phrases"],
     # model and checkpoint files, then the estimator over all the stages
-    ["modelfile"],
+    ["modelfile", "progress"],
     ["model"],
     # gensim 4's API over the estimator and the vectors
     ["compat.callbacks", "compat._stats", "compat._vocab", "compat._corpus", "compat._editing"],
