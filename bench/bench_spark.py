@@ -15,7 +15,7 @@ Sections (``--sections``, all by default):
     (analogy over the 30,000 most frequent words, as ``bench_train.py``).
 ``merge``
     The merge rules on a slice of en17m (``--merge-words``, 3 epochs, skip-gram +
-    negative sampling, the default two rounds per epoch) at 2 and 8 partitions.
+    negative sampling, the default schedule) at 2 and 8 partitions.
 ``mllib``
     A 3.4M-word slice of en17m, 3 epochs, skip-gram + hierarchical softmax, no
     sub-sampling (MLlib has none), ``maxIter`` = epochs, ``stepSize`` = alpha =
@@ -210,7 +210,7 @@ def section_merge(args, corpus: Path, tmp: Path) -> dict:
     res = rounds_robin(jobs, 1, lambda j: run(j[0], sliced, j[1]))
     single = res["single"][0]
     rows = [
-        f"{words / 1e6:.1f}M words of en17m, 3 epochs, two rounds per epoch; "
+        f"{words / 1e6:.1f}M words of en17m, 3 epochs, the default schedule; "
         f"single machine (2 threads): analogy {single['analogy']:.2f}%, WS-353 "
         f"{single['ws353']:.3f}",
         "",

@@ -175,6 +175,7 @@ def test_undecodable_bytes_hint_at_the_cli_option_and_it_works(tmp_path, capsys)
     corpus.write_bytes(b"a b c\n" * 20 + b"bad \xff word\n")
     out = str(tmp_path / "v.txt")
     args = ["train", str(corpus), "-o", out, "-q", "--dim", "4", "--min-count", "1"]
+    args += ["--sample", "0"]
     assert main(args) == 1
     line = error_line(capsys, f"{corpus}: invalid UTF-8 at byte 124", "--errors replace")
     assert not api_spelling(line)

@@ -182,7 +182,7 @@ def test_max_vocab_bounds_the_candidate_table(books):
     model = Phrases(max_vocab=bound, connector_words=ENGLISH_CONNECTOR_WORDS).fit(books)
     layer = model.layers_[0]
     assert layer.pruned and len(layer.counts) <= bound
-    assert layer.capacity <= 1 << (bound - 1).bit_length()  # room never beyond the bound
+    assert layer.capacity < 2 * bound  # room for at most the bound's power of two
     # survivors are undercounted, never overcounted; the frequent pairs survive
     true = _key_counts(full.layers_[0])
     kept = _key_counts(layer)
@@ -308,3 +308,45 @@ def test_en17m_slice_is_gensim(tmp_path, case):
     assert list(Phrases(passes=2, **kw).fit(path).transform_corpus(path)) == [
         second[s] for s in once
     ]
+
+
+def test_packed_and_hashed_keys_count_alike():
+    """Two- and three-word keys are packed into the slot unless an id is too large for
+    the packing; either way every key is counted exactly (a Python count beside)."""
+    from wordvec import _phrasekernels as K
+
+    rng = np.random.default_rng(1)
+    big = (1 << 20) + 5  # ids from here on do not fit a packed triple
+    conn = np.zeros(big + 8, dtype=np.bool_)
+    conn[[3, big + 1]] = True  # one small and one large connector id
+    pool = np.array([0, 1, 2, 3, 4, 5, big, big + 1, big + 2], dtype=np.int32)
+    ids = rng.choice(pool, 20_000).astype(np.int32)
+    ids[rng.integers(0, len(ids), 500)] = -1
+    ids[-1] = -1
+    expected: Counter = Counter()
+    start = -1
+    for t, w in enumerate(ids.tolist()):
+        if w < 0:
+            start = -1
+        elif not conn[w]:
+            if start >= 0:
+                expected[tuple(ids[start : t + 1].tolist())] += 1
+            start = t
+    table = K.new_table(4)
+    state = np.zeros(4, dtype=np.int64)
+    state[2] = -1
+    t = 0
+    while True:
+        status, t = K.count_chunk(ids, t, conn, *table, state, 10**6)
+        if status == K.DONE:
+            break
+        table = _phrasestream._grown(table, state, len(ids))
+    offsets, keys, counts = K.extract(*table, int(state[0]))
+    got = {
+        tuple(keys[offsets[e] : offsets[e + 1]].tolist()): int(c)
+        for e, c in enumerate(counts.tolist())
+    }
+    assert got == dict(expected)
+    lengths = Counter(len(k) for k in got)
+    assert lengths[2] and lengths[3] and lengths[4]
+    assert any(len(k) == 3 and max(k) >= 1 << 20 for k in got)  # hashed triples too

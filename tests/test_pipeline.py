@@ -71,7 +71,9 @@ def test_from_state_makes_a_fitted_model(tmp_path):
     vocab = Vocab.from_counts(["a", "b", "c"], [5, 3, 2], min_count=1)
     w_in = np.arange(12, dtype=np.float64).reshape(3, 4)
     stats = [EpochStats(loss_sum=6.0, loss_terms=3.0), EpochStats(loss_sum=1.0, loss_terms=1.0)]
-    m = Word2Vec.from_state(vocab, w_in, np.zeros((3, 4)), epoch_stats=stats, dim=4, min_count=1)
+    m = Word2Vec.from_state(
+        vocab, w_in, np.zeros((3, 4)), epoch_stats=stats, dim=4, min_count=1, sample=0
+    )
     assert m.w_in_.dtype == np.float32 and m.loss_history_ == [2.0, 1.0]
     np.testing.assert_array_equal(m.wv["c"], [8, 9, 10, 11])
     m.save(tmp_path / "m.model")

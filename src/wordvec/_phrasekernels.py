@@ -9,13 +9,14 @@ A *candidate* is gensim's: a non-connector word, any number of connector words,
 and the next non-connector word (``bank of america``); its key is that id
 sequence, contiguous in the stream. Keys live in a :class:`PairTable`, an
 open-addressing hash table held in NumPy arrays, built so that a lookup of the
-common two-word key touches one 16-byte slot and nothing else:
+common two- and three-word keys touches one 16-byte slot and nothing else:
 
-* ``slots`` (int64, shape (S, 2), S a power of two, load <= 0.5): ``(k0, v)``, empty
-  ``(-1, 0)``. For a two-word key ``(a, b)``, ``k0 = a << 32 | b`` (the key itself)
-  and ``v`` is its count (counting) or phrase number (a phrase table). For a
-  longer key, ``k0`` is a hash of it with the top bit set and ``v`` an entry of
-  the arrays below, where the key is compared.
+* ``slots`` (int64, shape (S, 2), S a power of two, load <= 3/4): ``(k0, v)``, empty
+  ``(-1, 0)``. A two-word key ``(a, b)`` is packed as ``k0 = a << 32 | b``, a
+  three-word one (ids below 2**20) as ``1 << 62 | a << 40 | c << 20 | b``; then ``v``
+  is its count (counting) or phrase number (a phrase table). For any other key
+  ``k0`` is a hash of it with the top bit set and ``v`` an entry of the arrays
+  below, where the key is compared.
 * ``offsets`` (int64) and ``keys`` (int32): entry ``e``'s ids are
   ``keys[offsets[e]:offsets[e + 1]]``; ``counts`` (int64) its count. A counting
   table keeps only the longer keys there; a phrase table keeps every phrase
@@ -43,6 +44,9 @@ DONE, GROW, FULL = 0, 1, 2
 
 _EMPTY = np.int64(-1)
 _TOP = np.uint64(1) << np.uint64(63)
+_TRIPLE = np.int64(1) << np.int64(62)  # marks a packed three-word key
+_PAIR_LIMIT = np.int64(1) << np.int64(30)  # ids of a packed pair's first word stay below
+_TRIPLE_LIMIT = np.int64(1) << np.int64(20)  # ids of a packed triple stay below
 _BATCH = 32  # candidates whose slots are read ahead together; see count_chunk
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xFF51AFD7ED558CCD)  # MurmurHash3's 64-bit finaliser constants
@@ -64,7 +68,8 @@ class PairTable(NamedTuple):
 def new_table(entries: int, long_entries: int = 64, key_ids: int = 256) -> PairTable:
     """An empty table with room for ``entries`` keys, ``long_entries`` of them in the
     arrays (``key_ids`` ids in all)."""
-    slots = 1 << (2 * max(int(entries), 4) - 1).bit_length()  # a power of two >= 2 * entries
+    need = -(-4 * max(int(entries), 4) // 3)  # slots for entries at load 3/4
+    slots = 1 << (need - 1).bit_length()  # the power of two >= that
     table = np.zeros((slots, 2), dtype=np.int64)
     table[:, 0] = _EMPTY
     return PairTable(
@@ -90,11 +95,23 @@ def _fmix(h):  # pragma: no cover - compiled
 
 @numba.njit(nogil=True, cache=True, inline="always")
 def _key0(seq, lo, hi):  # pragma: no cover - compiled
-    """The slot key of ``seq[lo:hi]``: the pair itself, or a hash of a longer sequence
-    with the top bit set (never -1, the empty mark)."""
-    if hi - lo == 2:
-        return (np.int64(seq[lo]) << 32) | np.int64(seq[lo + 1])
-    h = np.uint64(hi - lo)
+    """The slot key of ``seq[lo:hi]``: the key itself packed into 62 bits where it fits
+    (a pair ``a << 32 | b`` with ``a < 2**30``; a triple with ids below ``2**20``, bit
+    62 set), else a hash of it with the top bit set (never -1, the empty mark).
+
+    A packed key (>= 0) is settled by its slot alone; a hashed one (< 0) is compared
+    with the key kept in the table's arrays.
+    """
+    n = hi - lo
+    if n == 2:
+        a = np.int64(seq[lo])
+        if a < _PAIR_LIMIT:
+            return (a << 32) | np.int64(seq[lo + 1])
+    elif n == 3:
+        a, c, b = np.int64(seq[lo]), np.int64(seq[lo + 1]), np.int64(seq[lo + 2])
+        if a < _TRIPLE_LIMIT and c < _TRIPLE_LIMIT and b < _TRIPLE_LIMIT:
+            return _TRIPLE | (a << 40) | (c << 20) | b
+    h = np.uint64(n)
     for i in range(lo, hi):
         h = (h ^ np.uint64(seq[i])) * _GOLDEN
         h = (h << np.uint64(29)) | (h >> np.uint64(35))
@@ -109,7 +126,7 @@ def _home(k0, mask):  # pragma: no cover - compiled
 
 @numba.njit(nogil=True, cache=True, inline="always")
 def _find_pair(slots, k0):  # pragma: no cover - compiled
-    """The slot holding the two-word slot key ``k0``, or the empty slot where it goes."""
+    """The slot holding the packed slot key ``k0``, or the empty slot where it goes."""
     mask = np.uint64(len(slots) - 1)
     slot = _home(k0, mask)
     while True:
@@ -147,10 +164,10 @@ def _find_long(slots, offsets, keys, k0, seq, lo, hi):  # pragma: no cover - com
 def _find(slots, offsets, keys, k0, seq, lo, hi):  # pragma: no cover - compiled
     """The slot of the key ``seq[lo:hi]`` (slot key ``k0``), or the empty slot where it goes.
 
-    (Two paths: the pair's, short enough for the compiler to keep tight, and the
-    rare longer keys'.)
+    (Two paths: the packed keys', short enough for the compiler to keep tight, and
+    the rare longer keys'.)
     """
-    if hi - lo == 2:
+    if k0 >= 0:
         return _find_pair(slots, k0)
     return _find_long(slots, offsets, keys, k0, seq, lo, hi)
 
@@ -158,10 +175,11 @@ def _find(slots, offsets, keys, k0, seq, lo, hi):  # pragma: no cover - compiled
 @numba.njit(nogil=True, cache=True, inline="always")
 def lookup(slots, offsets, keys, seq, lo, hi):  # pragma: no cover - compiled
     """The value ``v`` of the key ``seq[lo:hi]``, or -1 when it is not in the table."""
-    if hi - lo == 2:
-        slot = _find_pair(slots, (np.int64(seq[lo]) << 32) | np.int64(seq[lo + 1]))
+    k0 = _key0(seq, lo, hi)
+    if k0 >= 0:
+        slot = _find_pair(slots, k0)
     else:
-        slot = _find_long(slots, offsets, keys, _key0(seq, lo, hi), seq, lo, hi)
+        slot = _find_long(slots, offsets, keys, k0, seq, lo, hi)
     return slots[slot, 1] if slots[slot, 0] != _EMPTY else np.int64(-1)
 
 
@@ -236,22 +254,23 @@ def count_chunk(
         for j in range(m):
             lo, hi = starts[j], ends[j]
             slot = _find(slots, offsets, keys, k0s[j], ids, lo, hi)
+            packed = k0s[j] >= 0
             if slots[slot, 0] != _EMPTY:
-                if hi - lo == 2:
+                if packed:
                     slots[slot, 1] += 1
                 else:
                     counts[slots[slot, 1]] += 1
                 continue
             full = n >= max_entries
-            long_full = hi - lo > 2 and (
+            long_full = not packed and (
                 n_long == len(counts) or offsets[n_long] + hi - lo > len(keys)
             )
-            if full or 2 * (n + 1) > len(slots) or long_full:
+            if full or 4 * (n + 1) > 3 * len(slots) or long_full:
                 state[0], state[1], state[2] = n, n_long, lo
                 state[3] = touched
                 return (FULL if full else GROW), hi - 1
             slots[slot, 0] = k0s[j]
-            if hi - lo == 2:
+            if packed:
                 slots[slot, 1] = 1
             else:
                 start = offsets[n_long]
@@ -296,7 +315,7 @@ def prune(slots, offsets, keys, counts, n_long, min_reduce):  # pragma: no cover
         if k == _EMPTY:
             continue
         v = old[s, 1]
-        if k >= 0:  # a pair: v is its count
+        if k >= 0:  # a packed key: v is its count
             if v <= min_reduce:
                 continue
         else:
@@ -316,7 +335,10 @@ def extract(slots, offsets, keys, counts, n_entries):  # pragma: no cover - comp
     for s in range(len(slots)):
         k = slots[s, 0]
         if k != _EMPTY:
-            size += 2 if k >= 0 else offsets[slots[s, 1] + 1] - offsets[slots[s, 1]]
+            if k >= 0:
+                size += 3 if k & _TRIPLE else 2
+            else:
+                size += offsets[slots[s, 1] + 1] - offsets[slots[s, 1]]
     out_keys = np.empty(size, dtype=np.int32)
     out_counts = np.empty(n_entries, dtype=np.int64)
     e = 0
@@ -326,7 +348,13 @@ def extract(slots, offsets, keys, counts, n_entries):  # pragma: no cover - comp
         if k == _EMPTY:
             continue
         v = slots[s, 1]
-        if k >= 0:
+        if k >= 0 and k & _TRIPLE:
+            out_keys[used] = np.int32((k >> 40) & 0xFFFFF)
+            out_keys[used + 1] = np.int32((k >> 20) & 0xFFFFF)
+            out_keys[used + 2] = np.int32(k & 0xFFFFF)
+            used += 3
+            out_counts[e] = v
+        elif k >= 0:
             out_keys[used] = np.int32(k >> 32)
             out_keys[used + 1] = np.int32(k & 0xFFFFFFFF)
             used += 2

@@ -13,16 +13,18 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 
 from . import _phrasekernels as K
 from .corpus import TextCorpus
+from .errors import ConfigError
 from .scan import scan
 
 _CHUNK_TOKENS = 1 << 20  # ids per chunk read from a cache (tests shrink it)
 _FIRST_ENTRIES = 1 << 16  # first capacity of a candidate table
+_BATCH_TOKENS = 1 << 16  # tokens per compiled call when transforming token lists
 
 
 @dataclass
@@ -139,7 +141,7 @@ class CountedLayer:
     n_words: int  # tokens in the corpus, connector words included
     pruned: bool = False
     min_reduce: int = 1  # the next pruning would drop keys counted at most this often
-    capacity: int = 0  # keys the table had room for (at most max_vocab rounded up to 2**k)
+    capacity: int = 0  # keys the table had room for: 3/4 of its slots, < 2 max_vocab
 
 
 def connector_mask(words: list[str], connectors: frozenset[str]) -> np.ndarray:
@@ -182,7 +184,7 @@ def count_layer(stream: IdStream, connectors: frozenset[str], max_vocab: int) ->
         n_words=stream.n_tokens,
         pruned=pruned,
         min_reduce=min_reduce,
-        capacity=len(table.slots) // 2,
+        capacity=3 * len(table.slots) // 4,
     )
 
 
@@ -190,7 +192,7 @@ def _grown(table: K.PairTable, state: np.ndarray, key_need: int) -> K.PairTable:
     """Room for the next key: twice the slots, or more room for long keys, as needed."""
     n, n_long = int(state[0]), int(state[1])
     slots, offsets, keys, counts = table
-    if 2 * (n + 1) > len(slots):
+    if 4 * (n + 1) > 3 * len(slots):
         slots = np.zeros((2 * len(slots), 2), dtype=np.int64)
         slots[:, 0] = -1
         K.rehash(slots, table.slots)
@@ -467,3 +469,58 @@ def above(layer: PhraseLayer, threshold: float) -> PhraseLayer:
     K.build_phrase_table(*table[:3], select.astype(np.int64), offsets, keys)
     names = [layer.names[p] for p in select.tolist()]
     return PhraseLayer(layer.words, layer.is_conn, table, names, layer.scores[select])
+
+
+# --------------------------------------------------------------------------- corpora
+
+
+class TransformedCorpus:
+    """``corpus`` with phrases joined: a re-iterable of token lists (as the source allows)."""
+
+    def __init__(self, model: Any, corpus: TextCorpus) -> None:
+        self.model = model
+        self.corpus = corpus
+
+    def __iter__(self) -> Iterator[list[str]]:
+        layers = self.model._phrase_layers()
+        sentences = iter(self.corpus)
+        while True:
+            batch: list[list[str]] = []
+            n = 0
+            for sentence in sentences:
+                batch.append(sentence)
+                n += len(sentence)
+                if n >= _BATCH_TOKENS:
+                    break
+            if not batch:
+                return
+            yield from apply_tokens(layers, batch)
+
+
+class PhrasedCorpus:
+    """A fitted corpus with its phrases joined (see :meth:`Phrases.fit_corpus`)."""
+
+    def __init__(self, stream: IdStream | None, fallback: TransformedCorpus | None) -> None:
+        self._stream = stream
+        self._fallback = fallback
+
+    def __iter__(self) -> Iterator[list[str]]:
+        if self._stream is None:
+            if self._fallback is None:
+                raise ConfigError("this phrased corpus was closed")
+            yield from self._fallback
+            return
+        yield from stream_sentences(self._stream)
+
+    def close(self) -> None:
+        """Delete the temporary id file."""
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+        self._fallback = None
+
+    def __enter__(self) -> PhrasedCorpus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

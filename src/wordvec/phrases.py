@@ -37,20 +37,22 @@ contain the delimiter (any first pass over ordinary text, and later passes
 over its output) the two are the same.
 
 Memory: at most ``max_vocab`` distinct words and ``max_vocab`` distinct
-candidates are held at once (about 50 bytes per candidate). When the candidate
-table is full, the candidates counted at most ``min_reduce`` times are dropped
-(1 first, then 2, ...: word2vec C's ``ReduceVocab``) until there is room; the
-words are pruned the same way while scanning. gensim instead checks its one
-dictionary of words and pairs after each sentence, and drops entries counted
-fewer than ``min_reduce`` times (nothing, the first time), so it can hold far
-more than its ``max_vocab_size``.
+candidates are held at once (a 16-byte slot per candidate at a load of 3/8 to
+3/4, so 21 to 43 bytes each; never more slots than the power of two above 4/3
+``max_vocab``). When the candidate table is full, the candidates counted at
+most ``min_reduce`` times are dropped (1 first, then 2, ...: word2vec C's
+``ReduceVocab``) until there is room; the words are pruned the same way while
+scanning. gensim instead checks its one dictionary of words and pairs after
+each sentence, and drops entries counted fewer than ``min_reduce`` times
+(nothing, the first time), so it can hold far more than its
+``max_vocab_size``.
 """
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -61,11 +63,12 @@ from ._phrasefile import FORMAT, VERSION, read_parts
 from ._phrasestream import (
     CountedLayer,
     IdStream,
+    PhrasedCorpus,
     PhraseLayer,
+    TransformedCorpus,
     above,
     apply_sentence,
     apply_stream,
-    apply_tokens,
     candidate_scores,
     compact,
     connector_mask,
@@ -74,7 +77,6 @@ from ._phrasestream import (
     phrase_layer,
     rebuilt,
     scan_stream,
-    stream_sentences,
     write_text,
 )
 from .corpus import TextCorpus
@@ -98,7 +100,6 @@ ENGLISH_CONNECTOR_WORDS = frozenset(
 )
 SCORERS = K.SCORERS
 _DEFAULT_THRESHOLD = {"default": 10.0, "word2phrase": 100.0}
-_BATCH_TOKENS = 1 << 16  # tokens per compiled call when transforming token lists
 
 PathLike = str | os.PathLike[str]
 
@@ -168,58 +169,6 @@ class _Applier:
             for sentence in self.transform_corpus(corpus):
                 fh.write(" ".join(sentence))
                 fh.write("\n")
-
-
-class TransformedCorpus:
-    """``corpus`` with phrases joined: a re-iterable of token lists (as the source allows)."""
-
-    def __init__(self, model: _Applier, corpus: TextCorpus) -> None:
-        self.model = model
-        self.corpus = corpus
-
-    def __iter__(self) -> Iterator[list[str]]:
-        layers = self.model._phrase_layers()
-        sentences = iter(self.corpus)
-        while True:
-            batch: list[list[str]] = []
-            n = 0
-            for sentence in sentences:
-                batch.append(sentence)
-                n += len(sentence)
-                if n >= _BATCH_TOKENS:
-                    break
-            if not batch:
-                return
-            yield from apply_tokens(layers, batch)
-
-
-class PhrasedCorpus:
-    """A fitted corpus with its phrases joined (see :meth:`Phrases.fit_corpus`)."""
-
-    def __init__(self, stream: IdStream | None, fallback: TransformedCorpus | None) -> None:
-        self._stream = stream
-        self._fallback = fallback
-
-    def __iter__(self) -> Iterator[list[str]]:
-        if self._stream is None:
-            if self._fallback is None:
-                raise ConfigError("this phrased corpus was closed")
-            yield from self._fallback
-            return
-        yield from stream_sentences(self._stream)
-
-    def close(self) -> None:
-        """Delete the temporary id file."""
-        if self._stream is not None:
-            self._stream.close()
-            self._stream = None
-        self._fallback = None
-
-    def __enter__(self) -> PhrasedCorpus:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _as_corpus(corpus: Any) -> TextCorpus:

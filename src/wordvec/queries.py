@@ -23,7 +23,14 @@ from .errors import ConfigError
 if TYPE_CHECKING:  # pragma: no cover - typing only (vectors imports this module)
     from .vectors import KeyedVectors
 
+ANALOGY_METHODS = ("3cosadd", "3cosmul")
+
+# Levy & Goldberg (2014), eq. 4: keeps 3CosMul finite when s(x, a) is 0.
+COSMUL_EPSILON = 1e-3
+
 __all__ = [
+    "most_similar_batch",
+    "analogy_batch",
     "get_vector",
     "similarities",
     "similar_by_vector",
@@ -194,3 +201,111 @@ def add_vectors(
         if kv.counts is not None:
             kv.counts = np.concatenate([kv.counts, np.zeros(len(new), np.int64)])
     kv.vectors = vectors_now  # drops the unit-vector cache
+
+
+# --------------------------------------------------------------------------- batched
+def most_similar_batch(
+    kv: KeyedVectors,
+    words: Sequence[str] | np.ndarray,
+    topn: int = 10,
+    restrict_vocab: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest neighbours of many words at once, each query word left out.
+
+    Parameters
+    ----------
+    words : list of str or int array, shape (n,)
+        The query words (or their row indices).
+    topn : int
+    restrict_vocab : int, optional
+
+    Returns
+    -------
+    indices : ndarray, shape (n, k), int64
+        Rows of the neighbours, best first; k = min(topn, searched rows - 1).
+    scores : ndarray, shape (n, k), float32
+        Their cosines with the query word.
+    """
+    topn = kv._check_topn(topn)
+    n_search = kv._n_search(restrict_vocab)
+    q = kv._as_indices(words, "words")
+    k = max(0, min(topn, n_search - 1))
+    normed = kv.get_normed()
+    cand = normed[:n_search]
+    out_i = np.empty((q.size, k), np.int64)
+    out_s = np.empty((q.size, k), np.float32)
+    step = kv._chunk_rows(n_search)
+    for lo in range(0, q.size, step):
+        qi = q[lo : lo + step]
+        scores = normed[qi] @ cand.T  # (chunk, n_search)
+        rows = np.arange(qi.size)
+        inside = qi < n_search
+        scores[rows[inside], qi[inside]] = -np.inf
+        out_i[lo : lo + step], out_s[lo : lo + step] = kv._top(scores, k)
+    return out_i, out_s
+
+
+def analogy_batch(
+    kv: KeyedVectors,
+    a: Sequence[str] | np.ndarray,
+    b: Sequence[str] | np.ndarray,
+    c: Sequence[str] | np.ndarray,
+    topn: int = 1,
+    restrict_vocab: int | None = None,
+    method: str = "3cosadd",
+    epsilon: float = COSMUL_EPSILON,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Solve many analogies a[i] : b[i] :: c[i] : ? as chunked matrix products.
+
+    Parameters
+    ----------
+    a, b, c : list of str or int array, shape (n,)
+        The question words (or their row indices).
+    topn : int
+    restrict_vocab : int, optional
+        Search only the first ``restrict_vocab`` rows.
+    method : {"3cosadd", "3cosmul"}
+    epsilon : float
+        3CosMul only (see :meth:`KeyedVectors.most_similar_cosmul`).
+
+    Returns
+    -------
+    indices : ndarray, shape (n, k), int64
+        Rows of the answers, best first, never a[i], b[i] or c[i];
+        k = min(topn, searched rows - 3).
+    scores : ndarray, shape (n, k), float32
+        3CosAdd: cosine with b̂ - â + ĉ (normalised); 3CosMul: its score.
+    """
+    if method not in ANALOGY_METHODS:
+        raise ConfigError(f"`method` must be one of {ANALOGY_METHODS}; got {method!r}.")
+    topn = kv._check_topn(topn)
+    n_search = kv._n_search(restrict_vocab)
+    ia, ib, ic = (kv._as_indices(x, name) for x, name in ((a, "a"), (b, "b"), (c, "c")))
+    if not ia.shape == ib.shape == ic.shape:
+        raise ConfigError(
+            f"`a`, `b` and `c` must have the same length; got {ia.size}, {ib.size}, {ic.size}."
+        )
+    k = max(0, min(topn, n_search - 3))
+    normed = kv.get_normed()
+    cand = normed[:n_search]
+    out_i = np.empty((ia.size, k), np.int64)
+    out_s = np.empty((ia.size, k), np.float32)
+    step = kv._chunk_rows(n_search) // (3 if method == "3cosmul" else 1) or 1
+    eps = np.float32(epsilon)
+    for lo in range(0, ia.size, step):
+        qa, qb, qc = ia[lo : lo + step], ib[lo : lo + step], ic[lo : lo + step]
+        if method == "3cosadd":
+            query = normed[qb] - normed[qa] + normed[qc]  # (chunk, d)
+            norms = np.linalg.norm(query, axis=1, keepdims=True)
+            query /= np.where(norms > 0, norms, 1.0)
+            scores = query @ cand.T  # (chunk, n_search)
+        else:
+            scores = (normed[qb] @ cand.T + 1.0) * 0.5
+            scores *= (normed[qc] @ cand.T + 1.0) * 0.5
+            scores /= (normed[qa] @ cand.T + 1.0) * 0.5 + eps
+        rows = np.arange(qa.size)
+        for qx in (qa, qb, qc):
+            inside = qx < n_search
+            scores[rows[inside], qx[inside]] = -np.inf
+        out_i[lo : lo + step], out_s[lo : lo + step] = kv._top(scores, k)
+    return out_i, out_s

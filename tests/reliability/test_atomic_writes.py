@@ -203,7 +203,7 @@ def test_a_failed_save_in_process_removes_its_temporary_file(kind, tmp_path, mon
         if kind in ("txt", "bin", "wvec"):
             formats.save(KeyedVectors(["a", "b"], np.ones((2, 3), np.float32)), path)
         else:
-            m = Word2Vec(dim=3, min_count=1, epochs=1, threads=1)
+            m = Word2Vec(dim=3, min_count=1, epochs=1, threads=1, sample=0)
             m.fit([["a", "b"]] * 5)
             if kind == "model":
                 m.save(path)

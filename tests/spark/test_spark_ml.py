@@ -69,7 +69,7 @@ def test_a_saved_pipeline_loads_and_transforms_the_same(fitted, tmp_path):
 
 
 def test_vectors_trained_anywhere_become_a_stage(spark):
-    single = SingleWord2Vec(dim=8, min_count=1, epochs=1, seed=1, lowercase=True).fit(
+    single = SingleWord2Vec(dim=8, min_count=1, epochs=1, seed=1, lowercase=True, sample=0).fit(
         [["The", "cat", "sat"], ["the", "dog", "sat"]] * 20
     )
     stage = Word2VecModel.from_vectors(single, inputCol="tokens", outputCol="v")

@@ -8,6 +8,7 @@ and a resumed run is the uninterrupted one.
 
 from __future__ import annotations
 
+import inspect
 import os
 import signal
 
@@ -189,6 +190,18 @@ def test_interrupted_run_resumes_to_the_same_weights(spark, text_file, tmp_path,
     other.write_text(text_file.read_text()[:-2000])
     with pytest.raises(CorpusError, match="not the text the checkpoint"):
         SparkWord2Vec.resume(ckpt, str(other))
+
+
+def test_every_parameter_of_the_single_machine_estimator_is_here():
+    single = inspect.signature(Word2Vec).parameters
+    spark = inspect.signature(SparkWord2Vec).parameters
+    for name, p in single.items():
+        assert name in spark and spark[name].default == p.default, name
+    assert {"partitions", "sync_every", "merge", "spark"} <= set(spark)
+    est = SparkWord2Vec(dim=7, sample=0.0)
+    plain = Word2Vec(dim=7, sample=0.0)
+    assert est.params == {name: getattr(plain, name) for name in single}
+    assert est.config == Word2Vec(dim=7, sample=0.0).config
 
 
 @pytest.mark.parametrize(

@@ -138,7 +138,7 @@ def _spark_train_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--spark", metavar="MASTER", help="train on Spark, e.g. local[2], yarn")
     g.add_argument("--partitions", type=int, help="partitions (default: the cores Spark has)")
     g.add_argument(
-        "--sync-every", type=int, help="words per partition between syncs (default: 2 per epoch)"
+        "--sync-every", type=int, help="words per partition between syncs (default 16M/partitions²)"
     )
 
 

@@ -441,7 +441,7 @@ class Word2Vec:
                     f"the model's {name} must be a writable C-contiguous float32 array of shape "
                     f"({want}, {cfg.dim}) to train; got {w.shape} (replaced or edited by hand?)"
                 )
-        trainer = Trainer(cfg, self._vocab, w_in, w_out)
+        trainer = Trainer(cfg, self._vocab, w_in, w_out, require_training=False)
         for callback in callbacks:
             callback.on_train_begin(self)
         trained = raw = 0
@@ -477,6 +477,11 @@ class Word2Vec:
             for callback in callbacks:
                 callback.on_epoch_end(self)
         elapsed = time.perf_counter() - start
+        if trainer.history and not any(h.loss_terms for h in trainer.history):
+            logger.warning(
+                "nothing was trained: sub-sampling (sample=%s) or one-word sentences left no "
+                "(word, context) pair; the vectors are as initialised", self.sample,
+            )  # fmt: skip
         self.train_count += 1
         self.total_train_time += elapsed
         logger.info(

@@ -141,6 +141,9 @@ class Trainer:
     on_checkpoint: Callable[[Position], None] | None = None  # called with all prior jobs done
     checkpoint_every: float | None = None  # seconds between on_checkpoint calls
     chunk_tokens: int = 1 << 21
+    # A run that made no prediction at all fails (see _check_trained); wordvec.compat
+    # turns this off, as gensim trains such a corpus without complaint
+    require_training: bool = True
     compile_seconds: float = 0.0  # spent compiling this run's kernels (0 when cached)
     _last_log: float = field(default=0.0, init=False, repr=False)
 
@@ -237,7 +240,8 @@ class Trainer:
             )
             self.history.append(stats)
             self._epoch_done(stats, epoch, n_words)
-        self._check_trained(corpus)
+        if self.require_training:
+            self._check_trained(corpus)
         self._log_end(self.history[before:])
         return self.history
 

@@ -55,7 +55,7 @@ class Run:
         self.bytes_in: list[int] = []  # collected per round
         self.prepare_seconds = 0.0  # reading, counting, encoding, partitioning
         self.round_seconds: list[float] = []
-        self.task_seconds: list[float] = []  # slowest task of each round
+        self.task_seconds: list[list[float]] = []  # per round: each partition's task
 
     # ---------------------------------------------------------------- the loop
     def train(self, start: int, checkpoint, checkpoint_every, handle_signals: bool) -> None:
@@ -123,7 +123,7 @@ class Run:
                 self.partial[e] += numbers
         now = time.perf_counter()
         self.round_seconds.append(now - self.round_started[r])
-        self.task_seconds.append(max((x.seconds for x in results), default=0.0))
+        self.task_seconds.append([x.seconds for x in results])
         self.bytes_in.append(sum(x.nbytes for x in results))
         for e in range(self.cfg.epochs):
             if last_round_of(e, self.rounds, self.cfg.epochs) == r:
@@ -170,7 +170,7 @@ class Run:
             "bytes_broadcast_per_round": self.bytes_out,
             "bytes_collected": list(self.bytes_in),
             "round_seconds": list(self.round_seconds),
-            "slowest_task_seconds": list(self.task_seconds),
+            "task_seconds": [list(t) for t in self.task_seconds],
         }
 
     # ---------------------------------------------------------------- stopping

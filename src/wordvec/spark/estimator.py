@@ -13,6 +13,7 @@ and merges the rows the partitions changed at its end.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import math
 import os
 import time
@@ -31,7 +32,13 @@ from .session import get_session
 
 __all__ = ["Word2Vec"]
 
-SYNCS_PER_EPOCH = 2  # the default schedule: two synchronisations per epoch
+# The default schedule: every DEFAULT_ROUND_WORDS / partitions words over all partitions
+# (sync_every = DEFAULT_ROUND_WORDS / partitions**2 words per partition), at least once
+# per epoch. Averaging more partitions tolerates less drift between synchronisations:
+# on en17m (skip-gram, 5 epochs) 2 partitions matched one machine with 4-8M words per
+# partition and round, 8 partitions needed 250k (bench/bench_spark.py, docs/distributed.md).
+DEFAULT_ROUND_WORDS = 16_000_000
+MIN_DEFAULT_SYNC = 100_000  # ... but never fewer words per partition and round than this
 
 
 class Word2Vec:
@@ -52,12 +59,12 @@ class Word2Vec:
         Slices of the text trained in parallel (default: the session's default
         parallelism, i.e. its cores). Each is a contiguous slice of about equal words.
     sync_every : int, optional
-        Words each partition trains between synchronisations. The default
-        synchronises twice per epoch whatever the partitions (``words per epoch /
-        (2 * partitions)``): quality follows the number of rounds, since with more
-        partitions each round moves the model by more words. Smaller is closer to
-        single-machine quality and costs more traffic (each round broadcasts both
-        weight matrices and collects the rows each partition changed).
+        Words each partition trains between synchronisations. Smaller is closer to
+        single-machine quality and costs more traffic: each round broadcasts both
+        weight matrices and collects the rows each partition changed. The default,
+        ``16,000,000 / partitions**2`` (4M words at 2 partitions, 250k at 8; at least
+        100,000, and at least one round per epoch), keeps the analogy score of a single
+        machine on en17m: averaging more partitions tolerates less drift between rounds.
     merge : {"scaled_mean", "row_mean", "mean", "sum"}
         How the driver merges the partitions' rows (:func:`wordvec.spark.rounds.merge`).
         The default, ``"scaled_mean"``: the partitions train with ``partitions`` times
@@ -94,39 +101,46 @@ class Word2Vec:
         batch_words: int = 10_000,
         tmp_dir: str | None = None,
         progress: bool = False,
+        errors: str = "strict",
         partitions: int | None = None,
         sync_every: int | None = None,
         merge: str = "scaled_mean",
         spark: Any = None,
     ) -> None:
-        self.params = {
-            "model": model,
-            "loss": loss,
-            "dim": dim,
-            "window": window,
-            "negative": negative,
-            "min_count": min_count,
-            "sample": sample,
-            "epochs": epochs,
-            "alpha": alpha,
-            "min_alpha": min_alpha,
-            "threads": threads,
-            "seed": seed,
-            "cbow_mean": cbow_mean,
-            "ns_exponent": ns_exponent,
-            "shrink_windows": shrink_windows,
-            "max_vocab": max_vocab,
-            "max_final_vocab": max_final_vocab,
-            "max_sentence_length": max_sentence_length,
-            "lowercase": lowercase,
-            "batch_words": batch_words,
-            "tmp_dir": tmp_dir,
-            "progress": progress,
-        }
+        self.model = model
+        self.loss = loss
+        self.dim = dim
+        self.window = window
+        self.negative = negative
+        self.min_count = min_count
+        self.sample = sample
+        self.epochs = epochs
+        self.alpha = alpha
+        self.min_alpha = min_alpha
+        self.threads = threads
+        self.seed = seed
+        self.cbow_mean = cbow_mean
+        self.ns_exponent = ns_exponent
+        self.shrink_windows = shrink_windows
+        self.max_vocab = max_vocab
+        self.max_final_vocab = max_final_vocab
+        self.max_sentence_length = max_sentence_length
+        self.lowercase = lowercase
+        self.batch_words = batch_words
+        self.tmp_dir = tmp_dir
+        self.progress = progress
+        # Spark decodes text itself (invalid UTF-8 becomes U+FFFD, as errors="replace");
+        # kept so that the fitted wordvec.Word2Vec carries the user's setting
+        self.errors = errors
         self.partitions = partitions
         self.sync_every = sync_every
         self.merge = merge
         self.spark = spark
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The parameters of :class:`wordvec.Word2Vec` (those of the fitted model)."""
+        return {name: getattr(self, name) for name in _MODEL_PARAMS}
 
     # Tests only: called as hook(partition, round) at the start of every round's task, in
     # the executor (a test makes a task fail once there, to see Spark retry it).
@@ -140,6 +154,7 @@ class Word2Vec:
         )
 
     # ------------------------------------------------------------------ checks
+    @property
     def config(self) -> TrainConfig:
         """The validated :class:`TrainConfig`; refuses what Spark training cannot do."""
         cfg = _Model(**self.params).config
@@ -201,7 +216,7 @@ class Word2Vec:
             In the main thread, SIGINT / SIGTERM stop training at the end of the round
             (then :class:`TrainingInterrupted` is raised).
         """
-        cfg = self.config()
+        cfg = self.config
         _check_checkpointing(checkpoint, checkpoint_every)
         session = get_session(self.spark)
         partitions, sync_every = self._spark_params(session.sparkContext)
@@ -270,15 +285,18 @@ class Word2Vec:
 
 
 _CONFIG_NAMES = [f.name for f in dataclasses.fields(TrainConfig)]
+_MODEL_PARAMS = list(inspect.signature(_Model).parameters)  # wordvec.Word2Vec's parameters
 
 
 def _rounds(epochs: int, n_words: int, partitions: int, sync_every: int | None) -> tuple[int, int]:
     """``(rounds, sync_every)``: each partition trains about ``sync_every`` words per round
-    (None: :data:`SYNCS_PER_EPOCH` rounds per epoch)."""
+    (None: the default schedule, see :data:`DEFAULT_ROUND_WORDS`)."""
+    words = epochs * n_words  # in the whole run, over all partitions
     if sync_every is None:
-        rounds = SYNCS_PER_EPOCH * epochs
-        return rounds, max(1, math.ceil(epochs * n_words / (partitions * rounds)))
-    return max(1, math.ceil(epochs * n_words / (partitions * sync_every))), sync_every
+        sync_every = max(MIN_DEFAULT_SYNC, DEFAULT_ROUND_WORDS // partitions**2)
+        rounds = max(epochs, math.ceil(words / (partitions * sync_every)))
+        return rounds, max(1, math.ceil(words / (partitions * rounds)))
+    return max(1, math.ceil(words / (partitions * sync_every))), sync_every
 
 
 def _check_checkpointing(checkpoint: Any, checkpoint_every: Any) -> None:

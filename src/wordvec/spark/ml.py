@@ -79,7 +79,7 @@ class _Params(HasInputCol, HasOutputCol, HasMaxIter, HasStepSize, HasSeed):
     )
     syncEvery = _param(
         "syncEvery",
-        "words per partition between synchronisations (0: twice per epoch)",
+        "words per partition between synchronisations (0: 16M / partitions**2)",
         TypeConverters.toInt,
     )
     lowercase = _param("lowercase", "lowercase tokens", TypeConverters.toBoolean)

@@ -50,7 +50,13 @@ def get_session(
     else:
         session = SparkSession.getActiveSession()
     if session is not None:
-        own = session.sparkContext.master
+        try:
+            own = session.sparkContext.master
+        except Exception:  # a Spark Connect session has no SparkContext
+            raise ConfigError(
+                "wordvec.spark needs a classic SparkSession (it uses RDDs and broadcasts); "
+                "a Spark Connect session cannot run it"
+            ) from None
         if master is not None and master != own:
             raise ConfigError(
                 f"`master` is {master!r} but the SparkSession in use runs on {own!r}; "
