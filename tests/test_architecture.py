@@ -41,7 +41,8 @@ LAYERS: list[list[str]] = [
     # Vocab + id cache -> encoded corpus
     ["encoded"],
     # engine: weights + id chunks -> trained weights, epoch statistics
-    ["engine", "engine.kernels"],
+    ["engine", "engine.tables"],
+    ["engine.kernels"],
     ["engine.schedule", "engine.softmax"],
     ["engine.jit"],
     ["engine.train"],
