@@ -105,11 +105,11 @@ class ProgressDisplay:
         return elapsed, remaining
 
     def _progress(self, info: dict, epoch_end: bool) -> None:
-        now = time.perf_counter()
-        elapsed, remaining = self._eta(info, now)
-        if self.tty:
+        if self.tty:  # tqdm keeps the time
             self._update_bar(info, epoch_end)
             return
+        now = time.perf_counter()
+        elapsed, remaining = self._eta(info, now)
         if self._last_line is None:  # the first line: `every` seconds in, or the epoch's end
             self._last_line = now
         if not epoch_end and now - self._last_line < self.every:
