@@ -41,8 +41,10 @@ LAYERS: list[list[str]] = [
     # Vocab + id cache -> encoded corpus
     ["encoded"],
     # engine: weights + id chunks -> trained weights, epoch statistics
-    ["engine", "engine.kernels"],
+    ["engine", "engine.tables"],
+    ["engine.kernels"],
     ["engine.schedule", "engine.softmax"],
+    ["engine.jit"],
     ["engine.train"],
     # vectors and what is done with them
     ["queries"],
@@ -54,7 +56,7 @@ LAYERS: list[list[str]] = [
     ["_phrasestream"],
     ["phrases"],
     # model and checkpoint files, then the estimator over all the stages
-    ["modelfile"],
+    ["modelfile", "progress"],
     ["model"],
     # gensim 4's API over the estimator and the vectors
     ["compat.callbacks", "compat._stats", "compat._vocab", "compat._corpus", "compat._editing"],

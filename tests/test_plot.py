@@ -72,6 +72,47 @@ def test_tsne_keeps_separated_clusters_apart_and_is_seeded():
         tsne_2d(X, perplexity=45)
 
 
+def test_tsne_is_scikit_learns_with_the_documented_settings():
+    from sklearn.manifold import TSNE
+
+    X = np.random.default_rng(4).normal(size=(30, 6))
+    Y = tsne_2d(X, perplexity=7.0, iterations=300, seed=5)
+    expected = TSNE(
+        perplexity=7.0, max_iter=300, init="pca", learning_rate="auto", random_state=5
+    ).fit_transform(X)
+    np.testing.assert_allclose(Y, expected - expected.mean(axis=0), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(Y.mean(axis=0), 0, atol=1e-9)
+
+
+def test_tsne_edge_cases_and_bad_arguments():
+    assert tsne_2d(np.ones((1, 3))).tolist() == [[0.0, 0.0]]
+    assert tsne_2d(np.ones((5, 3))).tolist() == [[0.0, 0.0]] * 5  # all in one place
+    Y = tsne_2d(np.arange(6.0)[:, None])  # one dimension: random, not PCA, initialisation
+    assert Y.shape == (6, 2) and np.isfinite(Y).all()
+    with pytest.raises(ConfigError, match="`iterations` must be an int >= 250; got 100"):
+        tsne_2d(np.eye(4), iterations=100)
+    with pytest.raises(ConfigError, match=r"`perplexity` must be a float in \(0, n - 1\]"):
+        tsne_2d(np.eye(4), perplexity=0)
+
+
+def test_tsne_without_scikit_learn_says_how_to_install_it(monkeypatch, tmp_path, capsys):
+    monkeypatch.setitem(sys.modules, "sklearn.manifold", None)  # import fails
+    words, X = _data()
+    with pytest.raises(ImportError, match=r"scikit-learn.*pip install 'wordvec\[plot\]'"):
+        tsne_2d(X)
+    assert plot((words, X), method="pca", words=words)  # PCA needs no scikit-learn
+    fake = types.SimpleNamespace(
+        load=lambda path, **options: DictVectors(words, X),
+        resolve_format=lambda path, format=None, reading=False: "word2vec-bin",
+    )
+    monkeypatch.setitem(sys.modules, "wordvec.formats", fake)
+    out = tmp_path / "t.png"
+    assert main(["plot", "v", *words, "-o", str(out), "--method", "tsne"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("wordvec: error: t-SNE needs scikit-learn") and err.count("\n") == 1
+    assert not out.exists()
+
+
 def test_plot_accepts_pairs_and_keyedvectors_like_objects():
     words, X = _data()
     a = plot((words, X), words[:6], method="pca")

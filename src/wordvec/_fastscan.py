@@ -371,7 +371,8 @@ def _scan_block(data, start, final, max_len, max_vocab, table, out, state):  # p
                 slots[slot, 1] = (size << 32) | w
                 hashes[w] = hs[k]
                 offsets[w] = used
-                arena[used : used + size] = data[tok : tok + size]
+                for j in range(size):  # (a slice assignment would compile its shape check's
+                    arena[used + j] = data[tok + j]  # error message: seconds of first run)
                 arena[used + size] = 10  # "\n" between words: see _Table
                 used += size + 1
             counts[w] += 1

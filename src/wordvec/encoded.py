@@ -10,6 +10,7 @@ checkpoint (which must see the very text it was trained on).
 
 from __future__ import annotations
 
+import logging
 import mmap
 import tempfile
 from collections.abc import Iterable
@@ -24,10 +25,12 @@ from .errors import CorpusError
 from .scan import SENTENCE_END, Scan
 from .vocab import Vocab
 
-__all__ = ["EncodedCorpus", "build", "DROPPED", "SENTENCE_END"]
+__all__ = ["EncodedCorpus", "build", "log_vocabulary", "DROPPED", "SENTENCE_END"]
 
 DROPPED = -2  # remap value of a provisional id whose word is not in the final vocabulary
 _FLUSH_TOKENS = 1 << 20  # ids buffered in Python before they go to the cache
+
+logger = logging.getLogger(__name__)
 
 
 class EncodedCorpus:
@@ -215,7 +218,24 @@ def build(
         n_tokens=s.n_tokens,
         pruned=s.pruned,
     )
+    log_vocabulary(vocab, s, min_count=min_count, max_final_vocab=max_final_vocab)
     return vocab, _remap(vocab.ids(s.words))
+
+
+def log_vocabulary(
+    vocab: Vocab, s: Scan, *, min_count: int, max_final_vocab: int | None = None
+) -> None:
+    """An INFO line on the ``wordvec`` logger: the vocabulary built from scan ``s``."""
+    if logger.isEnabledFor(logging.INFO):
+        kept = vocab.total
+        logger.info(
+            "vocabulary: %d words with min_count=%d%s, of %d distinct%s; %d of the %d tokens "
+            "(%.1f%%) in %d sentences",
+            len(vocab), min_count,
+            f" and max_final_vocab={max_final_vocab}" if max_final_vocab is not None else "",
+            len(s.words), " left after pruning while counting" if s.pruned else "",
+            kept, s.n_tokens, 100 * kept / max(s.n_tokens, 1), s.n_sentences,
+        )  # fmt: skip
 
 
 def _remap(ids: np.ndarray) -> np.ndarray:

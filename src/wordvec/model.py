@@ -29,12 +29,13 @@ import numpy as np
 
 from .config import TrainConfig, _float
 from .corpus import TextCorpus
-from .encoded import EncodedCorpus
+from .encoded import EncodedCorpus, log_vocabulary
 from .engine import train as engine
-from .engine.schedule import EpochStats, Interrupted, Position, ProgressBar
+from .engine.schedule import EpochStats, Interrupted, Position
 from .engine.train import grow_weights, init_weights
 from .errors import ConfigError, CorpusError, TrainingInterrupted
 from .modelfile import MODEL_FORMAT_VERSION, read_model, write_model
+from .progress import ProgressDisplay
 from .scan import scan
 from .vocab import Vocab
 
@@ -172,6 +173,7 @@ class Word2Vec:
                 n_tokens=s.n_tokens,
                 pruned=s.pruned,
             )
+            log_vocabulary(vocab, s, min_count=cfg.min_count, max_final_vocab=cfg.max_final_vocab)
             encoded = EncodedCorpus.from_scan(s, vocab, sentences, self.tmp_dir)
             with encoded:
                 w_in, w_out = init_weights(vocab, cfg)
@@ -276,7 +278,7 @@ class Word2Vec:
     ):
         """Run the engine over ``encoded`` from ``position``: Ctrl-C / SIGTERM stop it at a
         job boundary, and a checkpoint (if a path was given) records where."""
-        bar = ProgressBar() if self.progress else None
+        bar = ProgressDisplay() if self.progress else None
         stop = threading.Event()
         trainer = engine.Trainer(cfg, self.vocab_, self.w_in_, self.w_out_, progress=bar, stop=stop)
         trainer.history = list(self.epoch_stats_)

@@ -1,7 +1,8 @@
-"""2-D plots of word vectors: PCA (as CS224n's word_vectors.png) or a small exact t-SNE.
+"""2-D plots of word vectors: PCA (as CS224n's word_vectors.png) or t-SNE.
 
-matplotlib is imported only inside :func:`plot` (install ``wordvec[plot]``),
-so importing wordvec never needs it. Both projections are plain NumPy.
+PCA is plain NumPy; t-SNE is scikit-learn's. matplotlib and scikit-learn come with
+``pip install "wordvec[plot]"`` and are imported only when a figure is drawn or a
+t-SNE computed, so importing wordvec never needs them.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def plot(
         returned (matplotlib is then not needed).
     method : "pca" or "tsne"
         PCA: the centred vectors projected on their first two principal axes
-        (SVD), as the course does. t-SNE: :func:`tsne_2d`.
+        (SVD), as the course does. t-SNE: :func:`tsne_2d` (needs scikit-learn).
     title : str, optional
         Figure title; a default names the method and the number of words.
     perplexity : float, optional
@@ -98,7 +99,8 @@ def plot(
     ConfigError
         Unknown method or file suffix, or none of the words is in the vocabulary.
     ImportError
-        ``path`` is given and matplotlib is not installed.
+        ``path`` is given and matplotlib is not installed, or t-SNE is asked for
+        and scikit-learn is not.
     """
     if method not in _METHODS:
         raise ConfigError(f"`method` must be one of 'pca', 'tsne'; got {method!r}.")
@@ -143,6 +145,10 @@ def pca_2d(X: ArrayLike) -> Array:
     Xc^T Xc / n. Each axis' sign is fixed so that its largest loading is
     positive, which makes the picture deterministic. Missing axes (d < 2 or
     n < 3) are zero.
+
+    Written here rather than taken from scikit-learn: one thin SVD is the whole job,
+    and PCA is the default projection, so the default plot needs no scikit-learn
+    (whose import alone takes longer than this function).
     """
     X = np.asarray(X, dtype=np.float64)
     Xc = X - X.mean(axis=0)
@@ -165,94 +171,73 @@ def tsne_2d(
     iterations: int = 1000,
     seed: int = 0,
 ) -> Array:
-    r"""Exact t-SNE (van der Maaten & Hinton, 2008) of the rows of X to 2-D, O(n^2) per step.
+    r"""t-SNE (van der Maaten & Hinton, 2008) of the rows of X to 2-D, by scikit-learn.
 
-    Affinities: p_{j|i} ∝ exp(-beta_i ||x_i - x_j||^2), with beta_i found by
-    bisection so that the entropy of p_{.|i} equals log(perplexity); then
-    P = (p_{j|i} + p_{i|j}) / 2n. Embedding: q_ij ∝ (1 + ||y_i - y_j||^2)^-1,
-    minimising KL(P || Q) by gradient descent with
+    :class:`sklearn.manifold.TSNE` with its defaults (Barnes-Hut gradients,
+    O(n log n) per step, so thousands of words are fine; PCA initialisation; the
+    "auto" learning rate; early exaggeration 12), ``iterations`` steps and
+    ``random_state=seed``. Affinities p_{j|i} ∝ exp(-beta_i ||x_i - x_j||^2) with each
+    beta_i set so that the entropy of p_{.|i} is log(perplexity); the embedding
+    minimises KL(P || Q), q_ij ∝ (1 + ||y_i - y_j||^2)^-1.
 
-        dKL/dy_i = 4 sum_j (p_ij - q_ij) (1 + ||y_i - y_j||^2)^-1 (y_i - y_j),
-
-    momentum 0.5 then 0.8, per-coordinate gains, and P multiplied by 12 for
-    the first 250 steps (early exaggeration). Meant for a few hundred points.
+    Parameters
+    ----------
+    X : (n, d) array
+    perplexity : float, optional
+        In (0, n - 1]; default min(30, (n - 1) / 3), at least 1.
+    iterations : int
+        Optimisation steps, at least 250 (scikit-learn's minimum).
+    seed : int
 
     Returns
     -------
     ndarray, shape (n, 2), centred
+
+    Raises
+    ------
+    ImportError
+        scikit-learn is not installed (``pip install "wordvec[plot]"``).
     """
     _check_seed(seed)
     X = np.asarray(X, dtype=np.float64)
     n = X.shape[0]
-    if n < 2:
-        return np.zeros((n, 2))
     if perplexity is None:
         perplexity = max(1.0, min(30.0, (n - 1) / 3.0))
-    if not 0 < perplexity <= n - 1:
+    if n >= 2 and not 0 < perplexity <= n - 1:
         raise ConfigError(
             f"`perplexity` must be a float in (0, n - 1] = (0, {n - 1}] for {n} points; "
             f"got {perplexity!r}."
         )
-    P = _joint_probabilities(_squared_distances(X), float(perplexity))
-    rng = np.random.default_rng(seed)
-    Y = rng.normal(scale=1e-4, size=(n, 2))
-    velocity = np.zeros_like(Y)
-    gains = np.ones_like(Y)
-    lr = max(n / 12.0 / 4.0, 50.0)  # the "auto" learning rate of Belkina et al. (2019)
-    exaggeration_steps = min(250, iterations // 4)
-    for t in range(iterations):
-        exaggeration = 12.0 if t < exaggeration_steps else 1.0
-        momentum = 0.5 if t < exaggeration_steps else 0.8
-        num = 1.0 / (1.0 + _squared_distances(Y))  # (n, n) Student-t kernel
-        np.fill_diagonal(num, 0.0)
-        Q = np.maximum(num / num.sum(), 1e-12)
-        W = (exaggeration * P - Q) * num  # (n, n)
-        grad = 4.0 * (W.sum(axis=1)[:, None] * Y - W @ Y)  # sum_j W_ij (y_i - y_j)
-        same_sign = np.sign(grad) == np.sign(velocity)
-        gains = np.maximum(np.where(same_sign, gains * 0.8, gains + 0.2), 0.01)
-        velocity = momentum * velocity - lr * gains * grad
-        Y = Y + velocity
+    if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 250:
+        raise ConfigError(f"`iterations` must be an int >= 250; got {iterations!r}.")
+    if n < 2 or np.ptp(X, axis=0).max(initial=0.0) == 0.0:
+        return np.zeros((n, 2))  # one point, or all in one place: nothing to lay out
+    try:
+        from sklearn.manifold import TSNE
+        from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
+    except ImportError as exc:
+        raise ImportError(
+            "t-SNE needs scikit-learn; install it with `pip install 'wordvec[plot]'` "
+            "(or use method='pca')."
+        ) from exc
+    tsne = TSNE(
+        n_components=2,
+        perplexity=float(perplexity),
+        max_iter=iterations,
+        init="pca" if min(X.shape) >= 2 else "random",  # PCA needs two axes
+        learning_rate="auto",
+        random_state=seed,
+    )
+    # One thread below a few thousand points: a step is then microseconds of work, and
+    # OpenMP's workers cost more than they give (on a busy machine, 30x more).
+    with threadpool_limits(limits=1 if n < 5000 else None, user_api="openmp"):
+        Y = tsne.fit_transform(X).astype(np.float64)
     return Y - Y.mean(axis=0)
 
 
 def _check_seed(seed: Any) -> None:
     if isinstance(seed, bool | np.bool_) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise ConfigError(f"`seed` must be an int >= 0; got {seed!r}.")
-
-
-def _squared_distances(X: Array) -> Array:
-    sq = np.sum(X * X, axis=1)
-    D = sq[:, None] + sq[None, :] - 2.0 * X @ X.T
-    np.fill_diagonal(D, 0.0)
-    return np.maximum(D, 0.0)
-
-
-def _joint_probabilities(D: Array, perplexity: float) -> Array:
-    """Symmetric P from squared distances D (n, n), bisecting every beta_i at once."""
-    n = D.shape[0]
-    target = np.log(perplexity)
-    # scale distances so the bisection's starting range suits any data scale
-    scale = np.median(D[~np.eye(n, dtype=bool)])
-    Dn = D / (scale if scale > 0 else 1.0)
-    beta = np.ones(n)
-    lo = np.full(n, 0.0)
-    hi = np.full(n, np.inf)
-    off = ~np.eye(n, dtype=bool)
-    for _ in range(100):
-        # subtracting each row's smallest off-diagonal distance avoids underflow of every term
-        shifted = Dn - np.where(off, Dn, np.inf).min(axis=1, keepdims=True)
-        E = np.where(off, np.exp(-shifted * beta[:, None]), 0.0)
-        sums = E.sum(axis=1)
-        Prow = E / sums[:, None]
-        entropy = -np.sum(np.where(Prow > 0, Prow * np.log(np.maximum(Prow, 1e-300)), 0.0), axis=1)
-        too_flat = entropy > target  # too spread out: raise beta
-        lo = np.where(too_flat, beta, lo)
-        hi = np.where(too_flat, hi, beta)
-        beta = np.where(np.isinf(hi), beta * 2.0, (lo + hi) / 2.0)
-        if np.all(np.abs(entropy - target) < 1e-5):
-            break
-    P = (Prow + Prow.T) / (2.0 * n)
-    return np.maximum(P, 1e-12)
 
 
 def _lookup(vectors: Any, words: Iterable[str]) -> tuple[list[str], Array]:

@@ -205,14 +205,21 @@ def _alias(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return accept_u32, alias
 
 
+_INT64_MAX = np.iinfo(np.int64).max
+
+
 @numba.njit(cache=True)
 def _huffman(counts):  # pragma: no cover - compiled; tested through Vocab.huffman
     # word2vec C's linear-time construction over counts sorted in descending order:
     # leaves are 0..V-1, inner nodes V..2V-2; two cursors walk leaves and inner nodes.
     v = len(counts)
     cnt = np.empty(2 * v - 1, dtype=np.int64)
-    cnt[:v] = counts
-    cnt[v:] = np.iinfo(np.int64).max
+    # element by element: a slice assignment would compile its shape check's error
+    # message, most of this function's compile time
+    for i in range(v):
+        cnt[i] = counts[i]
+    for i in range(v, 2 * v - 1):
+        cnt[i] = _INT64_MAX
     parent = np.zeros(2 * v - 1, dtype=np.int64)
     binary = np.zeros(2 * v - 1, dtype=np.uint8)
     pos1 = v - 1

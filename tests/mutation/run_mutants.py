@@ -10,7 +10,8 @@ other, under ``nice``.
 
 Numba caches compiled kernels by source file and does not notice a change in another
 file a kernel inlines (``softmax.windows`` inlines ``kernels.next_sentence``), so a
-mutant of ``kernels.py`` always starts from an empty ``NUMBA_CACHE_DIR``. Mutants of
+mutant of ``kernels.py`` or ``tables.py`` (whose constants the kernels compile in)
+always starts from an empty ``NUMBA_CACHE_DIR``. Mutants of
 other files start from a copy of the cache the unchanged tree compiled (the baseline
 run, which must pass): their own file's cache entries are invalidated by its changed
 time stamp, and nothing compiled elsewhere depends on them.
@@ -44,6 +45,8 @@ LIMIT = 1800  # seconds per mutant (compiling the kernels takes minutes on a loa
 K = "src/wordvec/engine/kernels.py"
 T = "src/wordvec/engine/train.py"
 S = "src/wordvec/engine/softmax.py"
+TB = "src/wordvec/engine/tables.py"
+SCH = "src/wordvec/engine/schedule.py"
 VOC = "src/wordvec/vocab.py"
 
 # the new tests first, the single-update kernel tests last: with -x, "caught by" names
@@ -67,17 +70,17 @@ MUTANTS: list[tuple[str, str, str, str, list[str]]] = [
     (K, "alpha = alpha0 + (alpha1 - alpha0) * (words_read / max(n_words, 1))",
         "alpha = alpha0",
         "neg/hs: the rate is constant inside a job", ENGINE),
-    (S, "alpha = np.float32(a0 + (a1 - a0) * (b0 / max(n, 1)))",
-        "alpha = np.float32(a1 + (a0 - a1) * (b0 / max(n, 1)))",
+    (S, "alpha = np.float32(alpha0 + (alpha1 - alpha0) * (b0 / max(n, 1)))",
+        "alpha = np.float32(alpha1 + (alpha0 - alpha1) * (b0 / max(n, 1)))",
         "exact softmax: the rate rises inside a job", ENGINE),
-    (S, "alpha = np.float32(a0 + (a1 - a0) * (b0 / max(n, 1)))",
-        "alpha = np.float32(a0)",
+    (S, "alpha = np.float32(alpha0 + (alpha1 - alpha0) * (b0 / max(n, 1)))",
+        "alpha = np.float32(alpha0)",
         "exact softmax: the rate is constant inside a job", ENGINE),
-    (T, "n_total = corpus.n_words * self.cfg.epochs",
-        "n_total = corpus.n_words",
+    (T, "total_words=n_words * self.cfg.epochs,",
+        "total_words=n_words,",
         "schedule reaches min_alpha at the end of the first epoch", ENGINE),
-    (T, "done = corpus.n_words * epoch",
-        "done = 0",
+    (T, "words_before=n_words * epoch,",
+        "words_before=0,",
         "schedule restarts at alpha every epoch", ENGINE),
     (K, "return window - _below(r, window), state",
         "return window - 1 - _below(r, window - 1), state",
@@ -114,8 +117,8 @@ MUTANTS: list[tuple[str, str, str, str, list[str]]] = [
         "    if len(vocab) >= 1:",
         "a one-word vocabulary is trained (center as its own negative)", UNTRAINABLE),
     # --- more of our own: the job kernel ------------------------------------------------
-    (K, "sent[pos + 1], n_vocab, accept, alias, dominant,",
-        "sent[pos], n_vocab, accept, alias, dominant,",
+    (K, "state, nxt_negs, neg, sent[pos + 1], n_vocab, accept, alias,",
+        "state, nxt_negs, neg, sent[pos], n_vocab, accept, alias,",
         "negatives drawn one center ahead avoid the wrong center", ENGINE),
     (K, "                if pos == 0:\n",
         "                if pos == -1:\n",
@@ -135,8 +138,8 @@ MUTANTS: list[tuple[str, str, str, str, list[str]]] = [
     (K, "for j in range(max(0, pos - b), min(n, pos + b + 1)):",
         "for j in range(max(0, pos - b), min(n, pos + b)):",
         "the context window misses its right edge", ENGINE),
-    (K, "                if j != pos:\n                    ctx[n_ctx] = sent[j]",
-        "                if j != pos - 1:\n                    ctx[n_ctx] = sent[j]",
+    (K, "                    if j != pos:\n                        ctx[n_ctx] = sent[j]",
+        "                    if j != pos - 1:\n                        ctx[n_ctx] = sent[j]",
         "the center is its own context (its left neighbour is dropped)", ENGINE),
     (K, "                terms += n_ctx",
         "                terms += 1",
@@ -154,19 +157,19 @@ MUTANTS: list[tuple[str, str, str, str, list[str]]] = [
     (K, "    return sig[i] + f * (sig[i + 1] - sig[i]), sp[i]",
         "    return sig[i + 1] + f * (sig[i + 1] - sig[i]), sp[i]",
         "sigmoid table read one step off", ENGINE),
-    (K, "    while j < n:\n        a0 = _coef(g, ca, j, transpose)",
-        "    while j < n - 1:\n        a0 = _coef(g, ca, j, transpose)",
+    (K, "    while j < n:\n        a0 = g[j, ca] if transpose else g[ca, j]",
+        "    while j < n - 1:\n        a0 = g[j, ca] if transpose else g[ca, j]",
         "row-update tail drops the last source when n is not a multiple of 4", ENGINE),
     (K, "            negs[k] = _bisect(cum_x, _below(r, total))",
         "            negs[k] = _bisect(cum_x, _below(r, total) // 2)",
         "inversion draws of the dominant word's negatives skewed to the frequent words",
         ENGINE),
-    (K, "    cum_x = np.zeros(1, dtype=np.int64)\n    if noise is not None and len(noise) > 1 "
+    (TB, "    cum_x = np.zeros(1, dtype=np.int64)\n    if noise is not None and len(noise) > 1 "
         "and float(np.max(noise)) > 0.5:",
         "    cum_x = np.zeros(1, dtype=np.int64)\n    if noise is not None and len(noise) > 1 "
         "and float(np.max(noise)) > 0.9:",
         "dominant-word threshold 0.9 instead of 1/2 (the contract's order changes)", ENGINE),
-    (K, "        others[dominant] = 0.0\n",
+    (TB, "        others[dominant] = 0.0\n",
         "",
         "the dominant word keeps its own mass in its inversion table", ENGINE),
     # --- the vocabulary's tables -----------------------------------------------------
@@ -192,17 +195,17 @@ MUTANTS: list[tuple[str, str, str, str, list[str]]] = [
     (T, "yield j, chunk[start:stop], a0, a1, job_seed(self.cfg.seed, epoch, j), words",
         "yield j, chunk[start:stop], a1, a0, job_seed(self.cfg.seed, epoch, j), words",
         "each job's rate rises from its end rate to its start rate", ENGINE),
-    (T, "return start - (start - end) * min(words_done / max(total, 1.0), 1.0)",
+    (SCH, "return start - (start - end) * min(words_done / max(total, 1.0), 1.0)",
         "return start - (start - end) * min(2 * words_done / max(total, 1.0), 1.0)",
         "schedule reaches min_alpha half-way through the run", ENGINE),
-    (T, "x = (seed * 0x9E3779B97F4A7C15 + epoch * 0xBF58476D1CE4E5B9",
+    (SCH, "x = (seed * 0x9E3779B97F4A7C15 + epoch * 0xBF58476D1CE4E5B9",
         "x = (seed * 0x9E3779B97F4A7C15 + 0 * 0xBF58476D1CE4E5B9",
         "every epoch reuses the same random numbers", ENGINE),
     (T, "self.vocab.keep_thresholds(cfg.sample), accept, alias",
         "self.vocab.keep_thresholds(cfg.sample * 10), accept, alias",
         "the trainer sub-samples with 10 x sample", ENGINE),
-    (S, "alpha = np.float32(a0 + (a1 - a0) * (b0 / max(n, 1)))",
-        "alpha = np.float32(a0 + (a1 - a0) * (b1 / max(n, 1)))",
+    (S, "alpha = np.float32(alpha0 + (alpha1 - alpha0) * (b0 / max(n, 1)))",
+        "alpha = np.float32(alpha0 + (alpha1 - alpha0) * (b1 / max(n, 1)))",
         "exact softmax: each batch takes the next batch's rate", ENGINE),
     (T, "            position = min(cut) if cut else enqueued - not_run",
         "            position = enqueued - not_run",
@@ -237,7 +240,7 @@ def run_one(n: int, base: Path) -> dict:
     cache = BASE_CACHE if n == BASELINE else work / ".numba-cache"
     if cache.exists():
         shutil.rmtree(cache)
-    if n != BASELINE and path != K and BASE_CACHE.exists():
+    if n != BASELINE and path not in (K, TB) and BASE_CACHE.exists():
         shutil.copytree(BASE_CACHE, cache)
     line = 0
     if n != BASELINE:

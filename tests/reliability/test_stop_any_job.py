@@ -131,16 +131,20 @@ def test_a_stop_cuts_an_exact_softmax_job_between_batches(monkeypatch):
 
 CHILD = textwrap.dedent(
     """
+    import logging
     import sys
     import numpy as np
+    import wordvec.engine.train
     from wordvec.errors import TrainingInterrupted
+    # the progress log line at every report (every quarter second): the parent waits for one
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    wordvec.engine.train.LOG_EVERY = 0.0
     from wordvec.model import Word2Vec
     rng = np.random.default_rng(0)
     words = [f"w{i}" for i in range(200)]
     sentences = [[words[i] for i in rng.integers(0, 200, 1000)] for _ in range(600)]
     model = Word2Vec(model="skipgram", dim=400, window=20, negative=60, sample=0, min_count=1,
-                     epochs=1, threads=2, batch_words=10_000_000, shrink_windows=False,
-                     progress=True)
+                     epochs=1, threads=2, batch_words=10_000_000, shrink_windows=False)
     try:
         model.fit(sentences, checkpoint=sys.argv[1])
     except TrainingInterrupted as exc:
@@ -164,7 +168,7 @@ def test_a_signal_stops_a_run_whose_one_job_takes_minutes(signum, tmp_path):
     )
     try:
         seen = b""
-        while b"epoch 1/1" not in seen:  # the progress line: the job is queued
+        while b"epoch 1/1: " not in seen:  # a progress report: the job is running
             chunk = proc.stderr.read1(4096)
             assert chunk, f"the child ended before training: {seen[-2000:]!r}"
             seen += chunk

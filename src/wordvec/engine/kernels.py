@@ -72,7 +72,6 @@ runs them as Python for debugging and coverage.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
 
 import numba
 import numpy as np
@@ -81,51 +80,27 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
+from .tables import (  # noqa: F401  (re-exported: the kernels' tables and settings)
+    _SCALE,
+    CBOW,
+    HS,
+    LOSS_NAMES,
+    MODEL_NAMES,
+    NEG,
+    SIG_MAX,
+    SIG_N,
+    SIGMOID_TABLE,
+    SKIPGRAM,
+    SOFTPLUS_TABLE,
+    Hyper,
+    Tables,
+    make_tables,
+)
+
 # fast-math flags for the d-long dot products: reassociation lets LLVM vectorise the
 # reduction. Tests pin the kernels to the float64 reference at rtol 1e-5.
 _FM = {"reassoc", "contract", "nsz", "arcp"}
 _JIT = {"nogil": True, "cache": True, "fastmath": _FM, "error_model": "numpy"}
-
-SKIPGRAM, CBOW = 0, 1
-NEG, HS = 0, 1
-
-# sigmoid and softplus by linear interpolation in tables over [-SIG_MAX, SIG_MAX]:
-# the step is 16 / 8192, so the error (< 2e-7) is below float32 resolution; outside
-# the range the exact formula is used.
-SIG_MAX = 8.0
-SIG_N = 8192
-_XS = np.linspace(-SIG_MAX, SIG_MAX, SIG_N + 1)
-SIGMOID_TABLE = (1.0 / (1.0 + np.exp(-_XS))).astype(np.float32)
-SOFTPLUS_TABLE = np.logaddexp(0.0, _XS).astype(np.float32)  # log(1 + e^x) = -log sigma(-x)
-_SCALE = SIG_N / (2.0 * SIG_MAX)
-
-
-class Tables(NamedTuple):
-    """Read-only arrays a job kernel needs, built once per training run in ``train.py``."""
-
-    keep: np.ndarray  # uint32 (V,): keep a token if a 32-bit random number is below this
-    accept: np.ndarray  # uint32 (V,): alias-method acceptance threshold
-    alias: np.ndarray  # int32 (V,): alias-method alternative
-    points: np.ndarray  # int32: Huffman paths, inner-node ids, concatenated
-    codes: np.ndarray  # uint8: Huffman branch bits, same layout
-    offsets: np.ndarray  # int64 (V+1,): word w's path is [offsets[w], offsets[w+1])
-    sigmoid: np.ndarray  # float32 (SIG_N+1,)
-    softplus: np.ndarray  # float32 (SIG_N+1,)
-    dominant: int  # the word with more than half the noise mass, else -1
-    cum_x: np.ndarray  # int64 (V+1,): cumulative noise weights of the others (see make_tables)
-    stop: np.ndarray  # uint8 (1,): set to 1 (by the trainer) to make running jobs return
-
-
-class Hyper(NamedTuple):
-    """Scalar settings of a job."""
-
-    model: int  # SKIPGRAM or CBOW
-    loss: int  # NEG or HS
-    window: int
-    negative: int
-    shrink: bool  # dynamic window: effective width uniform in 1..window
-    cbow_mean: bool
-    max_path: int  # longest Huffman path (hierarchical softmax), else 0
 
 
 if numba.config.DISABLE_JIT:  # kernels run as Python: a hint has nothing to do
@@ -262,16 +237,6 @@ def _dot2x2(x, i0, i1, w, r0, r1, d):
 
 
 @numba.njit(inline="always", **_JIT)
-def _coef(g, a, j, transpose):
-    return g[j, a] if transpose else g[a, j]
-
-
-@numba.njit(inline="always", **_JIT)
-def _row(rows, j, identity):
-    return j if identity else rows[j]
-
-
-@numba.njit(inline="always", **_JIT)
 def _add_rows(dst, da, db, src, rows, identity, g, ca, cb, n, transpose):
     """dst[da] += sum_j c(ca, j) src[r_j] and, if db >= 0, dst[db] += sum_j c(cb, j) src[r_j].
 
@@ -280,24 +245,28 @@ def _add_rows(dst, da, db, src, rows, identity, g, ca, cb, n, transpose):
     and up to two destinations per pass over the d columns: each loaded source
     row feeds two outputs, and each destination is loaded and stored once per four
     sources. Returns nothing; rows of dst may repeat (the updates add up).
+
+    The choices of coefficient and row are written out where they are used: as small
+    inlined helpers (15 calls here, and block_update inlines this function four times)
+    they were a fifth of block_update's compile time.
     """
     d = dst.shape[1]
     two = db >= 0
     j = 0
     while j + 4 <= n:
-        a0 = _coef(g, ca, j, transpose)
-        a1 = _coef(g, ca, j + 1, transpose)
-        a2 = _coef(g, ca, j + 2, transpose)
-        a3 = _coef(g, ca, j + 3, transpose)
-        r0 = _row(rows, j, identity)
-        r1 = _row(rows, j + 1, identity)
-        r2 = _row(rows, j + 2, identity)
-        r3 = _row(rows, j + 3, identity)
+        a0 = g[j, ca] if transpose else g[ca, j]
+        a1 = g[j + 1, ca] if transpose else g[ca, j + 1]
+        a2 = g[j + 2, ca] if transpose else g[ca, j + 2]
+        a3 = g[j + 3, ca] if transpose else g[ca, j + 3]
+        r0 = j if identity else rows[j]
+        r1 = j + 1 if identity else rows[j + 1]
+        r2 = j + 2 if identity else rows[j + 2]
+        r3 = j + 3 if identity else rows[j + 3]
         if two:
-            b0 = _coef(g, cb, j, transpose)
-            b1 = _coef(g, cb, j + 1, transpose)
-            b2 = _coef(g, cb, j + 2, transpose)
-            b3 = _coef(g, cb, j + 3, transpose)
+            b0 = g[j, cb] if transpose else g[cb, j]
+            b1 = g[j + 1, cb] if transpose else g[cb, j + 1]
+            b2 = g[j + 2, cb] if transpose else g[cb, j + 2]
+            b3 = g[j + 3, cb] if transpose else g[cb, j + 3]
             for t in range(d):
                 s0 = src[r0, t]
                 s1 = src[r1, t]
@@ -312,10 +281,10 @@ def _add_rows(dst, da, db, src, rows, identity, g, ca, cb, n, transpose):
                 )
         j += 4
     while j < n:
-        a0 = _coef(g, ca, j, transpose)
-        r0 = _row(rows, j, identity)
+        a0 = g[j, ca] if transpose else g[ca, j]
+        r0 = j if identity else rows[j]
         if two:
-            b0 = _coef(g, cb, j, transpose)
+            b0 = g[j, cb] if transpose else g[cb, j]
             for t in range(d):
                 s0 = src[r0, t]
                 dst[da, t] += a0 * s0
@@ -468,158 +437,157 @@ def _draw_negatives(state, negs, neg, center, n_vocab, accept, alias, dominant, 
     return state
 
 
-@numba.njit(**_JIT)
-def train_job(w_in, w_out, tokens, tables, hp, alpha0, alpha1, seed, max_sentence):
-    """Train on one job: ``tokens`` are word ids with -1 ending each sentence.
+def _job_kernel(model_kind: int, loss_kind: int):
+    """The job kernel of one (model, loss) pair, compiled on its first use.
 
-    The learning rate falls linearly from alpha0 to alpha1 across the job's words.
-    Returns float64 [loss sum, number of loss terms, words read, words kept, stopped]:
-    ``stopped`` is 1 when ``tables.stop`` cut the job short (the rest is then partial).
+    ``model_kind`` and ``loss_kind`` are constants of the closure, so Numba prunes the
+    branches of the other objectives before typing: a run compiles its own update (one
+    step function, one :func:`block_update`) and nothing else, a quarter of what one
+    kernel for all four pairs cost.
     """
-    d = w_in.shape[1]
-    window = hp.window
-    neg = hp.negative
-    max_out = neg + 1 if hp.loss == NEG else max(hp.max_path, 1)
-    x = np.empty((2 * window, d), dtype=np.float32)
-    dx = np.empty((2 * window, d), dtype=np.float32)
-    g = np.empty((2 * window, max_out), dtype=np.float32)
-    ctx = np.empty(2 * window, dtype=np.int64)
-    out_ids = np.empty(max_out, dtype=np.int64)
-    labels = np.zeros(max_out, dtype=np.uint8)
-    sent = np.empty(max_sentence, dtype=np.int64)
-    nxt_negs = np.empty(max(neg, 1), dtype=np.int64)  # the current center's negatives
-    keep = tables.keep
-    accept = tables.accept
-    alias = tables.alias
-    dominant = tables.dominant
-    cum_x = tables.cum_x
-    stop = tables.stop
-    stopped = False
-    sig = tables.sigmoid
-    sp = tables.softplus
-    n_vocab = len(keep)
-    state = seed_state(seed)
-    n_tokens = len(tokens)
-    n_words = 0
-    for t in range(n_tokens):
-        if tokens[t] >= 0:
-            n_words += 1
-    loss = 0.0
-    terms = 0.0
-    words_read = 0
-    words_kept = 0
-    start = 0
-    while start < n_tokens and not stopped:
-        n, end, nxt, state = next_sentence(tokens, start, keep, state, sent)
-        alpha = alpha0 + (alpha1 - alpha0) * (words_read / max(n_words, 1))
-        words_read += end - start
-        words_kept += n
-        start = nxt
-        for pos in range(n):
-            if stop[0] != 0:
-                stopped = True
-                break
-            center = sent[pos]
-            # the word entering the widest window of a later center: asked for now
-            if pos + window + 1 < n:
-                _prefetch_row(w_in, sent[pos + window + 1])
-            b, state = window_width(state, window, hp.shrink)
-            n_ctx = 0
-            for j in range(max(0, pos - b), min(n, pos + b + 1)):
-                if j != pos:
-                    ctx[n_ctx] = sent[j]
-                    n_ctx += 1
-            if n_ctx == 0:  # a one-word sentence
-                continue
-            if hp.loss == NEG:
-                # A center's negatives are drawn while the previous center of its
-                # sentence trains (so every center but the first, as n >= 2 here).
-                out_ids[0] = center
-                labels[0] = 1
-                if pos == 0:
-                    state = _draw_negatives(
-                        state, nxt_negs, neg, center, n_vocab, accept, alias, dominant, cum_x
-                    )
-                for k in range(neg):
-                    out_ids[k + 1] = nxt_negs[k]
-                    labels[k + 1] = 0
-                if pos + 1 < n:
-                    # the next center's negatives and output rows, asked for now so that
-                    # they arrive while this center trains (the Huffman paths of
-                    # hierarchical softmax gained nothing: their top levels stay cached)
-                    state = _draw_negatives(
-                        state, nxt_negs, neg, sent[pos + 1], n_vocab, accept, alias, dominant,
-                        cum_x,
-                    )  # fmt: skip
-                    _prefetch_row(w_out, sent[pos + 1])
+
+    def train_job(w_in, w_out, tokens, tables, hp, alpha0, alpha1, seed, max_sentence):
+        """Train on one job: ``tokens`` are word ids with -1 ending each sentence.
+
+        The learning rate falls linearly from alpha0 to alpha1 across the job's words.
+        Returns float64 [loss sum, number of loss terms, words read, words kept, stopped]:
+        ``stopped`` is 1 when ``tables.stop`` cut the job short (the rest is then partial).
+        """
+        d = w_in.shape[1]
+        window = hp.window
+        neg = hp.negative
+        max_out = neg + 1 if loss_kind == NEG else max(hp.max_path, 1)
+        x = np.empty((2 * window, d), dtype=np.float32)
+        dx = np.empty((2 * window, d), dtype=np.float32)
+        g = np.empty((2 * window, max_out), dtype=np.float32)
+        ctx = np.empty(2 * window, dtype=np.int64)
+        out_ids = np.empty(max_out, dtype=np.int64)
+        labels = np.zeros(max_out, dtype=np.uint8)
+        sent = np.empty(max_sentence, dtype=np.int64)
+        nxt_negs = np.empty(max(neg, 1), dtype=np.int64)  # the current center's negatives
+        keep = tables.keep
+        accept = tables.accept
+        alias = tables.alias
+        dominant = tables.dominant
+        cum_x = tables.cum_x
+        stop = tables.stop
+        stopped = False
+        sig = tables.sigmoid
+        sp = tables.softplus
+        n_vocab = len(keep)
+        state = seed_state(seed)
+        n_tokens = len(tokens)
+        n_words = 0
+        for t in range(n_tokens):
+            if tokens[t] >= 0:
+                n_words += 1
+        loss = 0.0
+        terms = 0.0
+        words_read = 0
+        words_kept = 0
+        start = np.int64(0)  # not a literal 0, as n_ctx below
+        while start < n_tokens and not stopped:
+            n, end, nxt, state = next_sentence(tokens, start, keep, state, sent)
+            alpha = alpha0 + (alpha1 - alpha0) * (words_read / max(n_words, 1))
+            words_read += end - start
+            words_kept += n
+            start = nxt
+            for pos in range(n):
+                if stop[0] != 0:
+                    stopped = True
+                    break
+                center = sent[pos]
+                # the word entering the widest window of a later center: asked for now
+                if pos + window + 1 < n:
+                    _prefetch_row(w_in, sent[pos + window + 1])
+                b, state = window_width(state, window, hp.shrink)
+                # np.int64, not a literal 0: a call typed while n_ctx still looked like
+                # the constant 0 would compile a second, never used step function
+                n_ctx = np.int64(0)
+                for j in range(max(0, pos - b), min(n, pos + b + 1)):
+                    if j != pos:
+                        ctx[n_ctx] = sent[j]
+                        n_ctx += 1
+                if n_ctx == 0:  # a one-word sentence
+                    continue
+                if loss_kind == NEG:
+                    # A center's negatives are drawn while the previous center of its
+                    # sentence trains (so every center but the first, as n >= 2 here).
+                    out_ids[0] = center
+                    labels[0] = 1
+                    if pos == 0:
+                        state = _draw_negatives(
+                            state, nxt_negs, neg, center, n_vocab, accept, alias, dominant,
+                            cum_x,
+                        )  # fmt: skip
                     for k in range(neg):
-                        _prefetch_row(w_out, nxt_negs[k])
-                n_out = neg + 1
-            else:
-                lo = tables.offsets[center]
-                n_out = tables.offsets[center + 1] - lo
-                for k in range(n_out):
-                    out_ids[k] = tables.points[lo + k]
-                    labels[k] = 1 - tables.codes[lo + k]
-            if hp.model == SKIPGRAM:
-                loss += sg_step(
-                    w_in, w_out, ctx, n_ctx, out_ids, labels, n_out, alpha, x, dx, g, sig, sp
-                )
-                terms += n_ctx
-            else:
-                loss += cbow_step(
-                    w_in,
-                    w_out,
-                    ctx,
-                    n_ctx,
-                    out_ids,
-                    labels,
-                    n_out,
-                    alpha,
-                    hp.cbow_mean,
-                    x,
-                    dx,
-                    g,
-                    sig,
-                    sp,
-                )
-                terms += 1
-    out = np.empty(5, dtype=np.float64)
-    out[0] = loss
-    out[1] = terms
-    out[2] = words_read
-    out[3] = words_kept
-    out[4] = 1.0 if stopped else 0.0
-    return out
+                        out_ids[k + 1] = nxt_negs[k]
+                        labels[k + 1] = 0
+                    if pos + 1 < n:
+                        # the next center's negatives and output rows, asked for now so that
+                        # they arrive while this center trains (the Huffman paths of
+                        # hierarchical softmax gained nothing: their top levels stay cached)
+                        state = _draw_negatives(
+                            state, nxt_negs, neg, sent[pos + 1], n_vocab, accept, alias,
+                            dominant, cum_x,
+                        )  # fmt: skip
+                        _prefetch_row(w_out, sent[pos + 1])
+                        for k in range(neg):
+                            _prefetch_row(w_out, nxt_negs[k])
+                    n_out = neg + 1
+                else:
+                    lo = tables.offsets[center]
+                    n_out = tables.offsets[center + 1] - lo
+                    for k in range(n_out):
+                        out_ids[k] = tables.points[lo + k]
+                        labels[k] = 1 - tables.codes[lo + k]
+                if model_kind == SKIPGRAM:
+                    loss += sg_step(
+                        w_in, w_out, ctx, n_ctx, out_ids, labels, n_out, alpha, x, dx, g, sig, sp
+                    )
+                    terms += n_ctx
+                else:
+                    loss += cbow_step(
+                        w_in,
+                        w_out,
+                        ctx,
+                        n_ctx,
+                        out_ids,
+                        labels,
+                        n_out,
+                        alpha,
+                        hp.cbow_mean,
+                        x,
+                        dx,
+                        g,
+                        sig,
+                        sp,
+                    )
+                    terms += 1
+        out = np.empty(5, dtype=np.float64)
+        out[0] = loss
+        out[1] = terms
+        out[2] = words_read
+        out[3] = words_kept
+        out[4] = 1.0 if stopped else 0.0
+        return out
+
+    name = f"train_job_{MODEL_NAMES[model_kind]}_{LOSS_NAMES[loss_kind]}"
+    train_job.__name__ = train_job.__qualname__ = name  # Numba's cache files are named after it
+    return numba.njit(**_JIT)(train_job)
 
 
-def make_tables(keep, accept, alias, points, codes, offsets, noise=None) -> Tables:
-    """Bundle the lookup arrays with the sigmoid / softplus tables and a cleared stop flag.
+#: One compiled job kernel per (model, loss), each compiled on first use.
+JOB_KERNELS = {(m, lo): _job_kernel(m, lo) for m in (SKIPGRAM, CBOW) for lo in (NEG, HS)}
 
-    ``noise`` (float64 (V,), the noise distribution the alias table was built from) gives
-    the dominant word's inversion table (module doc, "Random numbers"): the word with
-    more than half the mass, and the others' probabilities renormalised to integer
-    weights summing to at most 2**32 (cumulated in ``cum_x``). Without it, every center
-    draws by rejection.
+
+def train_job(w_in, w_out, tokens, tables, hp, alpha0, alpha1, seed, max_sentence):
+    """Train on one job with the kernel of ``hp.model`` and ``hp.loss``.
+
+    ``tokens`` are word ids with -1 ending each sentence; the learning rate falls
+    linearly from alpha0 to alpha1 across the job's words. Returns float64
+    [loss sum, number of loss terms, words read, words kept, stopped]: ``stopped`` is 1
+    when ``tables.stop`` cut the job short (the rest is then partial).
     """
-    dominant = -1
-    cum_x = np.zeros(1, dtype=np.int64)
-    if noise is not None and len(noise) > 1 and float(np.max(noise)) > 0.5:
-        dominant = int(np.argmax(noise))
-        others = np.array(noise, dtype=np.float64)
-        others[dominant] = 0.0
-        weights = np.floor(others / others.sum() * 2.0**32).astype(np.int64)
-        cum_x = np.concatenate([[0], np.cumsum(weights)]).astype(np.int64)
-    return Tables(
-        np.ascontiguousarray(keep, dtype=np.uint32),
-        np.ascontiguousarray(accept, dtype=np.uint32),
-        np.ascontiguousarray(alias, dtype=np.int32),
-        np.ascontiguousarray(points, dtype=np.int32),
-        np.ascontiguousarray(codes, dtype=np.uint8),
-        np.ascontiguousarray(offsets, dtype=np.int64),
-        SIGMOID_TABLE,
-        SOFTPLUS_TABLE,
-        dominant,
-        cum_x,
-        np.zeros(1, dtype=np.uint8),
-    )
+    kernel = JOB_KERNELS[hp.model, hp.loss]
+    return kernel(w_in, w_out, tokens, tables, hp, alpha0, alpha1, seed, max_sentence)

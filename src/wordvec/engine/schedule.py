@@ -10,8 +10,6 @@ and still do what it does in a single-process run.
 
 from __future__ import annotations
 
-import math
-import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +20,6 @@ __all__ = [
     "Position",
     "EpochStats",
     "Interrupted",
-    "ProgressBar",
     "alpha_at",
     "job_seed",
     "split_jobs",
@@ -109,26 +106,3 @@ def split_jobs(ids: np.ndarray, batch_words: int) -> list[tuple[int, int, int]]:
         for i in range(len(cuts) - 1)
         if cuts[i + 1] > cuts[i]
     ]
-
-
-class ProgressBar:
-    """One line on stderr: epoch, percent, words/s, learning rate and loss."""
-
-    def __init__(self, stream=None) -> None:
-        self.stream = stream or sys.stderr
-        self.width = 0
-
-    def __call__(self, info: dict) -> None:
-        line = (
-            f"epoch {info['epoch']}/{info['epochs']} {100 * info['fraction']:5.1f}% "
-            f"{info['words_per_sec'] / 1e3:8.0f}k words/s  lr {info['alpha']:.6f}  "
-            + (f"loss {info['loss']:.4f}" if math.isfinite(info["loss"]) else "loss -")
-        )
-        self.width = max(self.width, len(line))
-        self.stream.write("\r" + line.ljust(self.width))
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.width:
-            self.stream.write("\n")
-            self.stream.flush()

@@ -43,7 +43,7 @@ def windows(tokens, keep, window, shrink, seed, max_sentence):
     state = seed_state(seed)
     n_c = 0
     n_x = 0
-    start = 0
+    start = np.int64(0)  # not a literal 0, which would compile an unused next_sentence
     words = 0
     while start < n_tokens:
         n, end, start_next, state = next_sentence(tokens, start, keep, state, sent)

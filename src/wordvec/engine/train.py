@@ -23,6 +23,7 @@ resumed run trains it again from its start.
 
 from __future__ import annotations
 
+import logging
 import math
 import queue
 import threading
@@ -35,13 +36,12 @@ import numpy as np
 from ..config import TrainConfig
 from ..errors import ConfigError, CorpusError, TrainingError, WordvecError
 from ..vocab import Vocab
-from . import kernels, softmax
+from . import jit, kernels, softmax
 from .kernels import CBOW, HS, NEG, SKIPGRAM, Hyper, Tables
 from .schedule import (
     EpochStats,
     Interrupted,
     Position,
-    ProgressBar,
     alpha_at,
     job_seed,
     split_jobs,
@@ -51,7 +51,6 @@ __all__ = [
     "Position",
     "EpochStats",
     "Interrupted",
-    "ProgressBar",
     "Trainer",
     "init_weights",
     "grow_weights",
@@ -61,6 +60,9 @@ __all__ = [
 ]
 
 STOP_GRACE = 1.0  # seconds running jobs get to finish after a stop before they are cut short
+
+logger = logging.getLogger(__name__)
+LOG_EVERY = 10.0  # seconds between INFO progress lines within an epoch
 
 
 def input_rows(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
@@ -142,6 +144,8 @@ class Trainer:
     # A run that made no prediction at all fails (see _check_trained); wordvec.compat
     # turns this off, as gensim trains such a corpus without complaint
     require_training: bool = True
+    compile_seconds: float = 0.0  # spent compiling this run's kernels (0 when cached)
+    _last_log: float = field(default=0.0, init=False, repr=False)
 
     def __post_init__(self) -> None:
         cfg = self.cfg
@@ -217,6 +221,10 @@ class Trainer:
         start = start or Position()
         n_words = corpus.n_words
         stop = self.cfg.epochs if until is None else min(until, self.cfg.epochs)
+        self.compile_seconds = self.prepare()  # before any clock starts
+        self._log_start(corpus, start)
+        self._last_log = time.perf_counter()
+        before = len(self.history)
         for epoch in range(start.epoch, stop):
             resumed = epoch == start.epoch
             stats = self.train_shard(
@@ -231,8 +239,10 @@ class Trainer:
                 epoch_words=n_words,
             )
             self.history.append(stats)
+            self._epoch_done(stats, epoch, n_words)
         if self.require_training:
             self._check_trained(corpus)
+        self._log_end(self.history[before:])
         return self.history
 
     def _check_trained(self, corpus) -> None:
@@ -263,6 +273,11 @@ class Trainer:
             f"words in {cfg.epochs} epoch(s) of this {corpus.n_words}-word corpus; raise "
             "`sample`, or set it to 0 to keep every word"
         )
+
+    def prepare(self) -> float:
+        """Compile (or load from Numba's cache) the kernels of this run; returns the
+        seconds spent compiling. :meth:`run` calls it first."""
+        return jit.prepare(self.cfg, self.w_in, self.w_out, self.tables, self.hyper, self.progress)
 
     def train_shard(
         self,
@@ -426,7 +441,7 @@ class Trainer:
                     wait(lambda: q.unfinished_tasks == 0)  # every job so far is done
                     self.on_checkpoint(Position(epoch, enqueued, totals()))
                     last_checkpoint = time.perf_counter()
-                if self.progress is not None and now - last_report > 0.25:
+                if now - last_report > 0.25:
                     last_report = now
                     self.report(totals(), epoch, epoch_words, now - t0, item[2])
             for _ in workers:
@@ -477,7 +492,7 @@ class Trainer:
             if not np.isfinite(acc[0]):
                 raise self._diverged(epoch, a0)
             now = time.perf_counter()
-            if self.progress is not None and now - last > 0.25:
+            if now - last > 0.25:
                 last = now
                 self.report(tuple(acc.tolist()), epoch, epoch_words, now - t0, a0)
         return tuple(acc.tolist())
@@ -488,18 +503,70 @@ class Trainer:
             self.checkpoint_every or float("inf")
         )
 
-    def report(self, total, epoch: int, n_words: int, seconds: float, alpha: float) -> None:
-        """Progress of an epoch from its totals (loss sum, loss terms, words read, kept)."""
-        self.progress(
-            {
-                "epoch": epoch + 1,
-                "epochs": self.cfg.epochs,
-                "fraction": min(total[2] / max(n_words, 1), 1.0),
-                "words_per_sec": total[2] / max(seconds, 1e-9),
-                "alpha": alpha,
-                "loss": total[0] / total[1] if total[1] else float("nan"),
-            }
-        )
+    def report(
+        self, total, epoch: int, n_words: int, seconds: float, alpha: float, event: str = "progress"
+    ) -> None:
+        """Progress of an epoch from its totals (loss sum, loss terms, words read, kept):
+        to the ``progress`` callback (see :mod:`wordvec.progress`) and, every
+        ``LOG_EVERY`` seconds, to the log."""
+        info = {
+            "event": event,
+            "epoch": epoch + 1,
+            "epochs": self.cfg.epochs,
+            "fraction": min(total[2] / max(n_words, 1), 1.0),
+            "words": int(total[2]),
+            "epoch_words": n_words,
+            "seconds": seconds,
+            "words_per_sec": total[2] / max(seconds, 1e-9),
+            "alpha": alpha,
+            "loss": total[0] / total[1] if total[1] else float("nan"),
+        }
+        if self.progress is not None:
+            self.progress(info)
+        now = time.perf_counter()
+        if event == "progress" and now - self._last_log >= LOG_EVERY:
+            self._last_log = now
+            logger.info(
+                "epoch %d/%d: %.1f%% of %d words, %.0f words/s, lr %.6f, loss %.4f",
+                epoch + 1, self.cfg.epochs, 100 * info["fraction"], n_words,
+                info["words_per_sec"], alpha, info["loss"],
+            )  # fmt: skip
+
+    def _epoch_done(self, stats: EpochStats, epoch: int, n_words: int) -> None:
+        total = (stats.loss_sum, stats.loss_terms, stats.words, stats.kept)
+        alpha = self.alpha_at(n_words * (epoch + 1), n_words * self.cfg.epochs)
+        self.report(total, epoch, n_words, stats.seconds, alpha, event="epoch")
+        self._last_log = time.perf_counter()
+        logger.info(
+            "epoch %d/%d: loss %.4f, %d words (%d after sub-sampling) in %.2fs, %.0f words/s",
+            epoch + 1, self.cfg.epochs, stats.mean_loss, stats.words, stats.kept,
+            stats.seconds, stats.words / max(stats.seconds, 1e-9),
+        )  # fmt: skip
+
+    def _log_start(self, corpus, start: Position) -> None:
+        c = self.cfg
+        objective = {
+            "neg": f"negative sampling ({c.negative} negatives)",
+            "hs": "hierarchical softmax",
+            "softmax": "the full softmax",
+        }[c.loss]
+        logger.info(
+            "training %s with %s: %d words x %d dims, window %d, sample %g, alpha %g -> %g, "
+            "%d threads, %d epochs of %d words%s",
+            c.model, objective, len(self.vocab), c.dim, c.window, c.sample, c.start_alpha,
+            c.end_alpha, c.workers, c.epochs, corpus.n_words,
+            f" (resuming in epoch {start.epoch + 1}, job {start.job})" if start.job or start.epoch
+            else "",
+        )  # fmt: skip
+
+    def _log_end(self, done: list[EpochStats]) -> None:
+        seconds = sum(s.seconds for s in done)
+        words = sum(s.words for s in done)
+        final = self.history[-1].mean_loss if self.history else float("nan")
+        logger.info(
+            "trained %d epochs: %d words in %.2fs, %.0f words/s, final loss %.4f",
+            len(done), words, seconds, words / max(seconds, 1e-9), final,
+        )  # fmt: skip
 
     def _diverged(self, epoch: int, alpha: float, what: str = "the loss") -> TrainingError:
         return TrainingError(

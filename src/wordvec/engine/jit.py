@@ -1,0 +1,129 @@
+"""Compiling a run's kernels before its clock starts: only the ones it needs, announced and timed.
+
+Numba compiles a kernel on its first call and caches the machine code on disk
+(``__pycache__`` beside wordvec's modules, or ``NUMBA_CACHE_DIR``), so a fresh
+install spends seconds to tens of seconds compiling before the first word is
+trained, and later runs load the code in a fraction of a second. :func:`prepare`
+compiles (or loads) the kernels of one configuration before training starts, so
+that their compilation is never counted in an epoch's time or speed. When Numba
+actually compiles (the cache had nothing), it says so as it starts and how long it
+took: through the ``progress`` callback (:mod:`wordvec.progress` shows it) and the
+``wordvec`` logger.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+import numba
+import numpy as np
+from numba.core import event
+
+from ..config import TrainConfig
+from . import kernels, softmax
+from .kernels import Hyper, Tables
+
+__all__ = ["prepare", "cache_dir"]
+
+logger = logging.getLogger(__name__)
+
+
+class _Announce(event.Listener):
+    """Calls ``start()`` when the first compilation begins (cache loads never trigger it)."""
+
+    def __init__(self, start: Callable[[], None]) -> None:
+        self.start = start
+        self.compiled = False
+
+    def on_start(self, ev: event.Event) -> None:
+        if not self.compiled:
+            self.compiled = True
+            self.start()
+
+    def on_end(self, ev: event.Event) -> None:
+        pass
+
+
+def cache_dir(cfg: TrainConfig) -> str | None:
+    """Where Numba caches the training kernel of ``cfg`` (None when not caching)."""
+    if cfg.loss == "softmax":
+        dispatcher = softmax.windows
+    else:
+        dispatcher = kernels.JOB_KERNELS[_kinds(cfg)]
+    cache = getattr(dispatcher, "_cache", None)
+    return getattr(cache, "cache_path", None)
+
+
+def prepare(
+    cfg: TrainConfig,
+    w_in: np.ndarray,
+    w_out: np.ndarray,
+    tables: Tables,
+    hyper: Hyper,
+    progress: Callable[[dict], None] | None = None,
+) -> float:
+    """Compile, or load from Numba's cache, the kernels a run of ``cfg`` calls.
+
+    The kernels are compiled for the types of the run's own arrays, so its first
+    job finds them ready. Returns the seconds spent compiling (0.0 when everything
+    came from the cache or was compiled already in this process).
+    """
+    what = f"{cfg.model} + {cfg.loss} training kernel"
+
+    def started() -> None:
+        where = cache_dir(cfg)
+        logger.info(
+            "compiling the %s (first run only; Numba caches it in %s)", what, where or "memory"
+        )
+        if progress is not None:
+            progress({"event": "compiling", "what": what, "cache": where})
+
+    announce = _Announce(started)
+    t0 = time.perf_counter()
+    with event.install_listener("numba:compile", announce):
+        if cfg.loss == "softmax":
+            _warm_softmax(cfg, w_in, tables)
+        else:
+            _compile_job(w_in, w_out, tables, hyper, cfg.max_sentence_length)
+    if not announce.compiled:
+        return 0.0
+    seconds = time.perf_counter() - t0
+    logger.info("compiled the %s in %.1fs", what, seconds)
+    if progress is not None:
+        progress({"event": "compiled", "what": what, "seconds": seconds})
+    return seconds
+
+
+def _kinds(cfg: TrainConfig) -> tuple[int, int]:
+    model = kernels.SKIPGRAM if cfg.model == "skipgram" else kernels.CBOW
+    return model, kernels.NEG if cfg.loss == "neg" else kernels.HS
+
+
+def _compile_job(w_in, w_out, tables, hyper, max_sentence) -> None:
+    """Compile the job kernel for the argument types of the trainer's calls (without running it)."""
+    if numba.config.DISABLE_JIT:
+        return
+    # the types the trainer passes: a C-contiguous int32 slice of ids, Python floats
+    # for the learning rates and Python ints for the seed and the sentence bound
+    args = (w_in, w_out, np.empty(0, np.int32), tables, hyper, 0.0, 0.0, 1, int(max_sentence))
+    kernels.JOB_KERNELS[hyper.model, hyper.loss].compile(tuple(numba.typeof(a) for a in args))
+
+
+def _warm_softmax(cfg: TrainConfig, w_in: np.ndarray, tables: Tables) -> None:
+    """One exact-softmax batch of a one-word, two-token job on one-row copies of the
+    weights: the kernels of :func:`softmax.train_job` compile for its types."""
+    tokens = np.array([0, 0, -1], dtype=np.int32)
+    centers, ptr, ctx, _ = softmax.windows(
+        tokens, tables.keep, cfg.window, cfg.shrink_windows, 1, cfg.max_sentence_length
+    )
+    n = len(centers)
+    w_in1 = np.zeros((1, w_in.shape[1]), dtype=w_in.dtype)
+    w_out1 = np.zeros((1, w_in.shape[1]), dtype=w_in.dtype)
+    # softmax._batch_step, not its public wrapper: a warm-up is no training step, and
+    # whoever watches (or replaces) batch_step sees only the run's own batches
+    softmax._batch_step(
+        w_in1, w_out1, centers[0:n], ptr[0 : n + 1] - ptr[0], ctx[ptr[0] : ptr[n]],
+        np.float32(0.0), cfg.model, cfg.cbow_mean,
+    )  # fmt: skip

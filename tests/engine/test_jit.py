@@ -1,0 +1,146 @@
+"""A run compiles only the kernels it needs, before its clock starts, and says so when
+Numba compiles (not when its cache has them)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numba
+import numpy as np
+import pytest
+
+from wordvec.config import TrainConfig
+from wordvec.engine import jit, kernels
+from wordvec.model import Word2Vec
+
+SRC = str(Path(__file__).resolve().parents[2] / "src")
+
+# Trains one (model, loss) in a fresh process, then reports which kernels that
+# process compiled (or loaded) and the job kernel's cache statistics.
+CHILD = """
+import json, sys
+from wordvec.engine import kernels as K
+from wordvec.model import Word2Vec
+
+corpus, model, loss = sys.argv[1:4]
+Word2Vec(model=model, loss=loss, dim=8, min_count=1, epochs=1, threads=1, progress=True).fit(
+    corpus, handle_signals=False
+)
+job = K.JOB_KERNELS[K.SKIPGRAM if model == "skipgram" else K.CBOW, K.NEG if loss == "neg" else K.HS]
+print(json.dumps({
+    "jobs": {K.MODEL_NAMES[m] + "+" + K.LOSS_NAMES[lo]: len(d.signatures)
+             for (m, lo), d in K.JOB_KERNELS.items()},
+    "steps": {name: len(getattr(K, name).signatures)
+              for name in ("sg_step", "cbow_step", "block_update", "next_sentence")},
+    "cache_hits": sum(job.stats.cache_hits.values()),
+    "cache_misses": sum(job.stats.cache_misses.values()),
+}))
+"""
+
+
+def _train_in_child(corpus: Path, model: str, loss: str, cache: str | None = None):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = SRC + os.pathsep + env.get("PYTHONPATH", "")
+    if cache is not None:
+        env["NUMBA_CACHE_DIR"] = cache
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(corpus), model, loss],
+        capture_output=True,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    return json.loads(done.stdout.decode().splitlines()[-1]), done.stderr.decode()
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(30)]
+    path = tmp_path / "corpus.txt"
+    path.write_text("".join(" ".join(rng.choice(words, 10)) + "\n" for _ in range(300)))
+    return path
+
+
+def test_a_run_uses_only_the_job_kernel_of_its_model_and_loss(corpus):
+    # the test session's own Numba cache: quick once the kernel is in it
+    got, _ = _train_in_child(corpus, "skipgram", "neg")
+    assert got["jobs"] == {"skipgram+neg": 1, "skipgram+hs": 0, "cbow+neg": 0, "cbow+hs": 0}
+    # loaded from the cache, its parts are not compiled at all; compiled, each once
+    assert got["steps"]["cbow_step"] == 0
+    assert all(n <= 1 for n in got["steps"].values()), got
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("model", "loss"), [("skipgram", "neg"), ("cbow", "hs")])
+def test_a_cold_run_compiles_its_kernel_once_says_so_and_caches_it(corpus, tmp_path, model, loss):
+    cache = str(tmp_path / "numba-cache")
+    got, err = _train_in_child(corpus, model, loss, cache)
+    mine = f"{model}+{loss}"
+    assert got["jobs"] == {k: int(k == mine) for k in got["jobs"]}
+    assert got["cache_misses"] == 1
+    # one specialisation of each part, none for the other model's step
+    step, other = ("sg_step", "cbow_step") if model == "skipgram" else ("cbow_step", "sg_step")
+    assert got["steps"] == {step: 1, other: 0, "block_update": 1, "next_sentence": 1}
+    what = f"the {model} + {loss} training kernel"
+    lines = err.splitlines()
+    assert lines[0].startswith(f"compiling {what} (first run only; cached in {cache}")
+    assert lines[1].startswith(f"compiled {what} in ")
+    assert lines[2].startswith("epoch 1/1 100.0% ")
+    # the next run loads it from the cache, silently
+    got, err = _train_in_child(corpus, model, loss, cache)
+    assert got["jobs"][mine] == 1 and got["cache_hits"] == 1 and got["cache_misses"] == 0
+    assert sum(got["steps"].values()) == 0
+    assert "compil" not in err
+
+
+def test_prepare_announces_a_compilation_and_its_time(monkeypatch, caplog):
+    fresh = numba.njit(lambda x: x + 1)  # never compiled, not cached
+    monkeypatch.setattr(jit, "_compile_job", lambda *args: fresh(1))
+    cfg = TrainConfig(model="cbow", loss="neg").validate()
+    events: list[dict] = []
+    caplog.set_level(logging.INFO, logger="wordvec")
+    seconds = jit.prepare(cfg, None, None, None, None, events.append)
+    assert seconds > 0.0
+    where = jit.cache_dir(cfg)
+    assert where and Path(where).is_dir()
+    assert events == [
+        {"event": "compiling", "what": "cbow + neg training kernel", "cache": where},
+        {"event": "compiled", "what": "cbow + neg training kernel", "seconds": seconds},
+    ]
+    assert [r.getMessage() for r in caplog.records] == [
+        f"compiling the cbow + neg training kernel (first run only; Numba caches it in {where})",
+        f"compiled the cbow + neg training kernel in {seconds:.1f}s",
+    ]
+    # compiled already: nothing to say, nothing counted
+    events.clear()
+    assert jit.prepare(cfg, None, None, None, None, events.append) == 0.0
+    assert events == []
+
+
+def test_kernels_are_compiled_before_the_first_job(monkeypatch):
+    calls: list[str] = []
+    compile_job = jit._compile_job
+    train_job = kernels.train_job
+
+    def compiling(*args):
+        calls.append("compile")
+        return compile_job(*args)
+
+    def job(*args):
+        calls.append("job")
+        return train_job(*args)
+
+    monkeypatch.setattr(jit, "_compile_job", compiling)
+    monkeypatch.setattr(kernels, "train_job", job)
+    sentences = [["a", "b", "c", "d"]] * 50
+    Word2Vec(model="cbow", dim=8, min_count=1, epochs=2, threads=1, batch_words=40).fit(
+        sentences, handle_signals=False
+    )
+    assert calls[0] == "compile" and calls.count("compile") == 1
+    assert calls.count("job") >= 2
