@@ -1,5 +1,5 @@
-"""Counts of :mod:`wordvec.compat.phrases`: gensim's ``add_vocab`` (merging counted layers)
-and gensim's ``vocab`` dict, over the counted layers of :mod:`wordvec.phrases`.
+"""Corpora and counts of :mod:`wordvec.compat.phrases`: gensim's corpora in and out, its
+``add_vocab`` (merging counted layers) and ``vocab`` dict, over :mod:`wordvec.phrases`.
 
 A counted layer holds the words (text and count) and every candidate as a
 sequence of word ids with its count. Merging two adds the word counts by text
@@ -12,13 +12,88 @@ layer keeps the bounds of counting: at most ``max_vocab`` words and
 
 from __future__ import annotations
 
+import logging
+import os
+from collections.abc import Iterable, Iterator
+from typing import Any
+
 import numpy as np
 
-from .._phrasestream import CountedLayer, connector_mask
+from .._phrasestream import CountedLayer, apply_tokens, connector_mask
+from ..errors import ConfigError
 
-__all__ = ["empty_layer", "merged", "vocab_dict"]
+__all__ = ["token_lists", "Sentences", "TransformedCorpus", "empty_layer", "merged", "vocab_dict"]
+
+logger = logging.getLogger("wordvec.compat.phrases")
+_BATCH_TOKENS = 1 << 16  # tokens per compiled call when transforming a corpus
 
 
+# --------------------------------------------------------------------------- corpora
+def token_lists(corpus: Any, progress_per: int | None = None) -> Iterator[list[str]]:
+    """Token lists of a gensim corpus (one pass), logging progress every ``progress_per``."""
+    if isinstance(corpus, (str, bytes, os.PathLike)):
+        raise ConfigError(
+            f"`sentences` must be an iterable of token lists, not {type(corpus).__name__} "
+            f"{corpus!r:.60}; for a text file pass LineSentence(path)."
+        )
+    words = 0
+    for no, sentence in enumerate(corpus):
+        if progress_per and no % progress_per == 0:
+            logger.info("PROGRESS: at sentence #%i, processed %i words", no, words)
+        if isinstance(sentence, (str, bytes)):
+            raise ConfigError(
+                f"`sentences`: sentence {no} is a {type(sentence).__name__} ({sentence[:40]!r}); "
+                "sentences must be lists of str tokens: split them first."
+            )
+        tokens = sentence if isinstance(sentence, list) else list(sentence)
+        words += len(tokens)
+        yield tokens
+
+
+class Sentences:
+    """:func:`token_lists` at every iteration: counting reads the sentences again after
+    pruning (more than ``max_vocab`` distinct words), which an iterator cannot do."""
+
+    def __init__(self, sentences: Any, progress_per: int, max_vocab: int) -> None:
+        self.sentences, self.progress_per, self.max_vocab = sentences, progress_per, max_vocab
+        self.passes = 0
+
+    def __iter__(self) -> Iterator[list[str]]:
+        if self.passes and isinstance(self.sentences, Iterator):
+            raise ConfigError(
+                f"`sentences`: more than max_vocab_size={self.max_vocab} distinct words, and "
+                "wordvec reads the sentences again after pruning them, which a one-pass iterator "
+                "cannot do; pass a re-iterable (a list, LineSentence) or a larger max_vocab_size."
+            )
+        self.passes += 1
+        return token_lists(self.sentences, self.progress_per)
+
+
+class TransformedCorpus:
+    """``phrases[corpus]``: the corpus with phrases joined, sentence by sentence, lazily."""
+
+    def __init__(self, model: Any, corpus: Iterable[Any]) -> None:
+        self.model = model
+        self.corpus = corpus
+
+    def __len__(self) -> int:
+        return len(self.corpus)  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[list[str]]:
+        layers = self.model._layers()
+        batch: list[list[str]] = []
+        n = 0
+        for tokens in token_lists(self.corpus):
+            batch.append(tokens)
+            n += len(tokens)
+            if n >= _BATCH_TOKENS:
+                yield from apply_tokens(layers, batch)
+                batch, n = [], 0
+        if batch:
+            yield from apply_tokens(layers, batch)
+
+
+# --------------------------------------------------------------------------- counts
 def empty_layer() -> CountedLayer:
     """What a model holds before it has counted anything."""
     i64 = np.zeros(0, dtype=np.int64)

@@ -28,7 +28,12 @@ What differs, on purpose:
 * ``max_vocab_size`` bounds the words and the candidates held, each, pruning the
   rarest as word2vec C does (see :mod:`wordvec.phrases`); gensim bounds the two
   together and prunes differently. Below the bound, nothing is pruned by either.
-* ``vocab`` is a read-only view, built when first read after learning.
+* ``vocab`` is a read-only view, built when first read after learning;
+  ``connector_words`` are fixed once the model is made.
+* Above ``max_vocab_size`` distinct words, counting reads the sentences a second
+  time (after pruning), so a one-pass iterator is then refused with a clear error.
+* A str where a sentence or corpus is due (gensim would read its characters as
+  tokens) is refused; for a file, pass ``LineSentence(path)``.
 * Where tokens themselves contain the delimiter, gensim counts the token
   ``new_york`` and the pair ``new york`` as one; wordvec counts them apart (``vocab``
   adds the two up, as gensim's shows them, but scores use wordvec's counts).
@@ -47,7 +52,6 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .. import phrases as _native
-from .._phrasestream import apply_tokens
 from ..corpus import TextCorpus
 from ..errors import ConfigError, FormatError
 from . import _files, _phrasecounts
@@ -64,7 +68,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 ENGLISH_CONNECTOR_WORDS = _native.ENGLISH_CONNECTOR_WORDS
-_BATCH_TOKENS = 1 << 16  # tokens per compiled call when transforming a corpus
 
 
 # --------------------------------------------------------------------------- scorers
@@ -115,76 +118,11 @@ def _count(value: Any) -> Any:
     return value
 
 
-# --------------------------------------------------------------------------- corpora
-def _sentences(sentences: Any, progress_per: int | None = None) -> Iterator[list[str]]:
-    """Token lists of a gensim corpus (one pass), logging progress every ``progress_per``."""
-    if isinstance(sentences, (str, bytes, os.PathLike)):
-        raise ConfigError(
-            f"`sentences` must be an iterable of token lists, not {type(sentences).__name__} "
-            f"{sentences!r:.60}; for a text file pass LineSentence(path)."
-        )
-    words = 0
-    for no, sentence in enumerate(sentences):
-        if progress_per and no % progress_per == 0:
-            logger.info("PROGRESS: at sentence #%i, processed %i words", no, words)
-        if isinstance(sentence, (str, bytes)):
-            raise ConfigError(
-                f"`sentences`: sentence {no} is a {type(sentence).__name__} ({sentence[:40]!r}); "
-                "sentences must be lists of str tokens: split them first."
-            )
-        tokens = sentence if isinstance(sentence, list) else list(sentence)
-        words += len(tokens)
-        yield tokens
-
-
-class _Sentences:
-    """:func:`_sentences` at every iteration: counting reads the sentences again after
-    pruning (more than ``max_vocab`` distinct words), which an iterator cannot do."""
-
-    def __init__(self, sentences: Any, progress_per: int, max_vocab: int) -> None:
-        self.sentences, self.progress_per, self.max_vocab = sentences, progress_per, max_vocab
-        self.passes = 0
-
-    def __iter__(self) -> Iterator[list[str]]:
-        if self.passes and isinstance(self.sentences, Iterator):
-            raise ConfigError(
-                f"`sentences`: more than max_vocab_size={self.max_vocab} distinct words, and "
-                "wordvec reads the sentences again after pruning them, which a one-pass iterator "
-                "cannot do; pass a re-iterable (a list, LineSentence) or a larger max_vocab_size."
-            )
-        self.passes += 1
-        return _sentences(self.sentences, self.progress_per)
-
-
 def _setting(name: str, doc: str, convert: Any = lambda v: v) -> property:
     """A gensim attribute held by the native model (read at every use); ``convert`` None:
     read-only."""
     put = None if convert is None else lambda self, v: setattr(self._native, name, convert(v))
     return property(lambda self: getattr(self._native, name), put, doc=doc)
-
-
-class _TransformedCorpus:
-    """``phrases[corpus]``: the corpus with phrases joined, sentence by sentence, lazily."""
-
-    def __init__(self, model: _Transformation, corpus: Iterable[Any]) -> None:
-        self.model = model
-        self.corpus = corpus
-
-    def __len__(self) -> int:
-        return len(self.corpus)  # type: ignore[arg-type]
-
-    def __iter__(self) -> Iterator[list[str]]:
-        layers = self.model._layers()
-        batch: list[list[str]] = []
-        n = 0
-        for tokens in _sentences(self.corpus):
-            batch.append(tokens)
-            n += len(tokens)
-            if n >= _BATCH_TOKENS:
-                yield from apply_tokens(layers, batch)
-                batch, n = [], 0
-        if batch:
-            yield from apply_tokens(layers, batch)
 
 
 # --------------------------------------------------------------------------- shared
@@ -244,7 +182,7 @@ class _Transformation:
             for w in tokens[start:]:
                 yield w, None
 
-    def __getitem__(self, sentence: Any) -> list[str] | _TransformedCorpus:
+    def __getitem__(self, sentence: Any) -> list[str] | _phrasecounts.TransformedCorpus:
         """``sentence`` (a list of str) with its phrases joined, or, for a corpus (an
         iterable of token lists), a lazy iterable of such lists, as gensim decides."""
         if isinstance(sentence, (str, bytes)):
@@ -261,12 +199,12 @@ class _Transformation:
             sentence = itertools.chain([first], items)
         if isinstance(first, str):
             return self._native.transform(list(sentence))
-        return _TransformedCorpus(self, sentence)
+        return _phrasecounts.TransformedCorpus(self, sentence)
 
     def find_phrases(self, sentences: Iterable[Iterable[str]]) -> dict[str, float]:
         """Every phrase that occurs in ``sentences``, with its score."""
         found: dict[str, float] = {}
-        for tokens in _sentences(sentences):
+        for tokens in _phrasecounts.token_lists(sentences):
             for token, score in self.analyze_sentence(tokens):
                 if score is not None:
                     found[token] = score
@@ -402,7 +340,7 @@ class Phrases(_Transformation):
             connector_words=native.connector_words_,
         )
         logger.info("collecting all words and their counts")
-        source = _Sentences(sentences, self.progress_per, native.max_vocab)
+        source = _phrasecounts.Sentences(sentences, self.progress_per, native.max_vocab)
         self._checked(fresh.fit, TextCorpus(source, max_sentence_length=sys.maxsize))
         new, old = fresh.layers_[0], native.layers_[0]
         merged = new if old.n_words == 0 else _phrasecounts.merged(old, new, native.max_vocab)
