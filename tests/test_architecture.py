@@ -59,9 +59,16 @@ LAYERS: list[list[str]] = [
     ["modelfile", "progress"],
     ["model"],
     # gensim 4's API over the estimator and the vectors
-    ["compat.callbacks", "compat._stats", "compat._vocab", "compat._corpus", "compat._editing"],
+    [
+        "compat.callbacks",
+        "compat._stats",
+        "compat._vocab",
+        "compat._corpus",
+        "compat._editing",
+        "compat._phrasecounts",
+    ],
     ["compat._evaluation", "compat._files"],
-    ["compat.keyedvectors", "compat._modelfile"],
+    ["compat.keyedvectors", "compat._modelfile", "compat.phrases"],
     ["compat.word2vec"],
     ["compat", "compat.convert"],
     # Spark (the only modules that import pyspark): executor-side text handling and

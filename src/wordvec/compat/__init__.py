@@ -1,23 +1,36 @@
-"""A drop-in for gensim 4.x's ``Word2Vec`` and ``KeyedVectors``, backed by wordvec.
+"""A drop-in for gensim 4.x's ``Word2Vec``, ``KeyedVectors`` and ``Phrases``, backed by wordvec.
 
 Swap the import and keep the code::
 
     from gensim.models import Word2Vec, KeyedVectors          # before
     from wordvec.compat import Word2Vec, KeyedVectors         # after
+    from wordvec.compat import Phrases, Phraser               # gensim.models.phrases
 
 The submodules mirror gensim's: ``wordvec.compat.word2vec`` (``Word2Vec``,
 ``LineSentence``, ``PathLineSentences``), ``wordvec.compat.keyedvectors``
-(``KeyedVectors``), ``wordvec.compat.callbacks`` (``CallbackAny2Vec``). The
-constructor arguments, defaults, methods, attributes and return shapes are
-gensim's; training runs on wordvec's engine and the vectors are wordvec's
-(``model.wv`` works with ``wordvec.evaluate``, ``wordvec.save`` and
+(``KeyedVectors``), ``wordvec.compat.callbacks`` (``CallbackAny2Vec``),
+``wordvec.compat.phrases`` (``Phrases``, ``FrozenPhrases`` / ``Phraser``, over
+:mod:`wordvec.phrases`). The constructor arguments, defaults, methods,
+attributes and return shapes are gensim's; training runs on wordvec's engine and
+the vectors are wordvec's (``model.wv`` works with ``wordvec.evaluate``, ``wordvec.save`` and
 ``wordvec.plot`` too). gensim itself is never imported. What differs, and why,
-is listed in the docstrings of :mod:`wordvec.compat.word2vec` and
-:mod:`wordvec.compat.keyedvectors`.
+is listed in the docstrings of :mod:`wordvec.compat.word2vec`,
+:mod:`wordvec.compat.keyedvectors` and :mod:`wordvec.compat.phrases`.
 """
 
 from .callbacks import CallbackAny2Vec
 from .keyedvectors import KeyedVectors
+from .phrases import ENGLISH_CONNECTOR_WORDS, FrozenPhrases, Phraser, Phrases
 from .word2vec import LineSentence, PathLineSentences, Word2Vec
 
-__all__ = ["Word2Vec", "KeyedVectors", "CallbackAny2Vec", "LineSentence", "PathLineSentences"]
+__all__ = [
+    "Word2Vec",
+    "KeyedVectors",
+    "CallbackAny2Vec",
+    "LineSentence",
+    "PathLineSentences",
+    "Phrases",
+    "FrozenPhrases",
+    "Phraser",
+    "ENGLISH_CONNECTOR_WORDS",
+]
