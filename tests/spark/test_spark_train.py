@@ -237,3 +237,27 @@ def test_bad_data_gets_one_clear_error(spark, tmp_path):
         SparkWord2Vec().fit([["a", "b"]])
     with pytest.raises(CorpusError, match="min_count=5"):
         SparkWord2Vec().fit(sc.parallelize(["a b c"]))
+
+
+def test_a_token_column_travels_as_lines_when_that_changes_nothing(spark):
+    """Token lists go to the executors as lines (and so through the compiled scanner) when
+    joining them with spaces and splitting again gives the same tokens; a token that is
+    empty, holds whitespace (any str.split() splits at, NBSP included) or is null keeps
+    the token-list path, where it stays one token (or is refused)."""
+    clean = spark.createDataFrame([(["a", "b"],), ([],), (None,), (["c"],)], "t array<string>")
+    rows, _ = spark_corpus.rows_of(clean, spark, None)
+    assert rows.collect() == ["a b", "", "", "c"]  # a null list: an empty line, no sentence either
+    for odd in (["a", "new york"], ["a", ""], ["x\u00a0y"], ["tab\tbed"], ["a", None]):
+        df = spark.createDataFrame([(["p", "q"],), (odd,)], "t array<string>")
+        rows, _ = spark_corpus.rows_of(df, spark, None)
+        assert rows.collect() == [["p", "q"], odd]
+
+
+def test_a_token_with_a_space_stays_one_word(spark):
+    df = spark.createDataFrame([(["new york", "is", "big"],)] * 3, "t array<string>")
+    cfg = Word2Vec(min_count=1).config
+    prepared = _prepared(spark, df, cfg, 1)
+    try:
+        assert sorted(prepared.vocab.words) == ["big", "is", "new york"]
+    finally:
+        prepared.close()

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 from pyspark import RDD, StorageLevel
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, StringType
 
 from ..config import TrainConfig
@@ -148,7 +149,21 @@ def _dataframe_rows(df: DataFrame, input_col: str | None) -> RDD:
             f"column {input_col!r} is {kind.simpleString()}; it must be string (lines of "
             "text) or array<string> (tokens)"
         )
+    if isinstance(kind, ArrayType) and _joinable(df, input_col):
+        # as lines: the executors then count them with the compiled scanner
+        return df.select(F.concat_ws(" ", F.col(input_col))).rdd.map(lambda row: row[0])
     return df.select(input_col).rdd.map(lambda row: row[0])
+
+
+# the characters str.split() splits at (all in the BMP), as a Java regex class
+_SPLIT_AT = "[" + "".join(f"\\u{c:04x}" for c in range(0x10000) if chr(c).isspace()) + "]"
+
+
+def _joinable(df: DataFrame, col: str) -> bool:
+    """Whether every token list of ``col`` is ``" ".join(tokens).split()`` (no empty, null or
+    whitespace-holding token), so that its rows can travel as lines: one pass in the JVM."""
+    odd = F.exists(F.col(col), lambda t: t.isNull() | (t == "") | t.rlike(_SPLIT_AT))
+    return df.where(odd).limit(1).count() == 0
 
 
 # --------------------------------------------------------------------------- the passes
