@@ -203,12 +203,18 @@ def test_merge_rules():
 
 def test_scaled_mean_trains_the_partitions_at_p_times_the_learning_rate():
     from wordvec import Word2Vec
-    from wordvec.spark.rounds import scaled
+    from wordvec.spark.rounds import HS_MAX_SCALE, scaled
 
     cfg = Word2Vec(model="skipgram").config
     fast = scaled(cfg, "scaled_mean", 4)
     assert (fast.start_alpha, fast.end_alpha) == (4 * cfg.start_alpha, 4 * cfg.end_alpha)
     assert scaled(cfg, "row_mean", 4) is cfg and scaled(cfg, "scaled_mean", 1) is cfg
+    # hierarchical softmax: at most HS_MAX_SCALE times (its top inner nodes diverge beyond)
+    hs = Word2Vec(model="skipgram", loss="hs").config
+    assert scaled(hs, "scaled_mean", 2).start_alpha == 2 * hs.start_alpha
+    assert scaled(hs, "scaled_mean", 8).start_alpha == HS_MAX_SCALE * hs.start_alpha
+    assert scaled(hs, "scaled_mean", 8).end_alpha == HS_MAX_SCALE * hs.end_alpha
+    assert scaled(cfg, "scaled_mean", 8).start_alpha == 8 * cfg.start_alpha
 
 
 def test_a_round_task_gives_the_same_result_every_time():
