@@ -68,7 +68,8 @@ class Word2Vec:
     merge : {"scaled_mean", "row_mean", "mean", "sum"}
         How the driver merges the partitions' rows (:func:`wordvec.spark.rounds.merge`).
         The default, ``"scaled_mean"``: the partitions train with ``partitions`` times
-        the learning rate (at most 4 times with ``loss="hs"``) and every row becomes the mean over all partitions, which is
+        the learning rate (at most 4 times with ``loss="hs"``) and every row becomes the
+        mean over all partitions, which is
         the sum of the updates where they are small (rare words) and their mean where
         each partition has converged a row (frequent words). ``"row_mean"`` is MLlib's
         rule (its quality falls as partitions grow); see the benchmark in the README.
