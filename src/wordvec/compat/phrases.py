@@ -134,6 +134,14 @@ class _Transformation:
     def _layers(self) -> list:
         return self._native._phrase_layers()
 
+    def save(self, fname: str | os.PathLike[str], **kwargs: Any) -> None:
+        """Write the model (a ``Phrases``: every count and setting; a ``FrozenPhrases``:
+        the phrases) in wordvec's phrases format, atomically."""
+        what = f"{type(self).__name__}.save"
+        _files.refuse_kwargs(what, kwargs)
+        _check_path(what, fname)
+        self._native.save(fname)
+
     threshold = _setting("threshold", "A candidate is a phrase when its score is above it.")
     min_count = _setting("min_count", "``delta`` of the scores.", None)
     delimiter = _setting("delimiter", "Joins the tokens of a phrase.", None)
@@ -359,12 +367,6 @@ class Phrases(_Transformation):
         return FrozenPhrases(self)
 
     # ------------------------------------------------------------------ files
-    def save(self, fname: str | os.PathLike[str], **kwargs: Any) -> None:
-        """Write every count and setting in wordvec's phrases format, atomically."""
-        _files.refuse_kwargs("Phrases.save", kwargs)
-        _check_path("Phrases.save", fname)
-        self._native.save(fname)
-
     @classmethod
     def load(cls, fname: str | os.PathLike[str], mmap: str | None = None) -> Phrases:
         """Read a model written by :meth:`save` (or by ``wordvec.phrases.Phrases.save``)."""
@@ -406,12 +408,6 @@ class FrozenPhrases(_Transformation):
         """Every phrase kept when frozen -> its score (gensim's attribute)."""
         layer = self._native.layers[0]
         return dict(zip(layer.names, layer.scores.tolist(), strict=True))
-
-    def save(self, fname: str | os.PathLike[str], **kwargs: Any) -> None:
-        """Write the phrases in wordvec's phrases format, atomically."""
-        _files.refuse_kwargs("FrozenPhrases.save", kwargs)
-        _check_path("FrozenPhrases.save", fname)
-        self._native.save(fname)
 
     @classmethod
     def load(cls, fname: str | os.PathLike[str], mmap: str | None = None) -> FrozenPhrases:
