@@ -33,12 +33,17 @@ from .session import get_session
 __all__ = ["Word2Vec"]
 
 # The default schedule: every DEFAULT_ROUND_WORDS / partitions words over all partitions
-# (sync_every = DEFAULT_ROUND_WORDS / partitions**2 words per partition), at least once
-# per epoch. Averaging more partitions tolerates less drift between synchronisations:
+# (sync_every = DEFAULT_ROUND_WORDS / partitions**2 words per partition), at least
+# three times an epoch. Averaging more partitions tolerates less drift between synchronisations:
 # on en17m (skip-gram, 5 epochs) 2 partitions matched one machine with 4-8M words per
 # partition and round, 8 partitions needed 250k (bench/bench_spark.py, docs/distributed.md).
 DEFAULT_ROUND_WORDS = 16_000_000
 MIN_DEFAULT_SYNC = 100_000  # ... but never fewer words per partition and round than this
+# ... and at least this many rounds an epoch: with one round an epoch a small corpus on
+# few partitions averages models trained a whole epoch apart (3.4M words of en17m,
+# skip-gram + hs, 3 epochs, 2 / 4 / 8 partitions: analogy 8.18 / 5.76 / 5.77% with 3
+# rounds, 9.48 / 7.71 / 6.08% with 9)
+MIN_ROUNDS_PER_EPOCH = 3
 
 
 class Word2Vec:
@@ -63,7 +68,7 @@ class Word2Vec:
         single-machine quality and costs more traffic: each round broadcasts both
         weight matrices and collects the rows each partition changed. The default,
         ``16,000,000 / partitions**2`` (4M words at 2 partitions, 250k at 8; at least
-        100,000, and at least one round per epoch), keeps the analogy score of a single
+        100,000, and at least three rounds an epoch), keeps the analogy score of a single
         machine on en17m: averaging more partitions tolerates less drift between rounds.
     merge : {"scaled_mean", "row_mean", "mean", "sum"}
         How the driver merges the partitions' rows (:func:`wordvec.spark.rounds.merge`).
@@ -295,7 +300,7 @@ def _rounds(epochs: int, n_words: int, partitions: int, sync_every: int | None) 
     words = epochs * n_words  # in the whole run, over all partitions
     if sync_every is None:
         sync_every = max(MIN_DEFAULT_SYNC, DEFAULT_ROUND_WORDS // partitions**2)
-        rounds = max(epochs, math.ceil(words / (partitions * sync_every)))
+        rounds = max(MIN_ROUNDS_PER_EPOCH * epochs, math.ceil(words / (partitions * sync_every)))
         return rounds, max(1, math.ceil(words / (partitions * rounds)))
     return max(1, math.ceil(words / (partitions * sync_every))), sync_every
 
