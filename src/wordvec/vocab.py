@@ -227,7 +227,11 @@ def _huffman(counts):  # pragma: no cover - compiled; tested through Vocab.huffm
     for a in range(v - 1):
         mins = np.empty(2, dtype=np.int64)
         for m in range(2):
-            if pos1 >= 0 and cnt[pos1] < cnt[pos2]:
+            # inner nodes from v + a on do not exist yet: never read past them (the
+            # compiled code has no bounds checks; with counts below INT64_MAX this is
+            # the comparison alone, and a wrong comparison gives a wrong tree, not a
+            # write out of bounds)
+            if pos1 >= 0 and (pos2 >= v + a or cnt[pos1] < cnt[pos2]):
                 mins[m] = pos1
                 pos1 -= 1
             else:
