@@ -163,7 +163,32 @@ def _train_spark(args: argparse.Namespace) -> int:
     def checkpoint_is_ours() -> bool:  # this run wrote it, or resumed from it
         return bool(args.resume) or _identity(checkpoint) not in (None, before)
 
-    return train_on_spark(args, checkpoint, checkpoint_is_ours)
+    return train_on_spark(args, estimator_params(args), checkpoint, checkpoint_is_ours)
+
+
+def estimator_params(args: argparse.Namespace) -> dict:
+    """The Word2Vec parameters `train`'s options set (one machine and Spark alike)."""
+    return dict(
+        model=args.model,
+        loss=args.loss,
+        dim=args.dim,
+        window=args.window,
+        negative=5 if args.negative is None else args.negative,
+        min_count=args.min_count,
+        sample=args.sample,
+        epochs=args.epochs,
+        alpha=args.alpha,
+        min_alpha=args.min_alpha,
+        threads=args.threads,
+        seed=args.seed,
+        cbow_mean=not args.cbow_sum,
+        lowercase=args.lowercase,
+        max_vocab=args.max_vocab,
+        max_final_vocab=args.max_final_vocab,
+        tmp_dir=args.tmp_dir,
+        progress=not args.quiet,
+        errors=args.errors,
+    )
 
 
 def _train_fast(args: argparse.Namespace) -> int:
@@ -195,27 +220,7 @@ def _train_on(args: argparse.Namespace, corpus, checkpoint: str) -> int:
         except TrainingInterrupted as exc:
             raise _with_resume_command(exc, args) from None
     else:
-        model = Word2Vec(
-            model=args.model,
-            loss=args.loss,
-            dim=args.dim,
-            window=args.window,
-            negative=5 if args.negative is None else args.negative,
-            min_count=args.min_count,
-            sample=args.sample,
-            epochs=args.epochs,
-            alpha=args.alpha,
-            min_alpha=args.min_alpha,
-            threads=args.threads,
-            seed=args.seed,
-            cbow_mean=not args.cbow_sum,
-            lowercase=args.lowercase,
-            max_vocab=args.max_vocab,
-            max_final_vocab=args.max_final_vocab,
-            tmp_dir=args.tmp_dir,
-            progress=not args.quiet,
-            errors=args.errors,
-        )
+        model = Word2Vec(**estimator_params(args))
         if args.loss != "neg" and args.negative:
             # Validation lets negative=5 pass with other losses (it is Word2Vec's
             # default, so an explicit 5 looks the same); here "--negative" was typed.

@@ -25,9 +25,15 @@ __all__ = ["train_on_spark"]
 
 
 def train_on_spark(
-    args: argparse.Namespace, checkpoint: str, checkpoint_is_ours: Callable[[], bool]
+    args: argparse.Namespace,
+    params: dict,
+    checkpoint: str,
+    checkpoint_is_ours: Callable[[], bool],
 ) -> int:
     """Train as ``wordvec train`` does, on Spark; write the vectors; print a summary.
+
+    ``params`` are the :class:`wordvec.Word2Vec` parameters the options set (the CLI's
+    ``estimator_params``); the Spark ones (partitions, sync_every) come from ``args``.
 
     ``checkpoint`` is the path the CLI checked (with every other output) before any
     work; once the outputs are written it is deleted if ``checkpoint_is_ours()`` (this
@@ -56,27 +62,7 @@ def train_on_spark(
             )  # fmt: skip
         else:
             est = Word2Vec(
-                model=args.model,
-                loss=args.loss,
-                dim=args.dim,
-                window=args.window,
-                negative=5 if args.negative is None else args.negative,
-                min_count=args.min_count,
-                sample=args.sample,
-                epochs=args.epochs,
-                alpha=args.alpha,
-                min_alpha=args.min_alpha,
-                threads=args.threads,
-                seed=args.seed,
-                cbow_mean=not args.cbow_sum,
-                lowercase=args.lowercase,
-                max_vocab=args.max_vocab,
-                max_final_vocab=args.max_final_vocab,
-                tmp_dir=args.tmp_dir,
-                progress=not args.quiet,
-                partitions=args.partitions,
-                spark=spark,
-                sync_every=args.sync_every,
+                **params, partitions=args.partitions, spark=spark, sync_every=args.sync_every
             )
             model = _run(
                 args,
