@@ -30,3 +30,24 @@ def test_train_on_spark_writes_vectors(spark, tmp_path, books_lines, capsys):
 def test_spark_needs_a_corpus_spark_can_read(spark, tmp_path, capsys):
     assert main(["train", "-o", str(tmp_path / "v.txt"), "--spark", MASTER]) == 1
     assert "with --spark, give CORPUS" in capsys.readouterr().err
+
+
+def test_a_missing_local_corpus_is_refused_before_spark_starts(tmp_path, capsys, monkeypatch):
+    """A plain path that does not exist is one line naming it, as on one machine, without
+    starting Spark (which would take seconds and log a Java stack trace first)."""
+    import wordvec.spark.session as session
+
+    def no_session(**kw):
+        raise AssertionError("Spark was started")
+
+    monkeypatch.setattr(session, "get_session", no_session)
+    missing = tmp_path / "no-such-corpus.txt"
+    argv = ["train", str(missing), "-o", str(tmp_path / "v.txt"), "--spark", MASTER]
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"wordvec: error: {missing}: No such file or directory"]
+    # a glob or a URI is Spark's to resolve: not refused here
+    for corpus in (str(tmp_path / "*.txt"), "hdfs://namenode/corpus"):
+        from wordvec.cli.train import _spark_local_path
+
+        assert _spark_local_path(corpus) is None

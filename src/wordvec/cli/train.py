@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
 import shlex
 import signal
@@ -156,6 +157,9 @@ def _train_spark(args: argparse.Namespace) -> int:
     """The Spark branch: the same path checks and checkpoint rule as on one machine."""
     from ..spark.cli import train_on_spark  # imports pyspark
 
+    plain = _spark_local_path(args.corpus)
+    if plain is not None and not os.path.exists(plain):  # refused before Spark starts
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), args.corpus)
     local = args.corpus if args.corpus is not None and os.path.exists(args.corpus) else None
     checkpoint = _check_paths(args, local)  # (a URI corpus is Spark's to check)
     before = _identity(checkpoint)
@@ -164,6 +168,16 @@ def _train_spark(args: argparse.Namespace) -> int:
         return bool(args.resume) or _identity(checkpoint) not in (None, before)
 
     return train_on_spark(args, estimator_params(args), checkpoint, checkpoint_is_ours)
+
+
+def _spark_local_path(corpus: str | None) -> str | None:
+    """``corpus`` as a local path when it is one (no URI scheme but ``file:``, no glob);
+    None for what only Spark can resolve (hdfs:, s3a:, globs) or no corpus."""
+    if corpus is None or corpus == "-" or any(c in corpus for c in "*?[{"):
+        return None
+    if corpus.startswith("file:"):
+        return corpus[len("file:") :].removeprefix("//") or None
+    return None if "://" in corpus else corpus
 
 
 def estimator_params(args: argparse.Namespace) -> dict:

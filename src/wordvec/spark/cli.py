@@ -51,6 +51,8 @@ def train_on_spark(
     t0 = time.perf_counter()
     ours = SparkSession.getActiveSession() is None  # else: a session of the caller's, kept
     spark = get_session(master=args.spark, app_name="wordvec train")
+    if ours:  # a session of our own: Spark's warnings (with Java stack traces) stay quiet;
+        spark.sparkContext.setLogLevel("ERROR")  # errors reach the user as one line
     try:
         if args.resume:
             model = _run(
