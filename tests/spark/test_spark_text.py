@@ -254,3 +254,42 @@ def test_a_round_task_gives_the_same_result_every_time():
         for name in ("rows_in", "new_in", "rows_out", "new_out"):
             assert np.array_equal(getattr(other, name), getattr(runs[0], name))
     assert len(runs[0].rows_in) and len(runs[0].rows_out)
+
+
+def test_round_progress_writes_plain_lines_when_stderr_is_not_a_terminal(monkeypatch):
+    """Without a terminal: no "\\r" updates, a line at each epoch's last round (and one
+    about every 10 s within an epoch), with elapsed time and ETA; on a terminal, one
+    line rewritten in place."""
+    import io
+    import types
+
+    from wordvec.spark import driver
+
+    clock = types.SimpleNamespace(now=0.0)
+    monkeypatch.setattr(driver.time, "perf_counter", lambda: clock.now)
+    run = types.SimpleNamespace(
+        partial=np.zeros((2, 4)), cfg=types.SimpleNamespace(epochs=2), rounds=6, bytes_in=[]
+    )
+    for tty, expected in ((False, 2), (True, 1)):
+        err = io.StringIO()
+        err.isatty = lambda tty=tty: tty
+        monkeypatch.setattr(driver.sys, "stderr", err)
+        bar = driver._Progress(run)
+        for r in range(6):
+            clock.now += 1.0
+            run.partial[r * 2 // 6] += (1.0, 10.0, 1000.0, 900.0)
+            run.bytes_in.append(2**20)
+            bar(r)
+        bar.close()
+        text = err.getvalue()
+        if not tty:
+            assert "\r" not in text
+            lines = text.splitlines()
+            assert [line.split()[:4] for line in lines] == [
+                ["round", "3/6", "epoch", "1/2"],
+                ["round", "6/6", "epoch", "2/2"],
+            ]
+            assert "elapsed 0:03" in lines[0] and "ETA 0:03" in lines[0]
+        else:
+            assert text.count("\r") == 6 and text.endswith("\n")
+        assert text.count("\n") == expected  # lines ended (\r rewrites one in place)

@@ -28,6 +28,7 @@ import numpy as np
 from ..engine.schedule import EpochStats
 from ..errors import ConfigError, CorpusError, TrainingError, TrainingInterrupted, WordvecError
 from ..model import Word2Vec as _Model
+from ..progress import format_duration
 from .checkpoint import SparkCheckpoint, last_round_of, write_checkpoint
 from .rounds import RoundResult, merge, scaled, train_round
 
@@ -272,12 +273,18 @@ def spark_errors() -> Iterator[None]:
 
 
 class _Progress:
-    """One line on stderr per round."""
+    """The rounds' progress on stderr: one line rewritten in place on a terminal; elsewhere
+    (a log file, a pipe) plain lines, one at each epoch's last round and one about every
+    ``EVERY`` seconds within an epoch, as :mod:`wordvec.progress` does on one machine."""
+
+    EVERY = 10.0
 
     def __init__(self, run: Run) -> None:
         self.run = run
-        self.t0 = time.perf_counter()
+        self.t0 = self.last = time.perf_counter()
         self.width = 0
+        isatty = getattr(sys.stderr, "isatty", None)
+        self.tty = bool(isatty and isatty())
 
     def __call__(self, r: int) -> None:
         run = self.run
@@ -286,16 +293,24 @@ class _Progress:
             run.partial[:, 1].sum(),
             run.partial[:, 0].sum(),
         )
-        epoch = min(r * run.cfg.epochs // run.rounds + 1, run.cfg.epochs)
-        seconds = time.perf_counter() - self.t0
+        epochs = run.cfg.epochs
+        epoch = min(r * epochs // run.rounds + 1, epochs)
+        now = time.perf_counter()
+        seconds = now - self.t0
+        remaining = seconds * (run.rounds - r - 1) / (r + 1)
         line = (
-            f"round {r + 1}/{run.rounds} epoch {epoch}/{run.cfg.epochs} "
+            f"round {r + 1}/{run.rounds} epoch {epoch}/{epochs} "
             f"{words / max(seconds, 1e-9) / 1e3:8.0f}k words/s  "
             + (f"loss {loss_sum / terms:.4f}" if terms else "loss -")
             + f"  {run.bytes_in[-1] / 2**20:.0f} MiB collected"
+            + f"  elapsed {format_duration(seconds)}  ETA {format_duration(remaining)}"
         )
-        self.width = max(self.width, len(line))
-        sys.stderr.write("\r" + line.ljust(self.width))
+        if self.tty:
+            self.width = max(self.width, len(line))
+            sys.stderr.write("\r" + line.ljust(self.width))
+        elif last_round_of(epoch - 1, run.rounds, epochs) == r or now - self.last >= self.EVERY:
+            self.last = now
+            sys.stderr.write(line + "\n")
         sys.stderr.flush()
 
     def close(self) -> None:
