@@ -34,6 +34,16 @@ Sections (``--sections``, all by default):
     python bench/bench_spark.py                       # everything, one repeat
     python bench/bench_spark.py --sections mllib --partitions 4 --repeats 3
     python bench/bench_spark.py --words 2000000 --sections quality   # a quick look
+    python bench/bench_spark.py --sections mllib --master "local-cluster[2,1,3072]"
+
+``--master`` chooses the Spark master of every run (``local[2]`` by default).
+``local-cluster[N,C,MB]`` starts N separate executor JVMs of C cores (Spark's
+test cluster; the script points ``SPARK_HOME`` at the installed pyspark): tasks
+then get their own copy of a broadcast, as on a real cluster. In ``local[...]``
+mode MLlib's tasks share the driver's weight arrays instead (a broadcast value is
+the driver's object there, and MLlib trains it in place), so its local scores are
+those of shared-memory training, not of its distributed algorithm. wordvec's
+result is the same on either master.
 """
 
 from __future__ import annotations
@@ -50,15 +60,19 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "data" / "corpora" / "en17m.txt"
-MASTER = "local[2]"
+MASTER = "local[2]"  # --master
 CORES = 2  # the master's
 
 
 # ---------------------------------------------------------------------------- workers
-def _session():
+def _session(master: str):
     from wordvec.spark.session import get_session
 
-    spark = get_session(master=MASTER, app_name="bench_spark")
+    if master.startswith("local-cluster") and "SPARK_HOME" not in os.environ:
+        import pyspark  # its package holds Spark's jars and launch scripts
+
+        os.environ["SPARK_HOME"] = os.path.dirname(pyspark.__file__)
+    spark = get_session(master=master, app_name="bench_spark")
     spark.sparkContext.setLogLevel("ERROR")
     return spark
 
@@ -86,7 +100,7 @@ def worker(args: argparse.Namespace) -> dict:
     elif tool == "spark":
         from wordvec.spark import Word2Vec
 
-        spark = _session()
+        spark = _session(args.master)
         t_fit = time.perf_counter()
         if args.tokens:  # the DataFrame MLlib gets
             data, col = _tokens_frame(spark, args.corpus), "tokens"
@@ -99,7 +113,7 @@ def worker(args: argparse.Namespace) -> dict:
 
         from wordvec.vectors import KeyedVectors
 
-        spark = _session()
+        spark = _session(args.master)
         t_fit = time.perf_counter()
         ml = MLlibWord2Vec(inputCol="tokens", outputCol="v", **opts)
         fitted = ml.fit(_tokens_frame(spark, args.corpus))
@@ -130,7 +144,7 @@ def _tokens_frame(spark, path):
 
 # ---------------------------------------------------------------------------- driver
 def run(tool: str, corpus: Path, opts: dict, full_vocab=False, tokens=False) -> dict:
-    cmd = [sys.executable, __file__, "--worker", tool, "--corpus", str(corpus)]
+    cmd = [sys.executable, __file__, "--worker", tool, "--corpus", str(corpus), "--master", MASTER]
     cmd += ["--opts", json.dumps(opts)]
     if full_vocab:
         cmd.append("--full-vocab")
@@ -248,8 +262,8 @@ def section_mllib(args, corpus: Path, tmp: Path) -> dict:
         jobs, args.repeats, lambda j: run(j[0], sliced, j[1], full_vocab=True, tokens=True)
     )
     rows = [
-        f"{words / 1e6:.2f}M words, 3 epochs, skip-gram + hs, no sub-sampling; every system "
-        "evaluated on its full vocabulary",
+        f"{words / 1e6:.2f}M words, 3 epochs, skip-gram + hs, no sub-sampling, master "
+        f"{MASTER}; every system evaluated on its full vocabulary",
         "",
         "| partitions | MLlib fit | wordvec fit | speed | whole job (session start "
         "included) | analogy (MLlib vs wordvec) | WS-353 | vocabulary |",
@@ -337,8 +351,11 @@ def main() -> None:
     p.add_argument("--mllib-words", type=int, default=3_400_000)
     p.add_argument("--growth-words", type=int, default=2_000_000)
     p.add_argument("--repeats", type=int, default=1)
+    p.add_argument("--master", default=MASTER, help="Spark master of every run (local[2])")
     p.add_argument("--json", type=Path, help="also write every record here")
     args = p.parse_args()
+    global MASTER
+    MASTER = args.master
     if args.worker:
         print(json.dumps(worker(args)))
         return

@@ -51,3 +51,14 @@ def test_a_missing_local_corpus_is_refused_before_spark_starts(tmp_path, capsys,
         from wordvec.cli.train import _spark_local_path
 
         assert _spark_local_path(corpus) is None
+
+
+def test_local_masters_are_those_whose_executors_run_here():
+    """They get this Python and this wordvec (and a local corpus path is checked before
+    Spark starts); Spark's test cluster, local-cluster[N,C,MB], is one of them."""
+    from wordvec.spark.session import is_local
+
+    for master in ("local", "local[2]", "local[*]", "local-cluster[2,1,1024]"):
+        assert is_local(master), master
+    for master in ("yarn", "spark://host:7077", "k8s://https://host", "localhost"):
+        assert not is_local(master), master

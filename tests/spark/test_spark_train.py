@@ -240,17 +240,20 @@ def test_bad_data_gets_one_clear_error(spark, tmp_path):
 
 
 def test_a_token_column_travels_as_lines_when_that_changes_nothing(spark):
-    """Token lists go to the executors as lines (and so through the compiled scanner) when
-    joining them with spaces and splitting again gives the same tokens; a token that is
-    empty, holds whitespace (any str.split() splits at, NBSP included) or is null keeps
-    the token-list path, where it stays one token (or is refused)."""
+    """A token list goes to the executors as a line (and so through the compiled scanner)
+    when joining it with spaces and splitting again gives the same tokens; a list with a
+    token that is empty, holds whitespace (any str.split() splits at, NBSP included) or is
+    null travels as a list, where it stays one token (or is refused). Row by row: the
+    other rows of the column still travel as lines."""
     clean = spark.createDataFrame([(["a", "b"],), ([],), (None,), (["c"],)], "t array<string>")
     rows, _ = spark_corpus.rows_of(clean, spark, None)
     assert rows.collect() == ["a b", "", "", "c"]  # a null list: an empty line, no sentence either
-    for odd in (["a", "new york"], ["a", ""], ["x\u00a0y"], ["tab\tbed"], ["a", None]):
-        df = spark.createDataFrame([(["p", "q"],), (odd,)], "t array<string>")
+    odds = (["a", "new york"], ["a", ""], ["", "a"], ["x\u00a0y"], ["tab\tbed"], ["a", None],
+            ["a", " "], ["a", "", "b"], ["\u2028"], [None, ""])  # fmt: skip
+    for odd in odds:
+        df = spark.createDataFrame([(["p", "q"],), (odd,), (["r"],)], "t array<string>")
         rows, _ = spark_corpus.rows_of(df, spark, None)
-        assert rows.collect() == [["p", "q"], odd]
+        assert rows.collect() == ["p q", odd, "r"], odd
 
 
 def test_a_token_with_a_space_stays_one_word(spark):

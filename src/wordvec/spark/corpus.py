@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 from pyspark import RDD, StorageLevel
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, StringType
 
@@ -149,21 +149,32 @@ def _dataframe_rows(df: DataFrame, input_col: str | None) -> RDD:
             f"column {input_col!r} is {kind.simpleString()}; it must be string (lines of "
             "text) or array<string> (tokens)"
         )
-    if isinstance(kind, ArrayType) and _joinable(df, input_col):
-        # as lines: the executors then count them with the compiled scanner
-        return df.select(F.concat_ws(" ", F.col(input_col))).rdd.map(lambda row: row[0])
+    if isinstance(kind, ArrayType):
+        # each token list that joining with spaces leaves intact travels as that line, so
+        # that the executors count it with the compiled scanner; the others as lists
+        line, tokens = _as_lines(F.col(input_col))
+        return df.select(line, tokens).rdd.map(lambda row: row[1] if row[0] is None else row[0])
     return df.select(input_col).rdd.map(lambda row: row[0])
 
 
-# the characters str.split() splits at (all in the BMP), as a Java regex class
-_SPLIT_AT = "[" + "".join(f"\\u{c:04x}" for c in range(0x10000) if chr(c).isspace()) + "]"
+# the characters str.split() splits at (all in the BMP)
+_WHITESPACE = "".join(chr(c) for c in range(0x10000) if chr(c).isspace())
 
 
-def _joinable(df: DataFrame, col: str) -> bool:
-    """Whether every token list of ``col`` is ``" ".join(tokens).split()`` (no empty, null or
-    whitespace-holding token), so that its rows can travel as lines: one pass in the JVM."""
-    odd = F.exists(F.col(col), lambda t: t.isNull() | (t == "") | t.rlike(_SPLIT_AT))
-    return df.where(odd).limit(1).count() == 0
+def _as_lines(tokens: Column) -> tuple[Column, Column]:
+    """``(line, tokens)`` columns for a token column: the tokens joined with spaces where
+    ``line.split()`` gives them back (no empty, null or whitespace-holding token: the line
+    then holds exactly ``len(tokens) - 1`` whitespace characters), else null and the tokens.
+    A null or empty list is an empty line. Computed in the JVM in the same pass that reads
+    the rows: no job of its own."""
+    joined = F.concat_ws(" ", tokens)
+    spaces = F.length(joined) - F.length(F.translate(joined, _WHITESPACE, ""))
+    intact = (
+        tokens.isNull()
+        | (F.size(tokens) == 0)
+        | (~F.array_contains(tokens, "") & (spaces == F.size(tokens) - 1))
+    )  # null (a null token and no "") counts as not intact
+    return F.when(intact, joined), F.when(intact, F.lit(None)).otherwise(tokens)
 
 
 # --------------------------------------------------------------------------- the passes

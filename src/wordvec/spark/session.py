@@ -23,8 +23,9 @@ __all__ = ["get_session", "is_local"]
 
 
 def is_local(master: str) -> bool:
-    """Whether ``master`` runs the executors on this machine (``local``, ``local[N]``...)."""
-    return master == "local" or master.startswith("local[")
+    """Whether ``master`` runs the executors on this machine (``local``, ``local[N]``...,
+    and Spark's test cluster ``local-cluster[N,C,MB]``, N executor JVMs on this machine)."""
+    return master == "local" or master.startswith(("local[", "local-cluster["))
 
 
 def _package_root() -> str:
