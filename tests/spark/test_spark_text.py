@@ -201,6 +201,28 @@ def test_merge_rules():
     assert np.array_equal(w[:2], a[1]) and np.array_equal(w[2:], w0[2:])
 
 
+def test_scaled_mean_with_a_capped_scale_divides_by_the_scale_or_the_row_s_partitions():
+    """With the learning rate scaled by s < P (hierarchical softmax's cap), a row's deltas
+    add up divided by s (a row one partition changed gets its delta / s: the update at
+    the run's rate), or by the number of partitions that changed it when more did (their
+    mean). With s = P that is the mean over all P partitions, as before."""
+    from wordvec.spark.rounds import merge
+
+    w0 = np.zeros((3, 2), np.float32)
+    rows = [np.array([0, 1, 2], np.int32)] + [np.array([1, 2], np.int32)] * 2
+    rows += [np.array([2], np.int32)] * 5  # row 0: one partition, row 1: 3, row 2: 8
+    results = [(r, np.full((len(r), 2), 8, np.float32)) for r in rows]
+    w = w0.copy()
+    merge(w, results, "scaled_mean", partitions=8, scale=4)
+    assert np.allclose(w[:, 0], [8 / 4, 3 * 8 / 4, 8])
+    w = w0.copy()
+    merge(w, results, "scaled_mean", partitions=8, scale=8)  # uncapped: the plain mean
+    assert np.allclose(w[:, 0], [8 / 8, 3 * 8 / 8, 8])
+    w2 = w0.copy()
+    merge(w2, results, "scaled_mean", partitions=8)  # the scale defaults to P
+    assert np.array_equal(w, w2)
+
+
 def test_scaled_mean_trains_the_partitions_at_p_times_the_learning_rate():
     from wordvec import Word2Vec
     from wordvec.spark.rounds import HS_MAX_SCALE, scaled

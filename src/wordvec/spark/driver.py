@@ -30,7 +30,7 @@ from ..errors import ConfigError, CorpusError, TrainingError, TrainingInterrupte
 from ..model import Word2Vec as _Model
 from ..progress import format_duration
 from .checkpoint import SparkCheckpoint, last_round_of, write_checkpoint
-from .rounds import RoundResult, merge, scaled, train_round
+from .rounds import RoundResult, merge, scale, scaled, train_round
 
 __all__ = ["Run", "spark_errors", "CHUNK_TOKENS"]
 
@@ -47,6 +47,7 @@ class Run:
         self.merge = merge_rule
         # what the tasks train with (the learning rate scaled for "scaled_mean")
         self.task_cfg = scaled(cfg, merge_rule, corpus.partitions)
+        self.scale = scale(cfg, merge_rule, corpus.partitions)
         self.progress = False
         self.task_hook = None
         self.history: list[EpochStats] = []  # finished epochs
@@ -117,8 +118,8 @@ class Run:
 
     def _merge(self, results: list[RoundResult], r: int) -> None:
         parts = self.corpus.partitions
-        merge(self.w_in, [(x.rows_in, x.new_in) for x in results], self.merge, parts)
-        merge(self.w_out, [(x.rows_out, x.new_out) for x in results], self.merge, parts)
+        merge(self.w_in, [(x.rows_in, x.new_in) for x in results], self.merge, parts, self.scale)
+        merge(self.w_out, [(x.rows_out, x.new_out) for x in results], self.merge, parts, self.scale)
         for x in results:
             for e, *numbers in x.stats:
                 self.partial[e] += numbers
