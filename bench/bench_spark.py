@@ -337,6 +337,7 @@ def section_growth(args, corpus: Path, tmp: Path) -> dict:
 
 
 def main() -> None:
+    global MASTER
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--worker", help=argparse.SUPPRESS)
     p.add_argument("--opts", help=argparse.SUPPRESS)
@@ -354,7 +355,6 @@ def main() -> None:
     p.add_argument("--master", default=MASTER, help="Spark master of every run (local[2])")
     p.add_argument("--json", type=Path, help="also write every record here")
     args = p.parse_args()
-    global MASTER
     MASTER = args.master
     if args.worker:
         print(json.dumps(worker(args)))
