@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from _spark_env import require_spark
 
 require_spark()
@@ -62,3 +65,36 @@ def test_local_masters_are_those_whose_executors_run_here():
         assert is_local(master), master
     for master in ("yarn", "spark://host:7077", "k8s://https://host", "localhost"):
         assert not is_local(master), master
+
+
+def test_bad_options_are_refused_before_spark_starts(tmp_path, capsys, monkeypatch, books_lines):
+    """A value wordvec refuses (--partitions 0, --dim 0, --threads 4) is one line, before
+    any Spark session starts, as on one machine."""
+    import wordvec.spark.cli as spark_cli
+
+    def no_session(*a, **kw):
+        raise AssertionError("Spark was started")
+
+    monkeypatch.setattr(spark_cli, "get_session", no_session)
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("".join(books_lines[:50]), encoding="utf-8")
+    base = ["train", str(corpus), "-o", str(tmp_path / "v.txt"), "--spark", MASTER]
+    for extra, message in (
+        (["--partitions", "0"], "--partitions must be an int >= 1; got 0."),
+        (["--sync-every", "-5"], "--sync-every must be an int >= 1 (words) or None; got -5."),
+        (["--dim", "0"], "--dim must be an int >= 1; got 0."),
+        (["--threads", "4"], "--threads must be 0 or 1 on Spark"),
+    ):
+        assert main(base + extra) == 1, extra
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("wordvec: error: " + message), (extra, err)
+    assert not (tmp_path / "v.txt").exists()
+
+
+def test_a_master_spark_cannot_parse_is_one_line_naming_it():
+    from wordvec.errors import ConfigError
+    from wordvec.spark.session import get_session
+
+    for master in ("locl[2]", "localhost", "local[", "spark:/host:7077", "http://host"):
+        with pytest.raises(ConfigError, match=r"Spark master URL.*got " + re.escape(repr(master))):
+            get_session(master=master)

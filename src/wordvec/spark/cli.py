@@ -48,6 +48,10 @@ def train_on_spark(
             f"`negative` must be 0 when loss={args.loss!r}; got {args.negative}: negative "
             "sampling, hierarchical softmax and full softmax are exclusive objectives."
         )
+    est = None
+    if not args.resume:  # its options checked before Spark starts (as on one machine)
+        est = Word2Vec(**params, partitions=args.partitions, sync_every=args.sync_every)
+        est.config  # noqa: B018 - validates
     t0 = time.perf_counter()
     ours = SparkSession.getActiveSession() is None  # else: a session of the caller's, kept
     spark = get_session(master=args.spark, app_name="wordvec train")
@@ -63,9 +67,7 @@ def train_on_spark(
                 ),
             )  # fmt: skip
         else:
-            est = Word2Vec(
-                **params, partitions=args.partitions, spark=spark, sync_every=args.sync_every
-            )
+            est.spark = spark
             model = _run(
                 args,
                 lambda: est.fit(

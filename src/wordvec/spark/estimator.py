@@ -162,7 +162,8 @@ class Word2Vec:
     # ------------------------------------------------------------------ checks
     @property
     def config(self) -> TrainConfig:
-        """The validated :class:`TrainConfig`; refuses what Spark training cannot do."""
+        """The validated :class:`TrainConfig`; refuses what Spark training cannot do, and
+        Spark parameters out of range (no session needed: checked before one starts)."""
         cfg = _Model(**self.params).config
         if cfg.loss == "softmax":
             raise ConfigError(
@@ -177,21 +178,22 @@ class Word2Vec:
                 f"a retried task makes the same update); got {cfg.threads}. Use `partitions` "
                 "for parallelism"
             )
-        return cfg
-
-    def _spark_params(self, sc) -> tuple[int, int | None]:
-        partitions = self.partitions
-        if partitions is None:
-            partitions = max(int(sc.defaultParallelism), 1)
-        if isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1:
-            raise ConfigError(f"`partitions` must be an int >= 1; got {self.partitions!r}.")
+        p = self.partitions
+        if p is not None and (isinstance(p, bool) or not isinstance(p, int) or p < 1):
+            raise ConfigError(f"`partitions` must be an int >= 1; got {p!r}.")
         s = self.sync_every
         if s is not None and (isinstance(s, bool) or not isinstance(s, int) or s < 1):
             raise ConfigError(f"`sync_every` must be an int >= 1 (words) or None; got {s!r}.")
         if self.merge not in MERGES:
             opts = ", ".join(repr(m) for m in MERGES)
             raise ConfigError(f"`merge` must be one of {opts}; got {self.merge!r}.")
-        return partitions, s
+        return cfg
+
+    def _partitions(self, sc) -> int:
+        """``partitions``, or by default the cores Spark has."""
+        if self.partitions is None:
+            return max(int(sc.defaultParallelism), 1)
+        return self.partitions
 
     # ------------------------------------------------------------------ fit
     def fit(
@@ -225,7 +227,7 @@ class Word2Vec:
         cfg = self.config
         _check_checkpointing(checkpoint, checkpoint_every)
         session = get_session(self.spark)
-        partitions, sync_every = self._spark_params(session.sparkContext)
+        partitions, sync_every = self._partitions(session.sparkContext), self.sync_every
         t0 = time.perf_counter()
         rows, with_files = _corpus.rows_of(data, session, input_col)
         with spark_errors():

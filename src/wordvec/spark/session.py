@@ -11,8 +11,10 @@ every node (or shipped with ``--py-files``), as any Python library used in tasks
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from pyspark import SparkConf
 from pyspark.sql import SparkSession
@@ -26,6 +28,22 @@ def is_local(master: str) -> bool:
     """Whether ``master`` runs the executors on this machine (``local``, ``local[N]``...,
     and Spark's test cluster ``local-cluster[N,C,MB]``, N executor JVMs on this machine)."""
     return master == "local" or master.startswith(("local[", "local-cluster["))
+
+
+def _check_master(master: Any) -> None:
+    """Refuse what Spark would not parse as a master (it says so with a Java stack trace
+    and a gateway error), with Spark's own rule: yarn, or local / spark / k8s forms."""
+    ok = isinstance(master, str) and (
+        master in ("local", "yarn")
+        or re.fullmatch(r"local(-cluster)?\[[^\[\]]+\]", master) is not None
+        or re.fullmatch(r"(spark|k8s)://\S+", master) is not None
+    )
+    if not ok:
+        raise ConfigError(
+            "`master` must be a Spark master URL (local, local[N], local[*], "
+            "local-cluster[N,C,MB], yarn, spark://HOST:PORT, k8s://URL); "
+            f"got {master!r}."
+        )
 
 
 def _package_root() -> str:
@@ -44,6 +62,8 @@ def get_session(
     set already) and wordvec's directory on their ``PYTHONPATH``, without the web
     UI; every new session has Spark's console progress bar off (wordvec prints its own).
     """
+    if master is not None:
+        _check_master(master)
     if spark is not None:
         if not isinstance(spark, SparkSession):
             raise ConfigError(f"`spark` must be a pyspark.sql.SparkSession; got {type(spark)!r}.")
@@ -66,10 +86,6 @@ def get_session(
         return session
     builder = SparkSession.builder.appName(app_name)
     if master is not None:
-        if not isinstance(master, str) or not master:
-            raise ConfigError(
-                f"`master` must be a Spark master URL such as 'local[2]'; got {master!r}."
-            )
         builder = builder.master(master)
     # spark-submit passes its --master as the spark.master property
     effective = master or SparkConf().get("spark.master", "local[*]")
