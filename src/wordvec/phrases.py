@@ -132,9 +132,11 @@ class _Applier:
                 "split it first"
             )
         tokens = list(sentence)
-        if not all(isinstance(t, str) for t in tokens):
+        try:
+            "".join(tokens)  # every token a str, checked in C
+        except TypeError:
             bad = next(t for t in tokens if not isinstance(t, str))
-            raise ConfigError(f"`sentence` tokens must be str; got {type(bad).__name__}.")
+            raise ConfigError(f"`sentence` tokens must be str; got {type(bad).__name__}.") from None
         return apply_sentence(self._phrase_layers(), tokens)
 
     def transform_corpus(self, corpus: Any) -> TransformedCorpus:
@@ -322,8 +324,11 @@ class Phrases(_Applier):
             raise ConfigError(f"`scoring` must be one of {SCORERS}; got {self.scoring!r}.")
         if not isinstance(self.delimiter, str) or not self.delimiter:
             raise ConfigError(f"`delimiter` must be a non-empty str; got {self.delimiter!r}.")
-        if isinstance(self.connector_words, (str, bytes)) or not all(
-            isinstance(w, str) for w in self.connector_words
+        cw = self.connector_words
+        if (
+            isinstance(cw, (str, bytes))
+            or not isinstance(cw, Iterable)
+            or not all(isinstance(w, str) for w in cw)
         ):
             raise ConfigError(
                 "`connector_words` must be an iterable of str words (e.g. a set); "

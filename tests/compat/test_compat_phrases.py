@@ -196,7 +196,9 @@ def test_save_load_round_trip(pair, books, tmp_path):
     assert_same_model(back, w)
     assert list(back[some]) == list(w[some])
     assert back.scoring is w.scoring and back.connector_words == w.connector_words
+    words = back.corpus_word_count
     back.add_vocab(books[:10])  # still learns
+    assert back.corpus_word_count == words + sum(len(s) for s in books[:10])
     w.freeze().save(str(tmp_path / "frozen.wph"))
     for frozen in (
         FrozenPhrases.load(tmp_path / "frozen.wph"),
@@ -237,6 +239,11 @@ def custom_scorer(worda_count, wordb_count, bigram_count, len_vocab, min_count, 
         ({"progress_per": 0}, "`progress_per`"),
         ({"sentences": "corpus.txt"}, "`sentences`.*LineSentence"),
         ({"sentences": ["new york", "is big"]}, "sentence 0 is a str"),
+        ({"connector_words": 5}, "`connector_words` must be an iterable of str"),
+        ({"connector_words": None}, "`connector_words` must be an iterable of str"),
+        ({"sentences": 5}, "`sentences` must be an iterable of token lists.*got int"),
+        ({"sentences": [["a"], 5]}, "sentence 1 is a int"),
+        ({"sentences": [None]}, "sentence 0 is a NoneType"),
     ],
 )
 def test_bad_arguments_are_refused(kwargs, match):
@@ -258,6 +265,20 @@ def test_unsupported_calls_are_refused(books, tmp_path):
         w.scoring = len
     with pytest.raises(AttributeError):
         w.connector_words = frozenset({"of"})  # fixed when counting
+    with pytest.raises(ConfigError, match="split it first"):
+        list(w.analyze_sentence("new york"))
+    with pytest.raises(ConfigError, match="takes a list of str tokens.*got int"):
+        w[5]
+    frozen = w.freeze()
+    for model in (w, frozen):
+        for bad in ("x", None, float("inf"), float("nan")):
+            with pytest.raises(ConfigError, match="`threshold`"):
+                model.threshold = bad
+        assert model.threshold == 10.0  # unchanged
+    for bad in (5, "", b"_"):
+        with pytest.raises(ConfigError, match="`delimiter`"):
+            w.delimiter = bad
+    assert w.delimiter == "_"
 
 
 def test_memory_bound_holds_after_add_vocab(books):
@@ -267,10 +288,11 @@ def test_memory_bound_holds_after_add_vocab(books):
     assert len(layer.words) <= 3000 and len(layer.counts) <= 3000
     assert len(w.export_phrases()) > 0 and w[books[0]]
     # pruned words are read again: a one-pass iterator cannot be, and says so
-    before = dict(w.vocab)
+    before, words, layers = dict(w.vocab), w.corpus_word_count, w._native.layers_
     with pytest.raises(ConfigError, match="max_vocab_size=3000.*one-pass iterator"):
         w.add_vocab(iter(books[:1000]))
     assert dict(w.vocab) == before  # a failed add_vocab changes nothing
+    assert w.corpus_word_count == words and w._native.layers_ is layers
 
 
 def test_progress_per_paces_the_progress_lines(books, caplog):

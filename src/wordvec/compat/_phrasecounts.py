@@ -36,6 +36,11 @@ def token_lists(corpus: Any, progress_per: int | None = None) -> Iterator[list[s
             f"`sentences` must be an iterable of token lists, not {type(corpus).__name__} "
             f"{corpus!r:.60}; for a text file pass LineSentence(path)."
         )
+    if not isinstance(corpus, Iterable):
+        raise ConfigError(
+            f"`sentences` must be an iterable of token lists; got {type(corpus).__name__} "
+            f"{corpus!r:.60}."
+        )
     words = 0
     for no, sentence in enumerate(corpus):
         if progress_per and no % progress_per == 0:
@@ -44,6 +49,11 @@ def token_lists(corpus: Any, progress_per: int | None = None) -> Iterator[list[s
             raise ConfigError(
                 f"`sentences`: sentence {no} is a {type(sentence).__name__} ({sentence[:40]!r}); "
                 "sentences must be lists of str tokens: split them first."
+            )
+        if not isinstance(sentence, Iterable):
+            raise ConfigError(
+                f"`sentences`: sentence {no} is a {type(sentence).__name__} ({sentence!r:.40}); "
+                "sentences must be lists of str tokens."
             )
         tokens = sentence if isinstance(sentence, list) else list(sentence)
         words += len(tokens)

@@ -125,6 +125,27 @@ def _setting(name: str, doc: str, convert: Any = lambda v: v) -> property:
     return property(lambda self: getattr(self._native, name), put, doc=doc)
 
 
+def _refuse_text(sentence: Any) -> None:
+    if isinstance(sentence, (str, bytes)):
+        raise ConfigError(
+            f"phrases[...] and analyze_sentence take a list of str tokens (or phrases[...] a "
+            f"corpus of them), not a {type(sentence).__name__} ({sentence[:40]!r}); "
+            "split it first."
+        )
+
+
+def _threshold(scoring: str, v: Any) -> float:
+    if v is None:  # (in the constructor, None is the scoring's default)
+        raise ConfigError("`threshold` must be a number; got None.")
+    return _native._resolve_threshold(scoring, v)
+
+
+def _delimiter(v: Any) -> str:
+    if not isinstance(v, str) or not v:
+        raise ConfigError(f"`delimiter` must be a non-empty str; got {v!r}.")
+    return v
+
+
 # --------------------------------------------------------------------------- shared
 class _Transformation:
     """What gensim's ``Phrases`` and ``FrozenPhrases`` share: applying the phrases."""
@@ -142,7 +163,11 @@ class _Transformation:
         _check_path(what, fname)
         self._native.save(fname)
 
-    threshold = _setting("threshold", "A candidate is a phrase when its score is above it.")
+    threshold = property(
+        lambda self: self._native.threshold,
+        lambda self, v: setattr(self._native, "threshold", _threshold(self._native.scoring, v)),
+        doc="A candidate is a phrase when its score is above it.",
+    )
     min_count = _setting("min_count", "``delta`` of the scores.", None)
     delimiter = _setting("delimiter", "Joins the tokens of a phrase.", None)
     scoring = property(
@@ -169,6 +194,7 @@ class _Transformation:
     def analyze_sentence(self, sentence: Iterable[str]) -> Iterator[tuple[str, float | None]]:
         """Yield ``(phrase, score)`` for each phrase of ``sentence`` (joined by ``delimiter``)
         and ``(word, None)`` for every other token, in order; gensim's left-to-right rule."""
+        _refuse_text(sentence)
         table, connectors = self._table(), self.connector_words
         tokens = list(sentence)
         start = -1  # the first word of the pending candidate
@@ -193,10 +219,11 @@ class _Transformation:
     def __getitem__(self, sentence: Any) -> list[str] | _phrasecounts.TransformedCorpus:
         """``sentence`` (a list of str) with its phrases joined, or, for a corpus (an
         iterable of token lists), a lazy iterable of such lists, as gensim decides."""
-        if isinstance(sentence, (str, bytes)):
+        _refuse_text(sentence)
+        if not isinstance(sentence, Iterable):
             raise ConfigError(
-                f"phrases[...] takes a list of str tokens or a corpus of them, not a "
-                f"{type(sentence).__name__} ({sentence[:40]!r}); split it first."
+                "phrases[...] takes a list of str tokens or a corpus of them; "
+                f"got {type(sentence).__name__} {sentence!r:.40}."
             )
         items = iter(sentence)
         try:
@@ -307,7 +334,7 @@ class Phrases(_Transformation):
 
     # ------------------------------------------------------------------ settings
     min_count = _setting("min_count", "``delta`` of the scores.", _count)
-    delimiter = _setting("delimiter", "Joins the tokens of a phrase.")
+    delimiter = _setting("delimiter", "Joins the tokens of a phrase.", _delimiter)
     max_vocab_size = _setting("max_vocab", "Most words, and candidates, held.", _count)
     scoring = property(
         _Transformation.scoring.fget,
