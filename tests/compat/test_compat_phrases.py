@@ -302,3 +302,19 @@ def test_progress_per_paces_the_progress_lines(books, caplog):
     assert [line.split(",")[0] for line in lines] == [
         f"PROGRESS: at sentence #{n}" for n in (0, 300, 600, 900)
     ]
+
+
+def test_the_pruning_floor_is_the_least_that_keeps_max_vocab_words():
+    """What word2vec C's rule reaches by raising the floor one count at a time."""
+    import numpy as np
+
+    from wordvec.compat._phrasecounts import _floor
+
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        counts = rng.integers(1, rng.integers(2, 60), rng.integers(1, 40)).astype(np.int64)
+        max_vocab = int(rng.integers(1, 45))
+        floor = 0
+        while np.count_nonzero(counts > floor) > max_vocab:
+            floor += 1
+        assert _floor(counts, max_vocab) == floor, (counts.tolist(), max_vocab)

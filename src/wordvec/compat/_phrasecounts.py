@@ -166,14 +166,21 @@ def merged(a: CountedLayer, b: CountedLayer, max_vocab: int) -> CountedLayer:
     )
 
 
+def _floor(word_counts: np.ndarray, max_vocab: int) -> int:
+    """The least ``f >= 0`` with at most ``max_vocab`` counts above it: 0, or the
+    ``max_vocab + 1``-th largest count."""
+    if np.count_nonzero(word_counts > 0) <= max_vocab:
+        return 0
+    k = len(word_counts) - max_vocab - 1
+    return int(np.partition(word_counts, k)[k])
+
+
 def _bounded(
     words, word_counts, lengths, keys, counts, n_words, pruned, min_reduce, max_vocab
 ) -> CountedLayer:
     """At most ``max_vocab`` words and ``max_vocab`` candidates, the rarest dropped first
     (word2vec C's rule, as while counting); the candidates of a dropped word go with it."""
-    floor = 0
-    while np.count_nonzero(word_counts > floor) > max_vocab:
-        floor += 1
+    floor = _floor(word_counts, max_vocab)
     if floor:
         keep = word_counts > floor
         new_id = np.cumsum(keep) - 1
