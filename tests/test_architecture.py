@@ -38,6 +38,9 @@ LAYERS: list[list[str]] = [
     ["scan"],
     # counts -> Vocab
     ["vocab"],
+    # subwords: the character n-gram rows of words (fastText's definition)
+    ["subwords.ngrams"],
+    ["subwords"],
     # Vocab + id cache -> encoded corpus
     ["encoded"],
     # engine: weights + id chunks -> trained weights, epoch statistics
