@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from wordvec import queries
 from wordvec import vectors as vectors_module
 from wordvec.cli import main
 from wordvec.errors import ConfigError, UnknownWordError
@@ -264,6 +265,44 @@ def test_analogy_batch_equals_single_queries(kv, small_chunks, method):
         want = kv.analogy(a[row], b[row], c[row], topn=3, restrict_vocab=30, method=method)
         assert [kv.words[i] for i in idx_r[row]] == [w for w, _ in want]
         assert set(idx_r[row]).isdisjoint(q[row])
+
+
+@pytest.mark.parametrize("method", ["3cosadd", "3cosmul"])
+@pytest.mark.parametrize("restrict", [V, 30])
+def test_analogy_answers_pick_as_ranking_then_choosing_does(kv, small_chunks, method, restrict):
+    """evaluate's answer rule, one search per question: of the best 5, the first that is
+    no variant (same group) of a question word, else the 5th."""
+    rng = np.random.default_rng(9)
+    # groups of 1 to 4 rows: many candidates are variants of a question word
+    groups = np.repeat(np.arange(V), rng.integers(1, 5, V))[:restrict]
+    groups = np.array([np.flatnonzero(groups == g)[0] for g in groups])  # first row stands
+    q = np.array([rng.choice(groups, size=3, replace=False) for _ in range(60)])
+    got = queries.analogy_answers(kv, q[:, 0], q[:, 1], q[:, 2], groups, 5, method)
+    ranked, _ = kv.analogy_batch(
+        q[:, 0], q[:, 1], q[:, 2], topn=5, restrict_vocab=restrict, method=method
+    )
+    variant = (groups[ranked][:, :, None] == q[:, None, :3]).any(axis=2)
+    first = np.where(variant.all(axis=1), 4, variant.argmin(axis=1))
+    want = ranked[np.arange(len(q)), first]
+    np.testing.assert_array_equal(got, want)
+    assert variant[:, 0].any() and (first > 0).any()  # the rule was exercised
+    assert len(got) == 60
+
+
+def test_analogy_answers_where_all_the_best_are_variants(small_chunks):
+    # rows 3..7 are all one group with a: each is a variant, so the 5th best is the answer
+    vectors = np.array(
+        [[0, 1.0], [1, 0], [0.6, 0.8]]  # a, b, c: b - a + c points along the x axis
+        + [[np.cos(t), np.sin(t)] for t in (-0.1, -0.05, 0.0, 0.05, 0.1)]
+        + [[-1, -1]],
+        np.float32,
+    )
+    kv = KeyedVectors([f"w{i}" for i in range(9)], vectors)
+    groups = np.array([0, 1, 2, 0, 0, 0, 0, 0, 8])
+    got = queries.analogy_answers(kv, [0], [1], [2], groups, 5)
+    ranked, _ = kv.analogy_batch([0], [1], [2], topn=5)
+    assert set(ranked[0]) == {3, 4, 5, 6, 7}
+    assert got[0] == ranked[0, 4]
 
 
 def test_batch_argument_checks(kv):
