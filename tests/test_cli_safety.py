@@ -110,6 +110,32 @@ def test_no_output_may_go_inside_the_corpus_directory(tmp_path, capsys, no_train
     assert sorted(os.listdir(texts)) == ["a.txt"]
 
 
+@pytest.mark.parametrize("link", ["symlink", "hard link"])
+@pytest.mark.parametrize("command", ["train", "phrases", "train --spark"])
+def test_no_output_may_be_read_through_a_link_in_the_corpus_directory(
+    command, link, tmp_path, capsys, no_training
+):
+    """DIR/link -> F: `wordvec ... DIR -o F` would read F as corpus, then replace it."""
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "a.txt").write_text(corpus_text())
+    out = tmp_path / "vectors.txt"
+    out.write_text("precious\n")
+    if link == "symlink":
+        (texts / "b.txt").symlink_to(out)
+    else:
+        os.link(out, texts / "b.txt")
+    args = [command.split()[0], str(texts), "-o", str(out)]
+    if command.startswith("train"):
+        args += FAST
+    if command.endswith("--spark"):
+        pytest.importorskip("pyspark")
+        args += ["--spark", "local[1]"]
+    assert main(args) == 1
+    one_error_line(capsys, f"{out}: ", str(texts))
+    assert out.read_text() == "precious\n"
+
+
 def test_outputs_that_cannot_be_written_are_refused_before_training(
     corpus, tmp_path, capsys, no_training
 ):

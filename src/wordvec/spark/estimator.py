@@ -19,6 +19,7 @@ import os
 import time
 from typing import Any
 
+from .._paths import check_checkpoint
 from ..config import TrainConfig
 from ..engine.schedule import EpochStats
 from ..engine.train import init_weights
@@ -225,7 +226,7 @@ class Word2Vec:
             (then :class:`TrainingInterrupted` is raised).
         """
         cfg = self.config
-        _check_checkpointing(checkpoint, checkpoint_every)
+        _check_checkpointing(checkpoint, checkpoint_every, data)
         session = get_session(self.spark)
         partitions, sync_every = self._partitions(session.sparkContext), self.sync_every
         t0 = time.perf_counter()
@@ -268,7 +269,7 @@ class Word2Vec:
         have trained, so the result is the same, bit for bit. If interrupted again,
         the checkpoint is rewritten in place.
         """
-        _check_checkpointing(checkpoint, checkpoint_every)
+        _check_checkpointing(checkpoint, checkpoint_every, data)
         ck = read_checkpoint(checkpoint)
         params = {f: getattr(ck.config, f) for f in _CONFIG_NAMES}
         params.update(progress=progress)
@@ -307,14 +308,10 @@ def _rounds(epochs: int, n_words: int, partitions: int, sync_every: int | None) 
     return max(1, math.ceil(words / (partitions * sync_every))), sync_every
 
 
-def _check_checkpointing(checkpoint: Any, checkpoint_every: Any) -> None:
-    """Before any work: a checkpoint that could not be written would lose the run."""
-    if checkpoint is not None:
-        parent = os.path.dirname(os.path.abspath(checkpoint))
-        if not os.path.isdir(parent):
-            raise ConfigError(
-                f"`checkpoint` directory {parent!r} does not exist; got {os.fspath(checkpoint)!r}."
-            )
+def _check_checkpointing(checkpoint: Any, checkpoint_every: Any, data: Any) -> None:
+    """Before any work: a checkpoint that could not be written would lose the run, and
+    one written over the text would lose it (the CLI's path checks)."""
+    check_checkpoint(checkpoint, data)
     if checkpoint_every is None:
         return
     ok = isinstance(checkpoint_every, int | float) and not isinstance(checkpoint_every, bool)
