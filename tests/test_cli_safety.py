@@ -208,6 +208,39 @@ def test_a_finished_run_removes_the_checkpoints_it_wrote(corpus, tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["corpus.txt", "v.txt"]
 
 
+@pytest.mark.parametrize("every", [None, "1e-9"], ids=["no checkpoint", "periodic checkpoints"])
+@pytest.mark.parametrize("spark", [False, True], ids=["one machine", "spark"])
+def test_a_finished_run_keeps_a_checkpoint_another_run_wrote_meanwhile(
+    every, spark, corpus, tmp_path, monkeypatch
+):
+    """Run A starts with no checkpoint at its path; run B (another process) is stopped
+    with Ctrl-C and writes its checkpoint there while A trains; A, once finished, must
+    not delete B's checkpoint (it may delete only a checkpoint it wrote itself)."""
+    if spark:
+        pytest.importorskip("pyspark")
+    ckpt = tmp_path / "shared.ckpt"
+    other = tmp_path / "other"
+    other.mkdir()
+    Word2Vec(dim=8, min_count=1, epochs=2, threads=1).fit(corpus).save_checkpoint(other / "b")
+    theirs = (other / "b").read_bytes()
+    real_save = formats.save
+
+    def save_after_run_b(kv, path, *args, **kwargs):
+        # B's checkpoint appears, written by another process (no call of this one's)
+        (other / "b.tmp").write_bytes(theirs)
+        os.replace(other / "b.tmp", ckpt)
+        return real_save(kv, path, *args, **kwargs)
+
+    monkeypatch.setattr(formats, "save", save_after_run_b)
+    args = ["train", str(corpus), *FAST, "-o", str(tmp_path / "v.txt"), "--checkpoint", str(ckpt)]
+    if every:
+        args += ["--checkpoint-every", every]
+    if spark:
+        args += ["--spark", "local[1]"]
+    assert main(args) == 0
+    assert ckpt.read_bytes() == theirs
+
+
 def test_a_finished_resume_removes_the_checkpoint_it_resumed_from(corpus, tmp_path, capsys):
     ckpt = tmp_path / "any-name.ckpt"
     model = Word2Vec(dim=8, min_count=1, epochs=2, threads=1).fit(corpus)
