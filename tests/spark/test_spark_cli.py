@@ -98,3 +98,22 @@ def test_a_master_spark_cannot_parse_is_one_line_naming_it():
     for master in ("locl[2]", "localhost", "local[", "spark:/host:7077", "http://host"):
         with pytest.raises(ConfigError, match=r"Spark master URL.*got " + re.escape(repr(master))):
             get_session(master=master)
+
+
+def test_a_spark_run_that_trains_nothing_fails_as_one_machine_does(spark, tmp_path, capsys):
+    """It used to exit 0 with loss nan and write random vectors; one machine refuses
+    it with the reason, and so does Spark now: the same line, no file written."""
+    for text, options, reason in (
+        ("a\nb\n" * 3, ["--min-count", "1"], "no line of the corpus holds two in-vocabulary"),
+        ("a b\n", ["--min-count", "1"], "sub-sampling (sample=0.001) left no line"),
+    ):
+        corpus = tmp_path / "c.txt"
+        corpus.write_text(text)
+        out = tmp_path / "v.txt"
+        base = ["train", str(corpus), "-o", str(out), "-q", "--dim", "4", "--epochs", "1"]
+        assert main([*base, *options]) == 1
+        alone = capsys.readouterr().err.strip().splitlines()
+        assert main([*base, *options, "--spark", MASTER, "--partitions", "1"]) == 1
+        err = capsys.readouterr().err.strip().splitlines()
+        assert err == alone and len(err) == 1 and reason in err[0], (alone, err)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["c.txt"]
