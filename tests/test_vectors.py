@@ -362,3 +362,29 @@ def test_cli_analogy_and_unknown_word(kv, vec_file, capsys):
     assert main(["analogy", vec_file, "w1", "w2", "nope"]) == 1
     err = capsys.readouterr().err
     assert "nope" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("scale", [1e19, 3e19, 1e30, 1e37, 1e-20, 1e-30, 1e-38])
+def test_cosines_do_not_depend_on_the_scale_of_finite_vectors(kv, scale):
+    """Components above ~1.8e19 overflowed the float32 norm (every cosine became 0),
+    and below ~1e-19 it underflowed (a vector counted as zero): a cosine is scale-free."""
+    import warnings
+
+    big = KeyedVectors(kv.words, (kv.vectors.astype(np.float64) * scale).astype(np.float32))
+    assert np.isfinite(big.vectors).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning either
+        np.testing.assert_allclose(big.get_normed(), kv.get_normed(), rtol=1e-5, atol=1e-6)
+        assert big.similarity("w1", "w2") == pytest.approx(kv.similarity("w1", "w2"), abs=1e-5)
+        assert [w for w, _ in big.most_similar("w1", topn=5)] == [
+            w for w, _ in kv.most_similar("w1", topn=5)
+        ]
+        near = big.similar_by_vector(big.vectors[3], topn=3)
+        assert [w for w, _ in near] == [w for w, _ in kv.similar_by_vector(kv.vectors[3], topn=3)]
+        assert near[0] == ("w3", pytest.approx(1.0, abs=1e-5))
+        np.testing.assert_allclose(
+            big.cosine_similarities(big.vectors[3], big.vectors[:10]),
+            kv.cosine_similarities(kv.vectors[3], kv.vectors[:10]),
+            rtol=1e-5,
+            atol=1e-6,
+        )

@@ -29,6 +29,8 @@ ANALOGY_METHODS = ("3cosadd", "3cosmul")
 COSMUL_EPSILON = 1e-3
 
 __all__ = [
+    "unit_rows",
+    "vector_norm",
     "most_similar_batch",
     "analogy_batch",
     "analogy_answers",
@@ -46,9 +48,43 @@ __all__ = [
 ]
 
 
+# Squared norms below this may have lost precision to subnormal squares in float32.
+_SMALL_SQUARED_NORM = np.float32(1e-32)
+
+
+def unit_rows(rows: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``rows`` (n, d) scaled to unit length, float32 (into ``out`` if given); a zero row
+    stays zero.
+
+    One float32 pass for ordinary rows (the hot path of every query); a row whose
+    squared norm overflows float32 (finite components above ~1.8e19) or comes near
+    its subnormal range (components below ~1e-16) is normalised in float64 instead,
+    so that every finite non-zero row keeps its direction, whatever its scale.
+    """
+    rows = np.asarray(rows, dtype=np.float32)
+    if out is None:
+        out = np.empty(rows.shape, np.float32)
+    with np.errstate(over="ignore"):
+        squared = np.einsum("ij,ij->i", rows, rows)
+    ok = (squared >= _SMALL_SQUARED_NORM) & np.isfinite(squared)
+    norms = np.sqrt(np.where(ok, squared, np.float32(1)))
+    np.divide(rows, norms[:, None], out=out)
+    if not ok.all():
+        bad = np.flatnonzero(~ok)
+        wide = rows[bad].astype(np.float64)
+        wide_norms = np.linalg.norm(wide, axis=1)
+        wide_norms[wide_norms == 0] = 1.0
+        out[bad] = wide / wide_norms[:, None]
+    return out
+
+
+def vector_norm(v: np.ndarray) -> float:
+    """The L2 norm of a vector, in float64: no overflow or underflow for float32 input."""
+    return float(np.linalg.norm(np.asarray(v, dtype=np.float64)))
+
+
 def _unit(v: np.ndarray) -> np.ndarray:
-    n = float(np.linalg.norm(v))
-    return v / np.float32(n) if n > 0 else v
+    return unit_rows(np.asarray(v, np.float32)[None, :])[0]
 
 
 def _as_vector(kv: KeyedVectors, item: str | np.ndarray, name: str) -> np.ndarray:
@@ -133,8 +169,12 @@ def cosine_similarities(vector: np.ndarray, vectors: np.ndarray) -> np.ndarray:
             f"`vector` must have shape (d,) and `vectors` shape (n, d); "
             f"got {vector.shape} and {vectors.shape}."
         )
+    # in float64, where neither the dot products nor the norms of finite float32
+    # vectors can overflow or underflow; the result in the inputs' precision
+    wide, wides = vector.astype(np.float64), vectors.astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return (vectors @ vector) / (np.linalg.norm(vector) * np.linalg.norm(vectors, axis=1))
+        cos = (wides @ wide) / (np.linalg.norm(wide) * np.linalg.norm(wides, axis=1))
+    return cos.astype(np.result_type(vector, vectors), copy=False)
 
 
 def closer_than(kv: KeyedVectors, word1: str, word2: str) -> list[str]:

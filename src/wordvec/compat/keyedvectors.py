@@ -51,7 +51,7 @@ def _ensure_list(value: Any) -> list:
 
 
 def _unitvec(v: np.ndarray) -> np.ndarray:
-    n = np.linalg.norm(v)
+    n = queries.vector_norm(v)  # (float64: finite float32 vectors never overflow it)
     return (v / n).astype(v.dtype, copy=False) if n > 0 else v
 
 
