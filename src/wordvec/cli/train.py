@@ -139,7 +139,12 @@ def _spark_train_options(p: argparse.ArgumentParser) -> None:
     """``train --spark``: options read by wordvec.spark.cli (pyspark is imported only there)."""
     g = p.add_argument_group("Apache Spark (pip install 'wordvec[spark]')")
     g.add_argument("--spark", metavar="MASTER", help="train on Spark, e.g. local[2], yarn")
-    g.add_argument("--partitions", type=int, help="partitions (default: the cores Spark has)")
+    g.add_argument(
+        "--partitions",
+        type=int,
+        help="partitions (default: the cores Spark has; at most 4096, and one per 1,000 "
+        "words of the corpus)",
+    )
     g.add_argument(
         "--sync-every", type=int, help="words per partition between syncs (default 16M/partitions²)"
     )

@@ -33,6 +33,11 @@ from .session import get_session
 
 __all__ = ["Word2Vec"]
 
+# Every round runs one Spark task per partition: 100,000 partitions made hours of
+# scheduling on a small corpus. The bound of `threads`, for the same reason (and a run
+# never uses more partitions than its words fill: spark.corpus.MIN_PARTITION_WORDS).
+MAX_PARTITIONS = 4096
+
 # The default schedule: every DEFAULT_ROUND_WORDS / partitions words over all partitions
 # (sync_every = DEFAULT_ROUND_WORDS / partitions**2 words per partition), at least
 # three times an epoch. Averaging more partitions tolerates less drift between synchronisations:
@@ -64,6 +69,9 @@ class Word2Vec:
     partitions : int, optional
         Slices of the text trained in parallel (default: the session's default
         parallelism, i.e. its cores). Each is a contiguous slice of about equal words.
+        At most ``MAX_PARTITIONS`` (4096); a run uses at most one partition per 1,000
+        in-vocabulary words (``spark.corpus.MIN_PARTITION_WORDS``; logged when it
+        uses fewer): each partition is a task in every round.
     sync_every : int, optional
         Words each partition trains between synchronisations. Smaller is closer to
         single-machine quality and costs more traffic: each round broadcasts both
@@ -180,8 +188,13 @@ class Word2Vec:
                 "for parallelism"
             )
         p = self.partitions
-        if p is not None and (isinstance(p, bool) or not isinstance(p, int) or p < 1):
-            raise ConfigError(f"`partitions` must be an int >= 1; got {p!r}.")
+        if p is not None and (
+            isinstance(p, bool) or not isinstance(p, int) or not 1 <= p <= MAX_PARTITIONS
+        ):
+            raise ConfigError(
+                f"`partitions` must be an int with 1 <= partitions <= {MAX_PARTITIONS}; got "
+                f"{p!r} (each round runs one task per partition)."
+            )
         s = self.sync_every
         if s is not None and (isinstance(s, bool) or not isinstance(s, int) or s < 1):
             raise ConfigError(f"`sync_every` must be an int >= 1 (words) or None; got {s!r}.")
