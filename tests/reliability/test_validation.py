@@ -285,3 +285,33 @@ def test_a_spark_checkpoint_never_replaces_the_corpus(tmp_path):
         with pytest.raises(ConfigError, match=f"^{corpus}: `checkpoint`"):
             SparkWord2Vec.resume(corpus, data)
     assert corpus.read_text() == "a b c a b\n" * 20
+
+
+def test_a_thread_the_system_refuses_is_one_line_naming_threads(tmp_path, capsys, monkeypatch):
+    """`--threads N` where the OS refuses a thread ("can't start new thread") was a
+    traceback; the threads already started are stopped, and the line says what to lower."""
+    import threading
+
+    from wordvec.cli import main
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("a b c d e f a b c d\n" * 50)
+    started = []
+    real_start = threading.Thread.start
+
+    def start(thread):
+        if len(started) == 1:
+            raise RuntimeError("can't start new thread")
+        started.append(thread)
+        real_start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    out = tmp_path / "v.txt"
+    args = ["train", str(corpus), "-o", str(out), "-q", "--min-count", "1", "--threads", "3"]
+    assert main(args) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "thread 2 of 3" in err[0] and "--threads" in err[0], err
+    assert "can't start new thread" in err[0]
+    started[0].join(5)
+    assert not started[0].is_alive()  # the one that started was stopped
+    assert not out.exists()

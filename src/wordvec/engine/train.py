@@ -414,8 +414,18 @@ class Trainer:
             wait(ready)
 
         workers = [threading.Thread(target=work, daemon=True) for _ in range(n_threads)]
-        for w in workers:
-            w.start()
+        for k, w in enumerate(workers):
+            try:
+                w.start()
+            except RuntimeError as exc:  # "can't start new thread": a process or memory limit
+                for _ in range(k):
+                    q.put(None)  # the threads already started end (the queue is empty)
+                for started in workers[:k]:
+                    started.join()
+                raise TrainingError(
+                    f"the system refused to start worker thread {k + 1} of {n_threads} "
+                    f"({exc}); lower `threads` (got {self.cfg.threads}; 0 means all cores)"
+                ) from None
         enqueued = skip
         last_report = 0.0
         t0 = last_checkpoint = time.perf_counter()
