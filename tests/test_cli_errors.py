@@ -288,3 +288,16 @@ def test_a_parameter_set_to_a_value_reads_as_the_option(tmp_path, capsys):
     assert main([*args, "--spark", "local[1]"]) == 1
     line = capsys.readouterr().err.strip()
     assert line.startswith("wordvec: error: --loss softmax (the exact softmax)"), line
+
+
+def test_reference_weights_too_large_for_memory_are_one_line(tmp_path, capsys):
+    """--engine reference --dim 2000000000 was NumPy's MemoryError traceback."""
+    sst = Path(__file__).resolve().parents[2] / "shared" / "data" / "sst" / "datasetSentences.txt"
+    if not sst.exists():
+        pytest.skip(f"{sst} not found")
+    out = tmp_path / "v.txt"
+    args = ["train", str(sst), "--engine", "reference", "--dim", "2000000000", "-o", str(out)]
+    assert main([*args, "-q"]) == 1
+    line = error_line(capsys, "--dim=2000000000", "GiB", "lower --dim")
+    assert "Traceback" not in line
+    assert not out.exists()
