@@ -85,6 +85,8 @@ def _load_native(path: PathLike, mmap: bool) -> KeyedVectors:
             f"{path}: 'vectors' must be 2-D float32; got {vectors.dtype} {vectors.shape}"
         )
     n = vectors.shape[0]
+    if vectors.shape[1] == 0:
+        raise FormatError(f"{path}: holds vectors of dimension 0; it must be >= 1")
     if offsets.shape != (n + 1,):
         raise FormatError(f"{path}: {n} vectors but {offsets.size - 1} words")
     words = decode_strings(blob, offsets, source=f"{path}: array 'words_blob'")
@@ -370,6 +372,11 @@ def save(kv: KeyedVectors, path: PathLike, format: str | None = None) -> None:
         format keeps word counts and words containing whitespace.
     """
     fmt = resolve_format(path, format, reading=False)
+    if kv.dim == 0:  # a word2vec file's header would say "n 0", which no reader accepts
+        raise ConfigError(
+            f"{os.fspath(path)}: the vectors have dimension 0 (no component): no reader "
+            "accepts such a file, so none is written"
+        )
     if fmt == "native":
         _save_native(kv, path)
     else:
