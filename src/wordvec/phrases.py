@@ -494,9 +494,16 @@ class FrozenPhrases(_Applier):
 # --------------------------------------------------------------------------- helpers
 
 
+_INT64_MAX = 2**63 - 1  # the counts and parameters the kernels take are int64
+
+
 def _check_int(name: str, value: Any, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ConfigError(f"`{name}` must be an int >= {low}; got {value!r}.")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer))
+        or not low <= value <= _INT64_MAX
+    ):
+        raise ConfigError(f"`{name}` must be an int with {low} <= {name} < 2**63; got {value!r}.")
 
 
 def _resolve_threshold(scoring: str, threshold: float | None) -> float:
