@@ -91,15 +91,14 @@ def file_identity(path: str | os.PathLike[str]) -> tuple[int, ...] | None:
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
-def written_here(path: str | os.PathLike[str], also: tuple[int, ...] | None = None) -> bool:
+def written_here(path: str | os.PathLike[str]) -> bool:
     """Whether the file at ``path`` is still the one this process last wrote there with
-    :func:`atomic_write` (or the file of identity ``also``, e.g. a checkpoint a run
-    resumed from): a file another process wrote there since, or before, is not.
+    :func:`atomic_write`: a file another process wrote there since is not.
 
     Every atomic write renames a new file into place, so a later write by anyone has
     another identity (:func:`file_identity`)."""
     now = file_identity(path)
-    return now is not None and now in (_WRITTEN.get(os.path.abspath(path)), also)
+    return now is not None and now == _WRITTEN.get(os.path.abspath(path))
 
 
 def _naming(exc: OSError, path: Path, tmp: str | None) -> OSError:

@@ -119,8 +119,8 @@ def _output_problem(
             member = _reached_from(name, other)
             if member is not None:
                 return (
-                    f"{label} is the file {member!r} in the input directory {other!r} "
-                    f"({other_label}) leads to (a link), which is read; give another path"
+                    f"{label} would be read as input through {member!r}, a link in the "
+                    f"input directory {other!r} ({other_label}); give another path"
                 )
         elif _same_file(name, other):
             return f"{label} would overwrite the input {other!r} ({other_label}); give another path"
