@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from ._io import TEMP_NAME_EXTRA
 from .errors import ConfigError
 
-__all__ = ["check_paths", "check_checkpoint"]
+__all__ = ["check_paths", "check_output"]
 
 PathArg = str | os.PathLike[str] | None
 
@@ -77,13 +77,14 @@ def check_paths(
         raise ConfigError("\n".join(problems))
 
 
-def check_checkpoint(checkpoint: PathArg, corpus: object) -> None:
-    """The library's check of a ``checkpoint`` path (``fit`` and ``resume``, on one
-    machine or on Spark), before any work: :func:`check_paths` with the checkpoint as
-    output and the corpus as input where it names files - a path (file or directory), a
-    list of paths, or an object with the ``paths`` it reads (a ``TextCorpus``) - so that
-    a checkpoint never replaces the text it is trained on."""
-    if checkpoint is None:
+def check_output(path: PathArg, corpus: object, label: str = "`checkpoint`") -> None:
+    """The library's check of a file it will write while reading ``corpus`` (the
+    checkpoint of ``fit`` and ``resume``, on one machine or on Spark; the output of
+    ``Phrases.write``), before any work: :func:`check_paths` with ``path`` as output
+    and the corpus as input where it names files - a path (file or directory), a list
+    of paths, or an object with the ``paths`` it reads (a ``TextCorpus``) - so that
+    what is written never replaces the text it is made from."""
+    if path is None:
         return
     if isinstance(corpus, (str, os.PathLike)):
         inputs: dict[str, PathArg] = {"`corpus`": corpus}
@@ -95,7 +96,7 @@ def check_checkpoint(checkpoint: PathArg, corpus: object) -> None:
         paths = getattr(corpus, "paths", None)
         paths = paths if isinstance(paths, (list, tuple)) else ()
         inputs = {f"`corpus` file {os.fspath(p)!r}": p for p in paths}
-    check_paths(outputs={"`checkpoint`": checkpoint}, inputs=inputs)
+    check_paths(outputs={label: path}, inputs=inputs)
 
 
 def _output_problem(

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ._paths import check_checkpoint
+from ._paths import check_output
 from .config import TrainConfig, _float
 from .corpus import TextCorpus
 from .encoded import EncodedCorpus, log_vocabulary
@@ -458,7 +458,7 @@ def _stop_on_signals(stop: threading.Event, enabled: bool) -> Iterator[None]:
 def _check_checkpointing(checkpoint: Any, checkpoint_every: Any, corpus: Any) -> None:
     """Before any work: a checkpoint that could not be written would lose the run, and
     one written over the corpus would lose the text (the CLI's path checks)."""
-    check_checkpoint(checkpoint, corpus)
+    check_output(checkpoint, corpus)
     if checkpoint_every is None:
         return
     _float("checkpoint_every", checkpoint_every, 0.0, None, open_low=True)

@@ -59,6 +59,7 @@ import numpy as np
 
 from . import _phrasekernels as K
 from ._io import atomic_write
+from ._paths import check_output
 from ._phrasefile import FORMAT, VERSION, read_parts
 from ._phrasestream import (
     CountedLayer,
@@ -167,6 +168,7 @@ class _Applier:
         the corpus's ``max_sentence_length`` was read as several sentences and is
         written as several lines).
         """
+        check_output(output, corpus, "`output`")
         with atomic_write(output, "w") as fh:
             for sentence in self.transform_corpus(corpus):
                 fh.write(" ".join(sentence))
@@ -263,6 +265,7 @@ class Phrases(_Applier):
         Reads the corpus once (for every pass and the output); the output is
         written atomically, one sentence per line. Returns self.
         """
+        check_output(output, corpus, "`output`")  # before any work: never over the text
         source = _as_corpus(corpus)
         stream = self._fit_stream(source, keep=True)
         try:

@@ -19,7 +19,7 @@ import os
 import time
 from typing import Any
 
-from .._paths import check_checkpoint
+from .._paths import check_output
 from ..config import TrainConfig
 from ..engine.schedule import EpochStats
 from ..engine.train import init_weights
@@ -324,7 +324,7 @@ def _rounds(epochs: int, n_words: int, partitions: int, sync_every: int | None) 
 def _check_checkpointing(checkpoint: Any, checkpoint_every: Any, data: Any) -> None:
     """Before any work: a checkpoint that could not be written would lose the run, and
     one written over the text would lose it (the CLI's path checks)."""
-    check_checkpoint(checkpoint, data)
+    check_output(checkpoint, data)
     if checkpoint_every is None:
         return
     ok = isinstance(checkpoint_every, int | float) and not isinstance(checkpoint_every, bool)
