@@ -209,15 +209,17 @@ def test_a_finished_run_removes_the_checkpoints_it_wrote(corpus, tmp_path):
 
 
 @pytest.mark.parametrize("every", [None, "1e-9"], ids=["no checkpoint", "periodic checkpoints"])
-@pytest.mark.parametrize("spark", [False, True], ids=["one machine", "spark"])
 def test_a_finished_run_keeps_a_checkpoint_another_run_wrote_meanwhile(
-    every, spark, corpus, tmp_path, monkeypatch
+    every, corpus, tmp_path, monkeypatch
 ):
     """Run A starts with no checkpoint at its path; run B (another process) is stopped
     with Ctrl-C and writes its checkpoint there while A trains; A, once finished, must
-    not delete B's checkpoint (it may delete only a checkpoint it wrote itself)."""
-    if spark:
-        pytest.importorskip("pyspark")
+    not delete B's checkpoint (it may delete only a checkpoint it wrote itself). The
+    same on Spark: tests/spark/test_spark_cli.py."""
+    keeps_another_runs_checkpoint(corpus, tmp_path, monkeypatch, every)
+
+
+def keeps_another_runs_checkpoint(corpus, tmp_path, monkeypatch, every, *options) -> None:
     ckpt = tmp_path / "shared.ckpt"
     other = tmp_path / "other"
     other.mkdir()
@@ -235,9 +237,7 @@ def test_a_finished_run_keeps_a_checkpoint_another_run_wrote_meanwhile(
     args = ["train", str(corpus), *FAST, "-o", str(tmp_path / "v.txt"), "--checkpoint", str(ckpt)]
     if every:
         args += ["--checkpoint-every", every]
-    if spark:
-        args += ["--spark", "local[1]"]
-    assert main(args) == 0
+    assert main([*args, *options]) == 0
     assert ckpt.read_bytes() == theirs
 
 

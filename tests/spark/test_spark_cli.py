@@ -137,3 +137,19 @@ def test_partitions_are_capped(spark, tmp_path, capsys, monkeypatch):
     assert main([*base, "--partitions", "2000"]) == 0
     expected = 2700 // MIN_PARTITION_WORDS
     assert f"{expected} partitions" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("every", [None, "1e-9"], ids=["no checkpoint", "periodic checkpoints"])
+def test_a_finished_spark_run_keeps_a_checkpoint_another_run_wrote_meanwhile(
+    spark, every, tmp_path, monkeypatch
+):
+    """As on one machine (tests/test_cli_safety.py): never delete another run's checkpoint."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from test_cli_safety import corpus_text, keeps_another_runs_checkpoint
+
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text(corpus_text())
+    keeps_another_runs_checkpoint(corpus, tmp_path, monkeypatch, every, "--spark", MASTER)

@@ -26,8 +26,8 @@ def _cmd_gradcheck(args: argparse.Namespace) -> int:
     from ..errors import ConfigError
     from ..reference.gradcheck import format_table, gradient_checks
 
-    if not (math.isfinite(args.tolerance) and args.tolerance > 0):  # (nan: every check fails)
-        raise ConfigError(f"--tolerance must be a finite float > 0; got {args.tolerance!r}.")
+    if not (math.isfinite(args.tolerance) and args.tolerance >= 0):  # (nan: every check fails)
+        raise ConfigError(f"--tolerance must be a finite float >= 0; got {args.tolerance!r}.")
     rows = gradient_checks(seed=args.seed)
     print(format_table(rows, args.tolerance))
     failed = [r.name for r in rows if not r.error <= args.tolerance]
