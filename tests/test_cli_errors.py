@@ -258,3 +258,46 @@ def test_a_byte_order_mark_is_not_part_of_the_first_word(tmp_path, capsys):
     headerless.write_bytes(b"\xef\xbb\xbfking 1 0\nqueen 0.9 0.1\n")
     assert main(["similar", str(headerless), "king", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0][0] == "queen"
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "-1e-6"])
+def test_a_tolerance_no_error_can_meet_is_refused(value, capsys, monkeypatch):
+    """--tolerance nan used to report every gradient as failed."""
+
+    def boom(*args, **kwargs):
+        raise AssertionError("the checks ran")
+
+    import importlib
+
+    module = importlib.import_module("wordvec.reference.gradcheck")  # (a function's name too)
+    monkeypatch.setattr(module, "gradient_checks", boom)
+    assert main(["gradcheck", f"--tolerance={value}"]) == 1
+    error_line(capsys, f"--tolerance must be a finite float >= 0; got {float(value)!r}")
+
+
+def test_a_parameter_set_to_a_value_reads_as_the_option(tmp_path, capsys):
+    """`loss`='softmax' read "----loss softmax": the option once, with its value."""
+    from wordvec.cli import _cli_wording, _subparser, build_parser
+
+    train = _subparser(build_parser(), "train")
+    assert _cli_wording("`loss`='softmax' is refused", train) == "--loss softmax is refused"
+    assert _cli_wording("use loss='neg' or `min_count`", train) == "use --loss neg or --min-count"
+    pytest.importorskip("pyspark")
+    (tmp_path / "c.txt").write_text("a b c\n" * 10)
+    args = ["train", str(tmp_path / "c.txt"), "-o", str(tmp_path / "v.txt"), "--loss", "softmax"]
+    assert main([*args, "--spark", "local[1]"]) == 1
+    line = capsys.readouterr().err.strip()
+    assert line.startswith("wordvec: error: --loss softmax (the exact softmax)"), line
+
+
+def test_reference_weights_too_large_for_memory_are_one_line(tmp_path, capsys):
+    """--engine reference --dim 2000000000 was NumPy's MemoryError traceback."""
+    sst = Path(__file__).resolve().parents[2] / "shared" / "data" / "sst" / "datasetSentences.txt"
+    if not sst.exists():
+        pytest.skip(f"{sst} not found")
+    out = tmp_path / "v.txt"
+    args = ["train", str(sst), "--engine", "reference", "--dim", "2000000000", "-o", str(out)]
+    assert main([*args, "-q"]) == 1
+    line = error_line(capsys, "--dim=2000000000", "GiB", "lower --dim")
+    assert "Traceback" not in line
+    assert not out.exists()

@@ -110,6 +110,32 @@ def test_no_output_may_go_inside_the_corpus_directory(tmp_path, capsys, no_train
     assert sorted(os.listdir(texts)) == ["a.txt"]
 
 
+@pytest.mark.parametrize("link", ["symlink", "hard link"])
+@pytest.mark.parametrize("command", ["train", "phrases", "train --spark"])
+def test_no_output_may_be_read_through_a_link_in_the_corpus_directory(
+    command, link, tmp_path, capsys, no_training
+):
+    """DIR/link -> F: `wordvec ... DIR -o F` would read F as corpus, then replace it."""
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "a.txt").write_text(corpus_text())
+    out = tmp_path / "vectors.txt"
+    out.write_text("precious\n")
+    if link == "symlink":
+        (texts / "b.txt").symlink_to(out)
+    else:
+        os.link(out, texts / "b.txt")
+    args = [command.split()[0], str(texts), "-o", str(out)]
+    if command.startswith("train"):
+        args += FAST
+    if command.endswith("--spark"):
+        pytest.importorskip("pyspark")
+        args += ["--spark", "local[1]"]
+    assert main(args) == 1
+    one_error_line(capsys, f"{out}: ", str(texts))
+    assert out.read_text() == "precious\n"
+
+
 def test_outputs_that_cannot_be_written_are_refused_before_training(
     corpus, tmp_path, capsys, no_training
 ):
@@ -180,6 +206,39 @@ def test_a_finished_run_removes_the_checkpoints_it_wrote(corpus, tmp_path):
     assert main(["train", *args, "--checkpoint-every", "1e-9"]) == 0  # one after every job
     assert out.exists() and not ckpt.exists()
     assert sorted(os.listdir(tmp_path)) == ["corpus.txt", "v.txt"]
+
+
+@pytest.mark.parametrize("every", [None, "1e-9"], ids=["no checkpoint", "periodic checkpoints"])
+def test_a_finished_run_keeps_a_checkpoint_another_run_wrote_meanwhile(
+    every, corpus, tmp_path, monkeypatch
+):
+    """Run A starts with no checkpoint at its path; run B (another process) is stopped
+    with Ctrl-C and writes its checkpoint there while A trains; A, once finished, must
+    not delete B's checkpoint (it may delete only a checkpoint it wrote itself). The
+    same on Spark: tests/spark/test_spark_cli.py."""
+    keeps_another_runs_checkpoint(corpus, tmp_path, monkeypatch, every)
+
+
+def keeps_another_runs_checkpoint(corpus, tmp_path, monkeypatch, every, *options) -> None:
+    ckpt = tmp_path / "shared.ckpt"
+    other = tmp_path / "other"
+    other.mkdir()
+    Word2Vec(dim=8, min_count=1, epochs=2, threads=1).fit(corpus).save_checkpoint(other / "b")
+    theirs = (other / "b").read_bytes()
+    real_save = formats.save
+
+    def save_after_run_b(kv, path, *args, **kwargs):
+        # B's checkpoint appears, written by another process (no call of this one's)
+        (other / "b.tmp").write_bytes(theirs)
+        os.replace(other / "b.tmp", ckpt)
+        return real_save(kv, path, *args, **kwargs)
+
+    monkeypatch.setattr(formats, "save", save_after_run_b)
+    args = ["train", str(corpus), *FAST, "-o", str(tmp_path / "v.txt"), "--checkpoint", str(ckpt)]
+    if every:
+        args += ["--checkpoint-every", every]
+    assert main([*args, *options]) == 0
+    assert ckpt.read_bytes() == theirs
 
 
 def test_a_finished_resume_removes_the_checkpoint_it_resumed_from(corpus, tmp_path, capsys):

@@ -401,3 +401,26 @@ def test_cli_convert(kv, tmp_path, capsys):
 
 def test_module_exports():
     assert set(formats.FORMATS) == {"word2vec-bin", "word2vec-text", "native"}
+
+
+@pytest.mark.parametrize("ext", ["txt", "bin", "wvec"])
+def test_dimension_0_vectors_are_refused_on_write_and_on_read(ext, tmp_path, capsys):
+    """They were written as files nothing could read back (word2vec: "3 0" and bare
+    words); now neither written nor, in a native file made by hand, read."""
+    kv = KeyedVectors(["a", "b", "c"], np.zeros((3, 0), np.float32))
+    path = tmp_path / f"v.{ext}"
+    with pytest.raises(ConfigError, match="dimension 0"):
+        save(kv, path)
+    assert not path.exists() and list(tmp_path.iterdir()) == []
+    if ext == "wvec":  # as an older wordvec wrote it
+        blob, offsets = encode_strings(kv.words)
+        meta = {"kind": "keyed_vectors", "count": 3, "dim": 0}
+        arrays = {"vectors": kv.vectors, "words_blob": blob, "words_offsets": offsets}
+        write_container(path, meta, arrays)
+    else:
+        path.write_bytes(b"3 0\na \nb \nc \n")
+    with pytest.raises(FormatError, match=f"^{path}: .*dimension 0"):
+        load(path)
+    assert main(["plot", str(path), "a", "b", "-o", str(tmp_path / "p.png")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "dimension 0" in err[0], err

@@ -86,6 +86,41 @@ def test_an_output_inside_an_input_directory_is_refused(tmp_path):
     assert problems(outputs={"-o": tmp_path / "texts2" / "v.txt"}, inputs={"C": corpus_dir}) == []
 
 
+def test_an_output_reached_through_a_link_inside_an_input_directory_is_refused(tmp_path):
+    """A directory's files are read, whatever their names: a symbolic link (even a
+    dangling one, which the output would bring to life), a hard link, or a link to a
+    directory holding the output, makes the output an input."""
+    corpus_dir, elsewhere = tmp_path / "texts", tmp_path / "elsewhere"
+    (corpus_dir / "deep").mkdir(parents=True)
+    elsewhere.mkdir()
+    (corpus_dir / "a.txt").write_text("a b\n")
+    target = elsewhere / "vectors.txt"
+    target.write_text("precious\n")
+    links = {
+        "symlink": lambda: (corpus_dir / "deep" / "v.txt").symlink_to(target),
+        "hard link": lambda: os.link(target, corpus_dir / "hard.txt"),
+        "dangling": lambda: (target.unlink(), (corpus_dir / "later.txt").symlink_to(target)),
+        "directory link": lambda: (corpus_dir / "d").symlink_to(elsewhere),
+    }
+    for name, make in links.items():
+        for p in sorted(corpus_dir.rglob("*"), reverse=True):  # the links of the last case
+            if p.is_symlink() or p.name == "hard.txt":
+                p.unlink()
+        if not target.exists() and name != "dangling":
+            target.write_text("precious\n")
+        make()
+        lines = problems(outputs={"-o": target}, inputs={"CORPUS": corpus_dir})
+        assert len(lines) == 1 and lines[0].startswith(f"{target}: "), (name, lines)
+        assert str(corpus_dir) in lines[0] and "CORPUS" in lines[0], (name, lines)
+    # a link to another file of elsewhere is no concern of this output
+    for p in corpus_dir.rglob("*"):
+        if p.is_symlink():
+            p.unlink()
+    (elsewhere / "other.txt").write_text("x\n")
+    (corpus_dir / "other.txt").symlink_to(elsewhere / "other.txt")
+    assert problems(outputs={"-o": target}, inputs={"CORPUS": corpus_dir}) == []
+
+
 def test_two_outputs_naming_one_file_are_refused(tmp_path):
     lines = problems(outputs={"-o": tmp_path / "v.txt", "--save-model": f"{tmp_path}/./v.txt"})
     assert len(lines) == 1 and "-o" in lines[0] and "--save-model" in lines[0]

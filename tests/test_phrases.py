@@ -350,3 +350,25 @@ def test_packed_and_hashed_keys_count_alike():
     lengths = Counter(len(k) for k in got)
     assert lengths[2] and lengths[3] and lengths[4]
     assert any(len(k) == 3 and max(k) >= 1 << 20 for k in got)  # hashed triples too
+
+
+@pytest.mark.parametrize("how", ["fit_write", "write", "frozen write"])
+def test_the_phrased_output_never_replaces_the_corpus(how, tmp_path):
+    """Phrases.fit_write(p, p) read p, then replaced it with the phrased text: the
+    library checks its output against the corpus as the CLI does (one function)."""
+    from wordvec.errors import ConfigError
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("new york is in new york state\n" * 30)
+    before = corpus.read_bytes()
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "link.txt").symlink_to(corpus)
+    for source in (corpus, tmp_path / "texts"):
+        model = Phrases(min_count=1, threshold=0.1)
+        with pytest.raises(ConfigError, match=f"^{corpus}: `output`"):
+            if how == "fit_write":
+                model.fit_write(source, corpus)
+            else:
+                model.fit(source)
+                (model.freeze() if how == "frozen write" else model).write(source, corpus)
+        assert corpus.read_bytes() == before

@@ -208,3 +208,12 @@ def test_a_seed_numpy_cannot_take_is_a_config_error():
             plot((words, X), words[:3], method="tsne", seed=seed)
         with pytest.raises(ConfigError, match=r"`seed` must be an int >= 0; got "):
             tsne_2d(X, seed=seed)
+
+
+def test_vectors_of_dimension_0_are_refused():
+    """`wordvec plot` on dimension-0 vectors was NumPy's "argmax of an empty sequence"."""
+    from wordvec.vectors import KeyedVectors
+
+    kv = KeyedVectors(["a", "b", "c"], np.zeros((3, 0), np.float32))
+    with pytest.raises(ConfigError, match="dimension 0"):
+        plot(kv, ["a", "b", "c"])

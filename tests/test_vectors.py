@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from wordvec import queries
 from wordvec import vectors as vectors_module
 from wordvec.cli import main
 from wordvec.errors import ConfigError, UnknownWordError
@@ -266,6 +267,44 @@ def test_analogy_batch_equals_single_queries(kv, small_chunks, method):
         assert set(idx_r[row]).isdisjoint(q[row])
 
 
+@pytest.mark.parametrize("method", ["3cosadd", "3cosmul"])
+@pytest.mark.parametrize("restrict", [V, 30])
+def test_analogy_answers_pick_as_ranking_then_choosing_does(kv, small_chunks, method, restrict):
+    """evaluate's answer rule, one search per question: of the best 5, the first that is
+    no variant (same group) of a question word, else the 5th."""
+    rng = np.random.default_rng(9)
+    # groups of 1 to 4 rows: many candidates are variants of a question word
+    groups = np.repeat(np.arange(V), rng.integers(1, 5, V))[:restrict]
+    groups = np.array([np.flatnonzero(groups == g)[0] for g in groups])  # first row stands
+    q = np.array([rng.choice(groups, size=3, replace=False) for _ in range(60)])
+    got = queries.analogy_answers(kv, q[:, 0], q[:, 1], q[:, 2], groups, 5, method)
+    ranked, _ = kv.analogy_batch(
+        q[:, 0], q[:, 1], q[:, 2], topn=5, restrict_vocab=restrict, method=method
+    )
+    variant = (groups[ranked][:, :, None] == q[:, None, :3]).any(axis=2)
+    first = np.where(variant.all(axis=1), 4, variant.argmin(axis=1))
+    want = ranked[np.arange(len(q)), first]
+    np.testing.assert_array_equal(got, want)
+    assert variant[:, 0].any() and (first > 0).any()  # the rule was exercised
+    assert len(got) == 60
+
+
+def test_analogy_answers_where_all_the_best_are_variants(small_chunks):
+    # rows 3..7 are all one group with a: each is a variant, so the 5th best is the answer
+    vectors = np.array(
+        [[0, 1.0], [1, 0], [0.6, 0.8]]  # a, b, c: b - a + c points along the x axis
+        + [[np.cos(t), np.sin(t)] for t in (-0.1, -0.05, 0.0, 0.05, 0.1)]
+        + [[-1, -1]],
+        np.float32,
+    )
+    kv = KeyedVectors([f"w{i}" for i in range(9)], vectors)
+    groups = np.array([0, 1, 2, 0, 0, 0, 0, 0, 8])
+    got = queries.analogy_answers(kv, [0], [1], [2], groups, 5)
+    ranked, _ = kv.analogy_batch([0], [1], [2], topn=5)
+    assert set(ranked[0]) == {3, 4, 5, 6, 7}
+    assert got[0] == ranked[0, 4]
+
+
 def test_batch_argument_checks(kv):
     with pytest.raises(ConfigError, match="same length"):
         kv.analogy_batch(["w1"], ["w2", "w3"], ["w4"])
@@ -323,3 +362,29 @@ def test_cli_analogy_and_unknown_word(kv, vec_file, capsys):
     assert main(["analogy", vec_file, "w1", "w2", "nope"]) == 1
     err = capsys.readouterr().err
     assert "nope" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("scale", [1e19, 3e19, 1e30, 1e37, 1e-20, 1e-30, 1e-38])
+def test_cosines_do_not_depend_on_the_scale_of_finite_vectors(kv, scale):
+    """Components above ~1.8e19 overflowed the float32 norm (every cosine became 0),
+    and below ~1e-19 it underflowed (a vector counted as zero): a cosine is scale-free."""
+    import warnings
+
+    big = KeyedVectors(kv.words, (kv.vectors.astype(np.float64) * scale).astype(np.float32))
+    assert np.isfinite(big.vectors).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning either
+        np.testing.assert_allclose(big.get_normed(), kv.get_normed(), rtol=1e-5, atol=1e-6)
+        assert big.similarity("w1", "w2") == pytest.approx(kv.similarity("w1", "w2"), abs=1e-5)
+        assert [w for w, _ in big.most_similar("w1", topn=5)] == [
+            w for w, _ in kv.most_similar("w1", topn=5)
+        ]
+        near = big.similar_by_vector(big.vectors[3], topn=3)
+        assert [w for w, _ in near] == [w for w, _ in kv.similar_by_vector(kv.vectors[3], topn=3)]
+        assert near[0] == ("w3", pytest.approx(1.0, abs=1e-5))
+        np.testing.assert_allclose(
+            big.cosine_similarities(big.vectors[3], big.vectors[:10]),
+            kv.cosine_similarities(kv.vectors[3], kv.vectors[:10]),
+            rtol=1e-5,
+            atol=1e-6,
+        )

@@ -25,7 +25,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["atomic_write", "temporary_name", "TEMP_NAME_EXTRA", "write_anonymous", "temp_dir_name"]
+__all__ = [
+    "atomic_write",
+    "temporary_name",
+    "TEMP_NAME_EXTRA",
+    "write_anonymous",
+    "temp_dir_name",
+    "file_identity",
+    "written_here",
+]
+
+# abspath -> identity of the file this process last wrote there with atomic_write
+_WRITTEN: dict[str, tuple[int, ...]] = {}
 
 
 def temporary_name(name: str, token: str) -> str:
@@ -56,14 +67,38 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO]
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+            inode = os.fstat(fh.fileno()).st_ino
         os.replace(tmp, path)
         _sync_directory(directory)
+        written = file_identity(path)
+        if written is not None and written[1] == inode:  # (else another writer came first)
+            _WRITTEN[os.path.abspath(path)] = written
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
             raise _naming(exc, path, tmp) from None
         raise
+
+
+def file_identity(path: str | os.PathLike[str]) -> tuple[int, ...] | None:
+    """What tells a file apart from one written later at the same path: device, inode,
+    size and modification and change times in ns (None: no file there)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def written_here(path: str | os.PathLike[str]) -> bool:
+    """Whether the file at ``path`` is still the one this process last wrote there with
+    :func:`atomic_write`: a file another process wrote there since is not.
+
+    Every atomic write renames a new file into place, so a later write by anyone has
+    another identity (:func:`file_identity`)."""
+    now = file_identity(path)
+    return now is not None and now == _WRITTEN.get(os.path.abspath(path))
 
 
 def _naming(exc: OSError, path: Path, tmp: str | None) -> OSError:

@@ -4,7 +4,9 @@ A command that writes (``wordvec train``, ``convert``, ``plot``, ...) calls
 :func:`check_paths` with every output, input and working directory it was given,
 by the option that named it, before it reads or computes anything. An output
 must not be, or lead through links to, an input file or another output; must
-not lie inside an input directory (whose files are all read); must be a file
+not lie inside an input directory (whose files are all read), nor be reached
+from one through a symbolic or hard link (compared by resolved path and inode,
+not by name); must be a file
 name, not a directory or a device, in a directory that exists and is writable;
 and must leave room, within the file system's limit on a name, for the longer
 name of the temporary file it is written to first
@@ -23,7 +25,7 @@ from collections.abc import Mapping
 from ._io import TEMP_NAME_EXTRA
 from .errors import ConfigError
 
-__all__ = ["check_paths"]
+__all__ = ["check_paths", "check_output"]
 
 PathArg = str | os.PathLike[str] | None
 
@@ -75,6 +77,28 @@ def check_paths(
         raise ConfigError("\n".join(problems))
 
 
+def check_output(path: PathArg, corpus: object, label: str = "`checkpoint`") -> None:
+    """The library's check of a file it will write while reading ``corpus`` (the
+    checkpoint of ``fit`` and ``resume``, on one machine or on Spark; the output of
+    ``Phrases.write``), before any work: :func:`check_paths` with ``path`` as output
+    and the corpus as input where it names files - a path (file or directory), a list
+    of paths, or an object with the ``paths`` it reads (a ``TextCorpus``) - so that
+    what is written never replaces the text it is made from."""
+    if path is None:
+        return
+    if isinstance(corpus, (str, os.PathLike)):
+        inputs: dict[str, PathArg] = {"`corpus`": corpus}
+    elif isinstance(corpus, (list, tuple)) and all(
+        isinstance(c, (str, os.PathLike)) for c in corpus
+    ):
+        inputs = {f"`corpus`[{i}]": c for i, c in enumerate(corpus)}
+    else:
+        paths = getattr(corpus, "paths", None)
+        paths = paths if isinstance(paths, (list, tuple)) else ()
+        inputs = {f"`corpus` file {os.fspath(p)!r}": p for p in paths}
+    check_paths(outputs={label: path}, inputs=inputs)
+
+
 def _output_problem(
     label: str, name: str, sources: list[tuple[str, str]], written: list[tuple[str, str]]
 ) -> str | None:
@@ -92,6 +116,12 @@ def _output_problem(
                 return (
                     f"{label} lies inside the input directory {other!r} ({other_label}), "
                     "whose files are all read; write it elsewhere"
+                )
+            member = _reached_from(name, other)
+            if member is not None:
+                return (
+                    f"{label} would be read as input through {member!r}, a link in the "
+                    f"input directory {other!r} ({other_label}); give another path"
                 )
         elif _same_file(name, other):
             return f"{label} would overwrite the input {other!r} ({other_label}); give another path"
@@ -146,6 +176,28 @@ def _same_file(a: str, b: str) -> bool:
         return os.path.samefile(a, b)
     except (OSError, ValueError):
         return False  # one of them does not exist (yet)
+
+
+def _reached_from(name: str, directory: str) -> str | None:
+    """The entry of ``directory`` (at any depth) through which ``name`` is read, if any:
+    a symbolic link to it (even one that dangles until ``name`` is written), a hard
+    link to it, or a link to a directory it lies in. Compared by resolved path and by
+    (device, inode), never by name; hidden directories are not read, so not searched."""
+    real = os.path.realpath(name)
+    st = _stat(name)
+    identity = None if st is None else (st.st_dev, st.st_ino)
+    for dirpath, dirnames, filenames in os.walk(directory):  # (links to dirs not followed)
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for entry in filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
+            path = os.path.join(dirpath, entry)
+            target = os.path.realpath(path)
+            if target == real or (os.path.isdir(target) and _inside(real, target)):
+                return path
+            if identity is not None:
+                entry_st = _stat(path)
+                if entry_st is not None and (entry_st.st_dev, entry_st.st_ino) == identity:
+                    return path
+    return None
 
 
 def _inside(name: str, directory: str) -> bool:

@@ -24,6 +24,7 @@ from .formats import decode_strings, read_container
 FORMAT = "wordvec.phrases"
 VERSION = 1
 KINDS = ("phrases", "frozen")
+MAX_TOKENS = 2**53  # a layer's n_words (exact in float64, as the scores use it)
 
 
 def read_parts(path: str | os.PathLike[str]) -> tuple[str, dict[str, Any], list[dict[str, Any]]]:
@@ -95,6 +96,16 @@ def _layer(
         n_words = meta.get("n_words")
         if not isinstance(n_words, int) or isinstance(n_words, bool) or n_words < 0:
             raise FormatError(f"{name}: layer {k} 'n_words' must be an int >= 0")
+        # every count is one of the layer's n_words tokens (pruning only lowers them);
+        # the scores divide by n_words and by the counts of a key's first and last words
+        if n_words > MAX_TOKENS:
+            raise FormatError(f"{name}: layer {k} 'n_words' {n_words} exceeds 2**53")
+        if (len(counts) and counts.max() > n_words) or (
+            len(word_counts) and word_counts.max() > n_words
+        ):
+            raise FormatError(f"{name}: layer {k} holds counts above its n_words ({n_words})")
+        if len(keys) and word_counts[keys].min() < 1:
+            raise FormatError(f"{name}: layer {k} has a candidate of a word counted 0 times")
         min_reduce = meta.get("min_reduce", 1)
         if not isinstance(min_reduce, int) or isinstance(min_reduce, bool) or min_reduce < 1:
             raise FormatError(f"{name}: layer {k} 'min_reduce' must be an int >= 1")

@@ -392,7 +392,13 @@ def score_entries(
         cb = word_counts[keys[offsets[e + 1] - 1]]
         cab = counts[e]
         if scorer == 0:
-            out[e] = np.float64(cab - min_count) / np.float64(ca * cb) * np.float64(n_vocab)
+            # (the product in float64: the same correctly rounded number as int64's exact
+            # one converted, where that does not overflow, and no overflow where it would)
+            out[e] = (
+                np.float64(cab - min_count)
+                / (np.float64(ca) * np.float64(cb))
+                * np.float64(n_vocab)
+            )
         elif scorer == 1:
             if cab >= min_count:
                 pa = ca / total

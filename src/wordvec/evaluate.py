@@ -31,6 +31,7 @@ from typing import Any, overload
 import numpy as np
 
 from .errors import ConfigError, FormatError
+from .queries import analogy_answers
 from .vectors import ANALOGY_METHODS, KeyedVectors
 
 __all__ = [
@@ -356,20 +357,12 @@ def analogies(
 def _correct(kv: KeyedVectors, q: np.ndarray, rep: np.ndarray, method: str) -> np.ndarray:
     """Which questions are answered right: ``q`` (n, 4) holds the representative rows
     (see :func:`_ok_vocab`) of a, b, c and the expected word; returns (n,) bool."""
-    correct = np.zeros(q.shape[0], dtype=bool)
-    if q.shape[0]:
-        cand, _ = kv.analogy_batch(
-            q[:, 0], q[:, 1], q[:, 2], topn=_CANDIDATES, restrict_vocab=len(rep), method=method
-        )
-        if cand.shape[1]:
-            groups = rep[cand]  # (n, k) the key each candidate stands for
-            is_question = (groups[:, :, None] == q[:, None, :3]).any(axis=2)
-            # first candidate that is no variant of a, b or c; if all are, gensim
-            # ends its loop on the last candidate, which then counts as the answer
-            first = np.where(is_question.all(axis=1), cand.shape[1] - 1, is_question.argmin(axis=1))
-            predicted = groups[np.arange(q.shape[0]), first]
-            correct = predicted == q[:, 3]
-    return correct
+    if not q.shape[0]:
+        return np.zeros(0, dtype=bool)
+    # gensim's rule: the first of the best _CANDIDATES answers that is no variant of a,
+    # b or c (the last of them if all are)
+    answers = analogy_answers(kv, q[:, 0], q[:, 1], q[:, 2], rep, _CANDIDATES, method)
+    return (answers >= 0) & (rep[answers] == q[:, 3])
 
 
 def phrase_analogies(

@@ -26,6 +26,7 @@ native file is checked lazily, before its vectors are first used (see
 
 from __future__ import annotations
 
+import itertools
 import mmap as _mmap
 import os
 import warnings
@@ -85,6 +86,8 @@ def _load_native(path: PathLike, mmap: bool) -> KeyedVectors:
             f"{path}: 'vectors' must be 2-D float32; got {vectors.dtype} {vectors.shape}"
         )
     n = vectors.shape[0]
+    if vectors.shape[1] == 0:
+        raise FormatError(f"{path}: holds vectors of dimension 0; it must be >= 1")
     if offsets.shape != (n + 1,):
         raise FormatError(f"{path}: {n} vectors but {offsets.size - 1} words")
     words = decode_strings(blob, offsets, source=f"{path}: array 'words_blob'")
@@ -164,7 +167,7 @@ def _parse_header(line: bytes) -> tuple[int, int] | None:
     return None
 
 
-def _load_word2vec_bin(path: PathLike, errors: str) -> KeyedVectors:
+def _load_word2vec_bin(path: PathLike, errors: str, limit: int | None = None) -> KeyedVectors:
     path = os.fspath(path)
     size = os.path.getsize(path)
     if size == 0:
@@ -182,6 +185,8 @@ def _load_word2vec_bin(path: PathLike, errors: str) -> KeyedVectors:
         pos = eol + 1
         if d < 1:
             raise FormatError(f"{path}: header says dimension {d}; it must be >= 1")
+        whole = limit is None or limit >= n
+        n = n if whole else limit  # the entries read: the rest of the file is not looked at
         # each entry needs a space and 4 * d bytes at least: refuse a lying header
         # before allocating n * d floats
         if n * (4 * d + 1) > size - pos:
@@ -223,7 +228,7 @@ def _load_word2vec_bin(path: PathLike, errors: str) -> KeyedVectors:
                 vectors[i] = raw[space + 1 : end].view("<f4")
                 starts.append(space + 1)
                 pos = end
-            rest = buf[pos:]
+            rest = buf[pos:] if whole else b""
             extra = rest.lstrip(b" \t\r\n")
             if extra:
                 raise FormatError(
@@ -254,10 +259,11 @@ def _numbers(fields: list[bytes]) -> bool:
     return True
 
 
-def _load_word2vec_text(path: PathLike, errors: str) -> KeyedVectors:
+def _load_word2vec_text(path: PathLike, errors: str, limit: int | None = None) -> KeyedVectors:
     path = os.fspath(path)
     with open(path, "rb") as fh:
-        data = fh.read()
+        # with a limit, the (possible) header and `limit` lines: the rest is not read
+        data = fh.read() if limit is None else b"".join(itertools.islice(fh, limit + 1))
     if data.startswith(_BOM):
         data = data[len(_BOM) :]
     size = len(data)
@@ -269,10 +275,17 @@ def _load_word2vec_text(path: PathLike, errors: str) -> KeyedVectors:
         raise FormatError(f"{path}: empty file (expected a 'count dim' header on line 1)")
     header = _parse_header(lines[0])
     first = 1 if header is not None else 0
-    body = lines[first:]
+    body = lines[first:] if limit is None else lines[first : first + limit]
     if header is not None:
         n, d = header
-        if n != len(body):
+        if limit is not None and limit < n:
+            n = limit  # the lines read
+            if len(body) < n:
+                raise FormatError(
+                    f"{path}: line 1: the header says {header[0]} words, but only "
+                    f"{len(body)} lines follow"
+                )
+        elif n != len(body):
             raise FormatError(
                 f"{path}: line 1: the header says {n} words, but {len(body)} lines follow"
             )
@@ -370,6 +383,11 @@ def save(kv: KeyedVectors, path: PathLike, format: str | None = None) -> None:
         format keeps word counts and words containing whitespace.
     """
     fmt = resolve_format(path, format, reading=False)
+    if kv.dim == 0:  # a word2vec file's header would say "n 0", which no reader accepts
+        raise ConfigError(
+            f"{os.fspath(path)}: the vectors have dimension 0 (no component): no reader "
+            "accepts such a file, so none is written"
+        )
     if fmt == "native":
         _save_native(kv, path)
     else:
@@ -383,6 +401,7 @@ def load(
     errors: str = "strict",
     *,
     unicode_errors: str | None = None,
+    limit: int | None = None,
 ) -> KeyedVectors:
     """Read vectors from ``path``.
 
@@ -404,6 +423,9 @@ def load(
         as for corpora (:class:`wordvec.corpus.TextCorpus`).
     unicode_errors : str, optional
         Deprecated alias of ``errors`` (gensim's name).
+    limit : int, optional
+        word2vec formats: read only the first ``limit`` vectors (the rest of the file
+        is neither read nor checked), as gensim's ``load_word2vec_format`` does.
 
     Returns
     -------
@@ -421,9 +443,13 @@ def load(
         errors = unicode_errors
     if errors not in _ERRORS:
         raise ConfigError(f"`errors` must be 'strict', 'replace' or 'ignore'; got {errors!r}.")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+        raise ConfigError(f"`limit` must be an int >= 0 or None; got {limit!r}.")
     fmt = resolve_format(path, format, reading=True)
     if fmt == "native":
+        if limit is not None:
+            raise ConfigError("`limit` applies to the word2vec formats; a native file is mapped")
         return _load_native(path, mmap)
     if fmt == "word2vec-bin":
-        return _load_word2vec_bin(path, errors)
-    return _load_word2vec_text(path, errors)
+        return _load_word2vec_bin(path, errors, limit)
+    return _load_word2vec_text(path, errors, limit)

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from ._paths import check_output
 from .config import TrainConfig, _float
 from .corpus import TextCorpus
 from .encoded import EncodedCorpus, log_vocabulary
@@ -162,7 +163,7 @@ class Word2Vec:
             KeyboardInterrupt in the middle of an update.
         """
         cfg = self.config
-        _check_checkpointing(checkpoint, checkpoint_every)
+        _check_checkpointing(checkpoint, checkpoint_every, corpus)
         sentences = _as_sentences(corpus, cfg, self)
         with scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=self.tmp_dir) as s:
             vocab = Vocab.from_counts(
@@ -250,7 +251,7 @@ class Word2Vec:
         finished run (:meth:`save_checkpoint`) trains nothing: it returns the model once
         the corpus is found to be the same.
         """
-        _check_checkpointing(checkpoint, checkpoint_every)
+        _check_checkpointing(checkpoint, checkpoint_every, corpus)
         self, position, n_words, identity = _read(checkpoint, want_position=True)
         self.progress = progress
         self.tmp_dir = tmp_dir
@@ -454,14 +455,10 @@ def _stop_on_signals(stop: threading.Event, enabled: bool) -> Iterator[None]:
             signal.signal(sig, h)
 
 
-def _check_checkpointing(checkpoint: Any, checkpoint_every: Any) -> None:
-    """Before any work: a checkpoint that could not be written would lose the run."""
-    if checkpoint is not None:
-        parent = os.path.dirname(os.path.abspath(checkpoint))
-        if not os.path.isdir(parent):
-            raise ConfigError(
-                f"`checkpoint` directory {parent!r} does not exist; got {os.fspath(checkpoint)!r}."
-            )
+def _check_checkpointing(checkpoint: Any, checkpoint_every: Any, corpus: Any) -> None:
+    """Before any work: a checkpoint that could not be written would lose the run, and
+    one written over the corpus would lose the text (the CLI's path checks)."""
+    check_output(checkpoint, corpus)
     if checkpoint_every is None:
         return
     _float("checkpoint_every", checkpoint_every, 0.0, None, open_low=True)

@@ -59,6 +59,7 @@ import numpy as np
 
 from . import _phrasekernels as K
 from ._io import atomic_write
+from ._paths import check_output
 from ._phrasefile import FORMAT, VERSION, read_parts
 from ._phrasestream import (
     CountedLayer,
@@ -167,6 +168,7 @@ class _Applier:
         the corpus's ``max_sentence_length`` was read as several sentences and is
         written as several lines).
         """
+        check_output(output, corpus, "`output`")
         with atomic_write(output, "w") as fh:
             for sentence in self.transform_corpus(corpus):
                 fh.write(" ".join(sentence))
@@ -263,6 +265,7 @@ class Phrases(_Applier):
         Reads the corpus once (for every pass and the output); the output is
         written atomically, one sentence per line. Returns self.
         """
+        check_output(output, corpus, "`output`")  # before any work: never over the text
         source = _as_corpus(corpus)
         stream = self._fit_stream(source, keep=True)
         try:
@@ -494,9 +497,16 @@ class FrozenPhrases(_Applier):
 # --------------------------------------------------------------------------- helpers
 
 
+_INT64_MAX = 2**63 - 1  # the counts and parameters the kernels take are int64
+
+
 def _check_int(name: str, value: Any, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ConfigError(f"`{name}` must be an int >= {low}; got {value!r}.")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer))
+        or not low <= value <= _INT64_MAX
+    ):
+        raise ConfigError(f"`{name}` must be an int with {low} <= {name} < 2**63; got {value!r}.")
 
 
 def _resolve_threshold(scoring: str, threshold: float | None) -> float:

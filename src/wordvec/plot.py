@@ -128,6 +128,8 @@ def project(
     X = np.asarray(matrix, dtype=np.float64)
     if X.ndim != 2 or X.shape[0] == 0:
         raise ConfigError(f"`matrix` must be a non-empty (n, d) array; got shape {X.shape}.")
+    if X.shape[1] == 0:
+        raise ConfigError("the vectors have dimension 0: there is nothing to project or plot")
     if not np.all(np.isfinite(X)):
         raise ConfigError("`matrix` must hold finite values; got NaN or infinity.")
     if method == "pca":

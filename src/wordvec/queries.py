@@ -29,8 +29,11 @@ ANALOGY_METHODS = ("3cosadd", "3cosmul")
 COSMUL_EPSILON = 1e-3
 
 __all__ = [
+    "unit_rows",
+    "vector_norm",
     "most_similar_batch",
     "analogy_batch",
+    "analogy_answers",
     "get_vector",
     "similarities",
     "similar_by_vector",
@@ -45,9 +48,43 @@ __all__ = [
 ]
 
 
+# Squared norms below this may have lost precision to subnormal squares in float32.
+_SMALL_SQUARED_NORM = np.float32(1e-32)
+
+
+def unit_rows(rows: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``rows`` (n, d) scaled to unit length, float32 (into ``out`` if given); a zero row
+    stays zero.
+
+    One float32 pass for ordinary rows (the hot path of every query); a row whose
+    squared norm overflows float32 (finite components above ~1.8e19) or comes near
+    its subnormal range (components below ~1e-16) is normalised in float64 instead,
+    so that every finite non-zero row keeps its direction, whatever its scale.
+    """
+    rows = np.asarray(rows, dtype=np.float32)
+    if out is None:
+        out = np.empty(rows.shape, np.float32)
+    with np.errstate(over="ignore"):
+        squared = np.einsum("ij,ij->i", rows, rows)
+    ok = (squared >= _SMALL_SQUARED_NORM) & np.isfinite(squared)
+    norms = np.sqrt(np.where(ok, squared, np.float32(1)))
+    np.divide(rows, norms[:, None], out=out)
+    if not ok.all():
+        bad = np.flatnonzero(~ok)
+        wide = rows[bad].astype(np.float64)
+        wide_norms = np.linalg.norm(wide, axis=1)
+        wide_norms[wide_norms == 0] = 1.0
+        out[bad] = wide / wide_norms[:, None]
+    return out
+
+
+def vector_norm(v: np.ndarray) -> float:
+    """The L2 norm of a vector, in float64: no overflow or underflow for float32 input."""
+    return float(np.linalg.norm(np.asarray(v, dtype=np.float64)))
+
+
 def _unit(v: np.ndarray) -> np.ndarray:
-    n = float(np.linalg.norm(v))
-    return v / np.float32(n) if n > 0 else v
+    return unit_rows(np.asarray(v, np.float32)[None, :])[0]
 
 
 def _as_vector(kv: KeyedVectors, item: str | np.ndarray, name: str) -> np.ndarray:
@@ -132,8 +169,12 @@ def cosine_similarities(vector: np.ndarray, vectors: np.ndarray) -> np.ndarray:
             f"`vector` must have shape (d,) and `vectors` shape (n, d); "
             f"got {vector.shape} and {vectors.shape}."
         )
+    # in float64, where neither the dot products nor the norms of finite float32
+    # vectors can overflow or underflow; the result in the inputs' precision
+    wide, wides = vector.astype(np.float64), vectors.astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return (vectors @ vector) / (np.linalg.norm(vector) * np.linalg.norm(vectors, axis=1))
+        cos = (wides @ wide) / (np.linalg.norm(wide) * np.linalg.norm(wides, axis=1))
+    return cos.astype(np.result_type(vector, vectors), copy=False)
 
 
 def closer_than(kv: KeyedVectors, word1: str, word2: str) -> list[str]:
@@ -286,10 +327,78 @@ def analogy_batch(
             f"`a`, `b` and `c` must have the same length; got {ia.size}, {ib.size}, {ic.size}."
         )
     k = max(0, min(topn, n_search - 3))
-    normed = kv.get_normed()
-    cand = normed[:n_search]
     out_i = np.empty((ia.size, k), np.int64)
     out_s = np.empty((ia.size, k), np.float32)
+    for rows, scores in _analogy_scores(kv, ia, ib, ic, n_search, method, epsilon):
+        out_i[rows], out_s[rows] = kv._top(scores, k)
+    return out_i, out_s
+
+
+def analogy_answers(
+    kv: KeyedVectors,
+    a: np.ndarray,
+    b: np.ndarray,
+    c: np.ndarray,
+    groups: np.ndarray,
+    candidates: int,
+    method: str = "3cosadd",
+    epsilon: float = COSMUL_EPSILON,
+) -> np.ndarray:
+    """The answer of each analogy a[i] : b[i] :: c[i] : ? by gensim's evaluation rule.
+
+    Of the best ``candidates`` answers (as :func:`analogy_batch` ranks them), the
+    first whose group differs from the groups of a[i], b[i] and c[i] (a word that is
+    only another spelling of a question word is no answer); the last of them if all
+    are such variants. Equal to ranking ``candidates`` answers with
+    :func:`analogy_batch` and picking, but each row's search stops at its first
+    answer: one arg-max pass over the scores for nearly every question, where the
+    ranking always made ``candidates`` passes.
+
+    Parameters
+    ----------
+    a, b, c : int array, shape (n,)
+        Row indices of the question words.
+    groups : int array, shape (n_search,)
+        The group of each searched row (e.g. the row of its upper-cased spelling);
+        only the first ``len(groups)`` rows are searched.
+    candidates : int >= 1
+
+    Returns
+    -------
+    ndarray, shape (n,), int64
+        The answers' rows (-1 where fewer than 4 rows are searched: no answer).
+    """
+    n_search = len(groups)
+    ia, ib, ic = (kv._as_indices(x, name) for x, name in ((a, "a"), (b, "b"), (c, "c")))
+    answers = np.full(ia.size, -1, np.int64)
+    k = max(0, min(candidates, n_search - 3))
+    if k == 0:
+        return answers
+    question_groups = np.stack([groups[np.minimum(x, n_search - 1)] for x in (ia, ib, ic)], 1)
+    question_groups[np.stack([ia, ib, ic], 1) >= n_search] = -1  # (never a group)
+    for rows, scores in _analogy_scores(kv, ia, ib, ic, n_search, method, epsilon):
+        pending = np.arange(scores.shape[0])  # rows of ``scores`` still without an answer
+        chunk_answers = answers[rows]
+        for j in range(k):
+            # (the first pass scans the chunk in place; later ones copy the few rows left)
+            best = (scores if j == 0 else scores[pending]).argmax(axis=1)
+            chunk_answers[pending] = best
+            if j == k - 1:
+                break
+            variant = (groups[best][:, None] == question_groups[rows][pending]).any(axis=1)
+            pending = pending[variant]
+            if not pending.size:
+                break
+            scores[pending, best[variant]] = -np.inf
+        answers[rows] = chunk_answers
+    return answers
+
+
+def _analogy_scores(kv, ia, ib, ic, n_search: int, method: str, epsilon: float):
+    """``(rows, scores)`` per chunk of questions: ``scores`` (chunk, n_search) float32,
+    each question's score for every searched row, its own a, b and c set to -inf."""
+    normed = kv.get_normed()
+    cand = normed[:n_search]
     step = kv._chunk_rows(n_search) // (3 if method == "3cosmul" else 1) or 1
     eps = np.float32(epsilon)
     for lo in range(0, ia.size, step):
@@ -307,5 +416,4 @@ def analogy_batch(
         for qx in (qa, qb, qc):
             inside = qx < n_search
             scores[rows[inside], qx[inside]] = -np.inf
-        out_i[lo : lo + step], out_s[lo : lo + step] = kv._top(scores, k)
-    return out_i, out_s
+        yield slice(lo, lo + qa.size), scores

@@ -238,9 +238,7 @@ class KeyedVectors:
                 block = np.asarray(v[lo : lo + step], dtype=np.float32)
                 if not self._finite:
                     self._check_rows(block, lo)
-                norms = np.sqrt(np.einsum("ij,ij->i", block, block))
-                norms[norms == 0] = 1.0
-                np.divide(block, norms[:, None], out=normed[lo : lo + step])
+                queries.unit_rows(block, out=normed[lo : lo + step])
             self._finite = True
             self._normed = normed
         return self._normed
@@ -292,8 +290,7 @@ class KeyedVectors:
                     )
                 if not np.isfinite(v).all():
                     raise ConfigError(f"`{what}` vectors must be finite; got {v!r}.")
-                n = float(np.linalg.norm(v))
-                vecs.append(v / n if n > 0 else v)
+                vecs.append(queries.unit_rows(v[None, :])[0])
         return vecs, idx
 
     def _as_indices(self, items: Any, name: str) -> np.ndarray:

@@ -422,3 +422,49 @@ def test_keyedvectors_signatures_are_gensims(name):
         assert got == want
     assert [p for p, _ in got] == [p for p, _ in want]
     assert [d for _, d in got] == [d for _, d in want]
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_load_word2vec_format_limit_stops_after_limit_rows(tmp_path, pair, binary):
+    """gensim reads only the first `limit` rows; wordvec read (and checked) the whole
+    file: a damaged or truncated tail beyond the limit made it fail."""
+    g, w = pair
+    path = tmp_path / ("v.bin" if binary else "v.txt")
+    w.save_word2vec_format(path, binary=binary)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) * 2 // 3] + b"\xff broken tail")
+    theirs = GKV.load_word2vec_format(str(path), binary=binary, limit=5)
+    mine = KeyedVectors.load_word2vec_format(path, binary=binary, limit=5)
+    assert mine.index_to_key == theirs.index_to_key
+    np.testing.assert_array_equal(mine.vectors, theirs.vectors)
+    with pytest.raises(FormatError):  # the whole file is still checked without a limit
+        KeyedVectors.load_word2vec_format(path, binary=binary)
+
+
+def test_load_word2vec_format_warns_about_nothing_the_caller_did(tmp_path, pair):
+    """A DeprecationWarning about `unicode_errors`, which the caller never passed."""
+    import warnings
+
+    _, w = pair
+    w.save_word2vec_format(tmp_path / "v.txt")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        KeyedVectors.load_word2vec_format(tmp_path / "v.txt")
+        KeyedVectors.load_word2vec_format(tmp_path / "v.txt", unicode_errors="replace")
+
+
+def test_gensim_messages_and_return_types(pair):
+    g, w = pair
+    for name, args in (
+        ("similarity", ("king", "queen")),
+        ("n_similarity", (["king", "man"], ["queen"])),
+        ("distance", ("king", "queen")),
+    ):
+        theirs, mine = getattr(g, name)(*args), getattr(w, name)(*args)
+        assert type(mine) is type(theirs) is np.float32, (name, type(mine))
+        assert mine == pytest.approx(theirs, abs=1e-6)
+    with pytest.raises(AttributeError) as theirs:
+        g.vectors_norm  # noqa: B018
+    with pytest.raises(AttributeError, match=r"get_normed_vectors\(\)") as mine:
+        w.vectors_norm  # noqa: B018
+    assert "get_normed_vectors()" in str(theirs.value)

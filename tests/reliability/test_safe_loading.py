@@ -35,6 +35,8 @@ from wordvec import container, evaluate, formats
 from wordvec.corpus import iter_sentences
 from wordvec.errors import FormatError, WordvecError
 from wordvec.model import Word2Vec, _read
+from wordvec.phrases import Phrases
+from wordvec.phrases import load as phrases_load
 from wordvec.vectors import KeyedVectors
 
 FAST = 100  # examples per reader in the default run
@@ -91,6 +93,12 @@ def seeds(tmp_path_factory) -> dict[str, bytes]:
         _sentences(), checkpoint=d / "m.ckpt", checkpoint_every=1e-9
     )
     out["checkpoint"] = (d / "m.ckpt").read_bytes()
+    for name, scoring, threshold in (("phrases", "default", 0.5), ("phrases-npmi", "npmi", 0.1)):
+        phrases = Phrases(min_count=1, threshold=threshold, scoring=scoring).fit(_sentences())
+        phrases.save(d / f"{name}.wph")
+        out[name] = (d / f"{name}.wph").read_bytes()
+        phrases.freeze().save(d / f"{name}-frozen.wph")
+        out[f"{name}-frozen"] = (d / f"{name}-frozen.wph").read_bytes()
     out["questions"] = QUESTIONS
     out["pairs"] = PAIRS
     out["corpus"] = gzip.compress(CORPUS, mtime=0)
@@ -126,6 +134,14 @@ def _read_checkpoint(path: Path) -> object:
     return m
 
 
+def _read_phrases(path: Path) -> object:
+    """A phrases file read, then used: its scores and one sentence phrased."""
+    model = phrases_load(path)
+    if isinstance(model, Phrases):
+        model.scores()
+    return model.transform(["the", "king", "and", "the", "queen", "of"])
+
+
 def _read_corpus(path: Path) -> object:
     return sum(len(s) for s in iter_sentences(path))
 
@@ -140,6 +156,10 @@ READERS: dict[str, tuple[str, str, Callable[[Path], object]]] = {
     "checkpoint": ("checkpoint", "m.ckpt", _read_checkpoint),
     "questions": ("questions", "q.txt", lambda p: evaluate.analogies(KV, p)),
     "pairs": ("pairs", "p.tsv", lambda p: evaluate.similarity(KV, p)),
+    "phrases": ("phrases", "p.wph", _read_phrases),
+    "phrases-npmi": ("phrases-npmi", "p.wph", _read_phrases),
+    "phrases-frozen": ("phrases-frozen", "p.wph", _read_phrases),
+    "phrases-npmi-frozen": ("phrases-npmi-frozen", "p.wph", _read_phrases),
     "corpus-gz": ("corpus", "c.txt.gz", _read_corpus),
     "corpus-plain": ("corpus", "c.txt", _read_corpus),  # the gzip bytes as "text"
 }
@@ -487,3 +507,36 @@ def test_the_unchanged_checkpoint_reads(hs_checkpoint, tmp_path):
     model, position, n_words, corpus_id = _read(path, want_position=True)
     assert model.loss == "hs" and position.epoch == 1 and n_words == 320
     assert set(corpus_id) == {"tokens", "sentences", "crc32"}
+
+
+# --------------------------------------------------------------------------- phrases fields
+PHRASE_DAMAGE = {
+    "n_words 0": lambda meta, arrays: meta["layers"][0].update(n_words=0),
+    "n_words huge": lambda meta, arrays: meta["layers"][0].update(n_words=10**30),
+    "word counts 0": lambda meta, arrays: arrays["0.word_counts"].fill(0),
+    "word counts above n_words": lambda meta, arrays: arrays["0.word_counts"].fill(2**62),
+    "key counts above n_words": lambda meta, arrays: arrays["0.counts"].fill(2**62),
+    "min_count huge": lambda meta, arrays: meta["params"].update(min_count=10**30),
+    "min_count 2**63": lambda meta, arrays: meta["params"].update(min_count=2**63),
+    "max_vocab huge": lambda meta, arrays: meta["params"].update(max_vocab=10**30),
+}
+
+
+@pytest.mark.parametrize("scoring", ["default", "npmi", "word2phrase"])
+@pytest.mark.parametrize("damage", sorted(PHRASE_DAMAGE))
+def test_damaged_phrases_fields_are_format_errors(damage, scoring, tmp_path):
+    """A damaged .wph raised ZeroDivisionError (a zero count or n_words reached the
+    scores) or OverflowError (a number beyond int64 reached the kernels)."""
+    threshold = {"default": 0.5, "npmi": 0.1, "word2phrase": 1.0}[scoring]
+    seed = tmp_path / "seed.wph"
+    Phrases(min_count=1, threshold=threshold, scoring=scoring).fit(_sentences()).save(seed)
+    meta, arrays = container.read_container(seed)
+    arrays = {k: np.array(v) for k, v in arrays.items()}
+    PHRASE_DAMAGE[damage](meta, arrays)
+    path = tmp_path / "p.wph"
+    container.write_container(path, meta, arrays)
+    with pytest.raises(FormatError, match=f"^{path}: "):
+        model = phrases_load(path)
+        model.scores()
+        model.transform(["the", "king"])
+    check_reader("phrases", path.read_bytes(), tmp_path)

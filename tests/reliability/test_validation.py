@@ -243,5 +243,75 @@ def test_checkpoint_every_must_be_a_positive_number(every, tmp_path):
 
 
 def test_a_checkpoint_path_that_cannot_be_written_is_refused_before_training(tmp_path):
-    with pytest.raises(ConfigError, match="`checkpoint` directory .* does not exist"):
+    with pytest.raises(ConfigError, match="directory of `checkpoint`, .* does not exist"):
         Word2Vec(min_count=1).fit(SENTENCES, checkpoint=tmp_path / "missing" / "run.ckpt")
+
+
+@pytest.mark.parametrize("how", ["the file", "a link in its directory", "a TextCorpus of it"])
+def test_a_checkpoint_never_replaces_the_corpus(how, tmp_path):
+    """fit(p, checkpoint=p) used to train, then replace the text with a checkpoint: the
+    library checks its paths as the CLI does (one function), before any work."""
+    from wordvec import TextCorpus
+
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("a b c a b\n" * 20)
+    before = corpus.read_bytes()
+    if how == "the file":
+        source = corpus
+    elif how == "a TextCorpus of it":
+        source = TextCorpus(str(corpus))
+    else:
+        (tmp_path / "texts").mkdir()
+        (tmp_path / "texts" / "linked.txt").symlink_to(corpus)
+        source = tmp_path / "texts"
+    model = Word2Vec(min_count=1, dim=4, epochs=1, threads=1)
+    with pytest.raises(ConfigError, match=f"^{corpus}: `checkpoint` .*`corpus`"):
+        model.fit(source, checkpoint=corpus, checkpoint_every=1e-9)
+    assert corpus.read_bytes() == before
+    with pytest.raises(ConfigError, match=f"^{corpus}: `checkpoint`"):
+        Word2Vec.resume(corpus, source)
+    assert corpus.read_bytes() == before
+
+
+def test_a_spark_checkpoint_never_replaces_the_corpus(tmp_path):
+    pytest.importorskip("pyspark")
+    from wordvec.spark import Word2Vec as SparkWord2Vec
+
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("a b c a b\n" * 20)
+    for data in (str(corpus), [str(corpus)]):
+        with pytest.raises(ConfigError, match=f"^{corpus}: `checkpoint`"):  # before Spark starts
+            SparkWord2Vec(min_count=1, dim=4).fit(data, checkpoint=corpus)
+        with pytest.raises(ConfigError, match=f"^{corpus}: `checkpoint`"):
+            SparkWord2Vec.resume(corpus, data)
+    assert corpus.read_text() == "a b c a b\n" * 20
+
+
+def test_a_thread_the_system_refuses_is_one_line_naming_threads(tmp_path, capsys, monkeypatch):
+    """`--threads N` where the OS refuses a thread ("can't start new thread") was a
+    traceback; the threads already started are stopped, and the line says what to lower."""
+    import threading
+
+    from wordvec.cli import main
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("a b c d e f a b c d\n" * 50)
+    started = []
+    real_start = threading.Thread.start
+
+    def start(thread):
+        if len(started) == 1:
+            raise RuntimeError("can't start new thread")
+        started.append(thread)
+        real_start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    out = tmp_path / "v.txt"
+    args = ["train", str(corpus), "-o", str(out), "-q", "--min-count", "1", "--threads", "3"]
+    assert main(args) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "thread 2 of 3" in err[0] and "--threads" in err[0], err
+    assert "can't start new thread" in err[0]
+    started[0].join(5)
+    assert not started[0].is_alive()  # the one that started was stopped
+    assert not out.exists()

@@ -80,7 +80,7 @@ def test_bad_options_are_refused_before_spark_starts(tmp_path, capsys, monkeypat
     corpus.write_text("".join(books_lines[:50]), encoding="utf-8")
     base = ["train", str(corpus), "-o", str(tmp_path / "v.txt"), "--spark", MASTER]
     for extra, message in (
-        (["--partitions", "0"], "--partitions must be an int >= 1; got 0."),
+        (["--partitions", "0"], "--partitions must be an int with 1 <= partitions <= 4096; got 0"),
         (["--sync-every", "-5"], "--sync-every must be an int >= 1 (words) or None; got -5."),
         (["--dim", "0"], "--dim must be an int >= 1; got 0."),
         (["--threads", "4"], "--threads must be 0 or 1 on Spark"),
@@ -98,3 +98,58 @@ def test_a_master_spark_cannot_parse_is_one_line_naming_it():
     for master in ("locl[2]", "localhost", "local[", "spark:/host:7077", "http://host"):
         with pytest.raises(ConfigError, match=r"Spark master URL.*got " + re.escape(repr(master))):
             get_session(master=master)
+
+
+def test_a_spark_run_that_trains_nothing_fails_as_one_machine_does(spark, tmp_path, capsys):
+    """It used to exit 0 with loss nan and write random vectors; one machine refuses
+    it with the reason, and so does Spark now: the same line, no file written."""
+    for text, options, reason in (
+        ("a\nb\n" * 3, ["--min-count", "1"], "no line of the corpus holds two in-vocabulary"),
+        ("a b\n", ["--min-count", "1"], "sub-sampling (sample=0.001) left no line"),
+    ):
+        corpus = tmp_path / "c.txt"
+        corpus.write_text(text)
+        out = tmp_path / "v.txt"
+        base = ["train", str(corpus), "-o", str(out), "-q", "--dim", "4", "--epochs", "1"]
+        assert main([*base, *options]) == 1
+        alone = capsys.readouterr().err.strip().splitlines()
+        assert main([*base, *options, "--spark", MASTER, "--partitions", "1"]) == 1
+        err = capsys.readouterr().err.strip().splitlines()
+        assert err == alone and len(err) == 1 and reason in err[0], (alone, err)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["c.txt"]
+
+
+def test_partitions_are_capped(spark, tmp_path, capsys, monkeypatch):
+    """--partitions 2000 on a 9-token corpus ran one task per empty partition per round
+    (minutes; 100000: hours). Above MAX_PARTITIONS it is refused before Spark starts, as
+    --threads is; below, a run never has more partitions than it has words to fill them
+    (MIN_PARTITION_WORDS each), and the summary says how many it used."""
+    from wordvec.spark.corpus import MIN_PARTITION_WORDS
+    from wordvec.spark.estimator import MAX_PARTITIONS
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("the cat sat on the mat the cat sat\n" * 300)  # 2,700 words
+    base = ["train", str(corpus), "-o", str(tmp_path / "v.txt"), "-q", "--min-count", "1"]
+    base += ["--dim", "4", "--epochs", "1", "--spark", MASTER]
+    assert main([*base, "--partitions", str(MAX_PARTITIONS + 1)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"<= {MAX_PARTITIONS}; got {MAX_PARTITIONS + 1}" in err[0], err
+    assert main([*base, "--partitions", "2000"]) == 0
+    expected = 2700 // MIN_PARTITION_WORDS
+    assert f"{expected} partitions" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("every", [None, "1e-9"], ids=["no checkpoint", "periodic checkpoints"])
+def test_a_finished_spark_run_keeps_a_checkpoint_another_run_wrote_meanwhile(
+    spark, every, tmp_path, monkeypatch
+):
+    """As on one machine (tests/test_cli_safety.py): never delete another run's checkpoint."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from test_cli_safety import corpus_text, keeps_another_runs_checkpoint
+
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text(corpus_text())
+    keeps_another_runs_checkpoint(corpus, tmp_path, monkeypatch, every, "--spark", MASTER)

@@ -115,8 +115,10 @@ def _cli_wording(message: str, command: argparse.ArgumentParser) -> str:
         flag = flags.get(m.group(1))
         return f"{flag} {m.group(2)}" if flag else m.group(0)
 
+    # (a parameter written `loss`='softmax' is one assignment: "--loss softmax", once)
+    message = re.sub(r"`(\w+)`='([^']*)'", assignment, message)
     message = re.sub(r"`(\w+)`", backticked, message)
-    return re.sub(r"\b(\w+)='([^']*)'", assignment, message)
+    return re.sub(r"(?<![\w-])(\w+)='([^']*)'", assignment, message)
 
 
 # --------------------------------------------------------------------------- process state

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 
@@ -22,8 +23,11 @@ def _add_gradcheck(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_gradcheck(args: argparse.Namespace) -> int:
+    from ..errors import ConfigError
     from ..reference.gradcheck import format_table, gradient_checks
 
+    if not (math.isfinite(args.tolerance) and args.tolerance >= 0):  # (nan: every check fails)
+        raise ConfigError(f"--tolerance must be a finite float >= 0; got {args.tolerance!r}.")
     rows = gradient_checks(seed=args.seed)
     print(format_table(rows, args.tolerance))
     failed = [r.name for r in rows if not r.error <= args.tolerance]

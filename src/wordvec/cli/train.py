@@ -4,7 +4,8 @@ Every path the run will write is checked before any work. The checkpoint
 (``--checkpoint``, default ``OUTPUT.ckpt``) is written on Ctrl-C / SIGTERM, also
 while the outputs are being written after training (then resuming only writes
 them), and periodically with ``--checkpoint-every``; a finished run removes it
-only if it wrote it, or resumed from it, once the outputs are on disk.
+only if it is still the file this run wrote there (or the one it resumed from),
+once the outputs are on disk: never one another run wrote meanwhile.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import signal
 import sys
 from collections.abc import Iterator
 
+from .._io import file_identity, written_here
 from .._paths import check_paths
 from ..errors import ConfigError, CorpusError, TrainingInterrupted, WordvecError
 from ..model import Word2Vec
@@ -137,7 +139,12 @@ def _spark_train_options(p: argparse.ArgumentParser) -> None:
     """``train --spark``: options read by wordvec.spark.cli (pyspark is imported only there)."""
     g = p.add_argument_group("Apache Spark (pip install 'wordvec[spark]')")
     g.add_argument("--spark", metavar="MASTER", help="train on Spark, e.g. local[2], yarn")
-    g.add_argument("--partitions", type=int, help="partitions (default: the cores Spark has)")
+    g.add_argument(
+        "--partitions",
+        type=int,
+        help="partitions (default: the cores Spark has; at most 4096, and one per 1,000 "
+        "words of the corpus)",
+    )
     g.add_argument(
         "--sync-every", type=int, help="words per partition between syncs (default 16M/partitions²)"
     )
@@ -162,10 +169,10 @@ def _train_spark(args: argparse.Namespace) -> int:
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), args.corpus)
     local = args.corpus if args.corpus is not None and os.path.exists(args.corpus) else None
     checkpoint = _check_paths(args, local)  # (a URI corpus is Spark's to check)
-    before = _identity(checkpoint)
+    at_start = file_identity(checkpoint)
 
     def checkpoint_is_ours() -> bool:  # this run wrote it, or resumed from it
-        return bool(args.resume) or _identity(checkpoint) not in (None, before)
+        return _is_ours(checkpoint, at_start, bool(args.resume))
 
     return train_on_spark(args, estimator_params(args), checkpoint, checkpoint_is_ours)
 
@@ -220,7 +227,7 @@ def _train_fast(args: argparse.Namespace) -> int:
 def _train_on(args: argparse.Namespace, corpus, checkpoint: str) -> int:
     from .. import formats
 
-    before = _identity(checkpoint)  # to tell, at the end, whether this run wrote it
+    at_start = file_identity(checkpoint)  # (a file there now is no write of this run's)
     if args.resume:
         try:
             model = Word2Vec.resume(
@@ -255,9 +262,10 @@ def _train_on(args: argparse.Namespace, corpus, checkpoint: str) -> int:
             model.save(args.save_model)
     except (KeyboardInterrupt, OSError, WordvecError) as exc:  # Ctrl-C, SIGTERM, a full disk
         raise _keep_the_run(exc, model, checkpoint, args) from None
-    # the outputs are on disk: the checkpoint is obsolete if it is this run's
+    # the outputs are on disk: the checkpoint is obsolete if it is this run's (written
+    # by it, or the one it resumed from), never if another run wrote it meanwhile
     with contextlib.suppress(FileNotFoundError):
-        if args.resume or _identity(checkpoint) not in (None, before):
+        if _is_ours(checkpoint, at_start, bool(args.resume)):
             os.unlink(checkpoint)
     words = sum(s.words for s in model.epoch_stats_)
     print(
@@ -327,13 +335,14 @@ def _check_checkpoint_path(path: str, label: str) -> None:
     )
 
 
-def _identity(path: str) -> tuple[int, ...] | None:
-    """What tells a file apart from one written later at the same path (None: none)."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+def _is_ours(checkpoint: str, at_start: tuple[int, ...] | None, resumed: bool) -> bool:
+    """Whether this run may delete ``checkpoint`` once its outputs are written: it is
+    still the file this run wrote there last, or the one it resumed from (``at_start``).
+    Never a file another run wrote, before this one started or since (each write
+    renames a new file into place: another identity)."""
+    if resumed and file_identity(checkpoint) == at_start:
+        return True
+    return written_here(checkpoint) and file_identity(checkpoint) != at_start
 
 
 @contextlib.contextmanager

@@ -184,13 +184,12 @@ def load_word2vec_format(
         kv = load(
             path,
             format="word2vec-bin" if binary else "word2vec-text",
-            unicode_errors=unicode_errors,
+            errors=unicode_errors,  # (gensim's name for it: no deprecation to warn of here)
+            limit=limit or None,  # as gensim: the first `limit` rows only; 0 reads all
         )
     finally:
         if temporary:
             os.unlink(path)
-    if limit and limit < len(kv):
-        kv = _NativeKeyedVectors._from_decoded(kv.words[:limit], kv.vectors[:limit].copy())
     n = len(kv)
     if fvocab is None:
         counts = np.arange(n, 0, -1, dtype=np.int64)

@@ -51,7 +51,7 @@ def _ensure_list(value: Any) -> list:
 
 
 def _unitvec(v: np.ndarray) -> np.ndarray:
-    n = np.linalg.norm(v)
+    n = queries.vector_norm(v)  # (float64: finite float32 vectors never overflow it)
     return (v / n).astype(v.dtype, copy=False) if n > 0 else v
 
 
@@ -157,6 +157,13 @@ class KeyedVectors(_EditingMixin, _NativeKeyedVectors):
         out = {} if self.counts is None else {"count": self.counts}
         out.update(self._attrs)
         return out
+
+    @property
+    def vectors_norm(self):
+        raise AttributeError(
+            "`vectors_norm` is no attribute since gensim 4.0.0 (the unit vectors are "
+            "computed when needed): use get_normed_vectors() instead."
+        )
 
     @property
     def vocab(self):
@@ -296,14 +303,14 @@ class KeyedVectors(_EditingMixin, _NativeKeyedVectors):
         return mean
 
     # ------------------------------------------------------------------ similarity queries
-    def similarity(self, w1: Any, w2: Any) -> float:
-        """Cosine similarity of two keys."""
+    def similarity(self, w1: Any, w2: Any) -> np.float32:
+        """Cosine similarity of two keys (a ``np.float32``, as gensim returns)."""
         normed = self.get_normed()
-        return float(normed[self.get_index(w1)] @ normed[self.get_index(w2)])
+        return np.float32(normed[self.get_index(w1)] @ normed[self.get_index(w2)])
 
-    def distance(self, w1: Any, w2: Any) -> float:
-        """Cosine distance, 1 - :meth:`similarity`."""
-        return 1.0 - self.similarity(w1, w2)
+    def distance(self, w1: Any, w2: Any) -> np.float32:
+        """Cosine distance, 1 - :meth:`similarity` (a ``np.float32``, as gensim returns)."""
+        return np.float32(1) - self.similarity(w1, w2)
 
     def _top_pairs(self, dists: np.ndarray, exclude: Iterable[int], topn: int, offset: int = 0):
         scores = np.array(dists, dtype=np.float32)
@@ -443,14 +450,14 @@ class KeyedVectors(_EditingMixin, _NativeKeyedVectors):
             others = self.vectors[[self.get_index(w) for w in other_words]]
         return 1 - self.cosine_similarities(query, others)
 
-    def n_similarity(self, ws1: Sequence[Any], ws2: Sequence[Any]) -> float:
+    def n_similarity(self, ws1: Sequence[Any], ws2: Sequence[Any]) -> np.float32:
         """Cosine between the means of two key lists' raw vectors (unknown keys ignored,
         as gensim does)."""
         if not (len(ws1) and len(ws2)):
             raise ZeroDivisionError("At least one of the passed list is empty.")
         mean1 = self.get_mean_vector(ws1, pre_normalize=False)
         mean2 = self.get_mean_vector(ws2, pre_normalize=False)
-        return float(_unitvec(mean1) @ _unitvec(mean2))
+        return np.float32(_unitvec(mean1) @ _unitvec(mean2))  # (gensim's return type)
 
     def closer_than(self, key1: Any, key2: Any) -> list:
         """Keys closer to ``key1`` than ``key2`` is, in index order."""

@@ -53,6 +53,7 @@ __all__ = [
     "Interrupted",
     "Trainer",
     "init_weights",
+    "nothing_trained",
     "grow_weights",
     "job_seed",
     "split_jobs",
@@ -258,21 +259,10 @@ class Trainer:
                 h.loss_sum, h.loss_terms, h.carried = 0.0, 0.0, means[nearest]
 
     def _nothing_trained(self, corpus) -> WordvecError:
-        cfg = self.cfg
         pairs = any(
             bool(np.any((c[:-1] >= 0) & (c[1:] >= 0))) for c in corpus.chunks(self.chunk_tokens)
         )
-        if not pairs:
-            return CorpusError(
-                "nothing was trained: no line of the corpus holds two in-vocabulary words, so "
-                f"no word has a context (words rarer than min_count={cfg.min_count} are "
-                "dropped); put more than one word per line, or lower `min_count`"
-            )
-        return TrainingError(
-            f"nothing was trained: sub-sampling (sample={cfg.sample:g}) left no line with two "
-            f"words in {cfg.epochs} epoch(s) of this {corpus.n_words}-word corpus; raise "
-            "`sample`, or set it to 0 to keep every word"
-        )
+        return nothing_trained(self.cfg, pairs, corpus.n_words)
 
     def prepare(self) -> float:
         """Compile (or load from Numba's cache) the kernels of this run; returns the
@@ -424,8 +414,18 @@ class Trainer:
             wait(ready)
 
         workers = [threading.Thread(target=work, daemon=True) for _ in range(n_threads)]
-        for w in workers:
-            w.start()
+        for k, w in enumerate(workers):
+            try:
+                w.start()
+            except RuntimeError as exc:  # "can't start new thread": a process or memory limit
+                for _ in range(k):
+                    q.put(None)  # the threads already started end (the queue is empty)
+                for started in workers[:k]:
+                    started.join()
+                raise TrainingError(
+                    f"the system refused to start worker thread {k + 1} of {n_threads} "
+                    f"({exc}); lower `threads` (got {self.cfg.threads}; 0 means all cores)"
+                ) from None
         enqueued = skip
         last_report = 0.0
         t0 = last_checkpoint = time.perf_counter()
@@ -579,3 +579,20 @@ class Trainer:
         if bad_loss or not (np.isfinite(self.w_in).all() and np.isfinite(self.w_out).all()):
             what = "the loss" if bad_loss else "the weights"
             raise self._diverged(epoch, self.cfg.start_alpha, what)
+
+
+def nothing_trained(cfg: TrainConfig, pairs: bool, n_words: int) -> WordvecError:
+    """The error of a run that made no prediction at all (on one machine or on Spark):
+    ``pairs`` tells whether any line of the encoded corpus (ids, -1 between lines) holds
+    two in-vocabulary words side by side; if one does, sub-sampling removed them all."""
+    if not pairs:
+        return CorpusError(
+            "nothing was trained: no line of the corpus holds two in-vocabulary words, so "
+            f"no word has a context (words rarer than min_count={cfg.min_count} are "
+            "dropped); put more than one word per line, or lower `min_count`"
+        )
+    return TrainingError(
+        f"nothing was trained: sub-sampling (sample={cfg.sample:g}) left no line with two "
+        f"words in {cfg.epochs} epoch(s) of this {n_words}-word corpus; raise "
+        "`sample`, or set it to 0 to keep every word"
+    )

@@ -481,7 +481,10 @@ def run_course_experiment(
             f"C={window}, K={negative}, {iterations} iterations of {batch_size} windows"
         )
 
-    x0 = np.concatenate([(rng.random((V, dim)) - 0.5) / dim, np.zeros((V, dim))])
+    try:
+        x0 = np.concatenate([(rng.random((V, dim)) - 0.5) / dim, np.zeros((V, dim))])
+    except MemoryError:
+        raise _too_large(dim, V) from None
 
     def f(x: Array) -> tuple[float, Array]:
         return word2vec_sgd_wrapper(
@@ -496,9 +499,12 @@ def run_course_experiment(
             noise=noise,
         )
 
-    x, history = sgd(
-        f, x0, lr, iterations, anneal_every=anneal_every, print_every=print_every, log=say
-    )
+    try:
+        x, history = sgd(
+            f, x0, lr, iterations, anneal_every=anneal_every, print_every=print_every, log=say
+        )
+    except MemoryError:  # the gradients: as large again
+        raise _too_large(dim, V) from None
     return ReferenceResult(
         words=windows.words,
         counts=windows.counts,
@@ -507,6 +513,15 @@ def run_course_experiment(
         loss_history=history,
         first_loss=history[0][1],
         last_loss=history[-1][1],
+    )
+
+
+def _too_large(dim: int, V: int) -> ConfigError:
+    gib = 2 * V * dim * 8 / 2**30  # U and V, float64 (and the gradients as much again)
+    return ConfigError(
+        f"the reference engine's weights with `dim`={dim} and {V} words need {gib:.1f} GiB "
+        "(float64, and as much again for their gradient), more than this machine can "
+        "allocate; lower `dim`"
     )
 
 

@@ -20,6 +20,7 @@ included, is the one ``wordvec.Word2Vec`` builds from the same text.
 
 from __future__ import annotations
 
+import logging
 import os
 import zlib
 from dataclasses import dataclass
@@ -38,7 +39,14 @@ from . import text
 
 __all__ = ["SparkCorpus", "prepare", "rows_of"]
 
+logger = logging.getLogger(__name__)
+
 _PERSIST = StorageLevel.MEMORY_AND_DISK
+
+# A run uses at most one partition per MIN_PARTITION_WORDS in-vocabulary words (and at
+# least one): every partition is a task in every round, and a partition with a handful
+# of words (or none) costs a task's scheduling for nothing.
+MIN_PARTITION_WORDS = 1000
 
 
 @dataclass
@@ -230,7 +238,8 @@ def prepare(
                 encoded = rows.mapPartitionsWithIndex(again)
             encoded = encoded.persist(_PERSIST)
             try:
-                return _partition(encoded, vocab, partitions, pruned)
+                return _partition(encoded, vocab, usable_partitions(partitions, vocab.total),
+                                  pruned)  # fmt: skip
             finally:
                 encoded.unpersist()
         finally:
@@ -238,6 +247,18 @@ def prepare(
     finally:
         if segments is not None:
             segments.unpersist()
+
+
+def usable_partitions(partitions: int, words: int) -> int:
+    """``partitions``, capped at one per :data:`MIN_PARTITION_WORDS` of the ``words``
+    in-vocabulary words (at least one); the cap is logged when it applies."""
+    usable = max(1, min(partitions, words // MIN_PARTITION_WORDS))
+    if usable < partitions:
+        logger.warning(
+            "training on %d partition(s), not %d: a partition has at least %d of the "
+            "corpus's %d in-vocabulary words", usable, partitions, MIN_PARTITION_WORDS, words,
+        )  # fmt: skip
+    return usable
 
 
 def count(segments: RDD, cfg: TrainConfig) -> tuple[Vocab, bool]:

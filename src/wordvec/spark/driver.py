@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..engine.schedule import EpochStats
+from ..engine.train import nothing_trained
 from ..errors import ConfigError, CorpusError, TrainingError, TrainingInterrupted, WordvecError
 from ..model import Word2Vec as _Model
 from ..progress import format_duration
@@ -96,6 +97,19 @@ class Run:
             vocab_bc.destroy()
             if bar is not None:
                 bar.close()
+        if self.history and not any(math.isfinite(h.mean_loss) for h in self.history):
+            raise self._nothing_trained()
+
+    def _nothing_trained(self) -> WordvecError:
+        """No epoch made a prediction: the error one machine gives, with its reason (does
+        any line hold two in-vocabulary words? asked of the partitions' id streams)."""
+
+        def has_pair(record) -> bool:
+            ids = record[1]
+            return bool(np.any((ids[:-1] >= 0) & (ids[1:] >= 0)))
+
+        pairs = bool(self.corpus.slices.map(has_pair).fold(False, lambda a, b: a or b))
+        return nothing_trained(self.cfg, pairs, self.corpus.vocab.total)
 
     def _round(self, sc, vocab_bc, r: int) -> list[RoundResult]:
         self.round_started[r] = time.perf_counter()

@@ -19,6 +19,7 @@ import os
 import time
 from typing import Any
 
+from .._paths import check_output
 from ..config import TrainConfig
 from ..engine.schedule import EpochStats
 from ..engine.train import init_weights
@@ -31,6 +32,11 @@ from .rounds import MERGES
 from .session import get_session
 
 __all__ = ["Word2Vec"]
+
+# Every round runs one Spark task per partition: 100,000 partitions made hours of
+# scheduling on a small corpus. The bound of `threads`, for the same reason (and a run
+# never uses more partitions than its words fill: spark.corpus.MIN_PARTITION_WORDS).
+MAX_PARTITIONS = 4096
 
 # The default schedule: every DEFAULT_ROUND_WORDS / partitions words over all partitions
 # (sync_every = DEFAULT_ROUND_WORDS / partitions**2 words per partition), at least
@@ -63,6 +69,9 @@ class Word2Vec:
     partitions : int, optional
         Slices of the text trained in parallel (default: the session's default
         parallelism, i.e. its cores). Each is a contiguous slice of about equal words.
+        At most ``MAX_PARTITIONS`` (4096); a run uses at most one partition per 1,000
+        in-vocabulary words (``spark.corpus.MIN_PARTITION_WORDS``; logged when it
+        uses fewer): each partition is a task in every round.
     sync_every : int, optional
         Words each partition trains between synchronisations. Smaller is closer to
         single-machine quality and costs more traffic: each round broadcasts both
@@ -179,8 +188,13 @@ class Word2Vec:
                 "for parallelism"
             )
         p = self.partitions
-        if p is not None and (isinstance(p, bool) or not isinstance(p, int) or p < 1):
-            raise ConfigError(f"`partitions` must be an int >= 1; got {p!r}.")
+        if p is not None and (
+            isinstance(p, bool) or not isinstance(p, int) or not 1 <= p <= MAX_PARTITIONS
+        ):
+            raise ConfigError(
+                f"`partitions` must be an int with 1 <= partitions <= {MAX_PARTITIONS}; got "
+                f"{p!r} (each round runs one task per partition)."
+            )
         s = self.sync_every
         if s is not None and (isinstance(s, bool) or not isinstance(s, int) or s < 1):
             raise ConfigError(f"`sync_every` must be an int >= 1 (words) or None; got {s!r}.")
@@ -225,7 +239,7 @@ class Word2Vec:
             (then :class:`TrainingInterrupted` is raised).
         """
         cfg = self.config
-        _check_checkpointing(checkpoint, checkpoint_every)
+        _check_checkpointing(checkpoint, checkpoint_every, data)
         session = get_session(self.spark)
         partitions, sync_every = self._partitions(session.sparkContext), self.sync_every
         t0 = time.perf_counter()
@@ -268,7 +282,7 @@ class Word2Vec:
         have trained, so the result is the same, bit for bit. If interrupted again,
         the checkpoint is rewritten in place.
         """
-        _check_checkpointing(checkpoint, checkpoint_every)
+        _check_checkpointing(checkpoint, checkpoint_every, data)
         ck = read_checkpoint(checkpoint)
         params = {f: getattr(ck.config, f) for f in _CONFIG_NAMES}
         params.update(progress=progress)
@@ -307,14 +321,10 @@ def _rounds(epochs: int, n_words: int, partitions: int, sync_every: int | None) 
     return max(1, math.ceil(words / (partitions * sync_every))), sync_every
 
 
-def _check_checkpointing(checkpoint: Any, checkpoint_every: Any) -> None:
-    """Before any work: a checkpoint that could not be written would lose the run."""
-    if checkpoint is not None:
-        parent = os.path.dirname(os.path.abspath(checkpoint))
-        if not os.path.isdir(parent):
-            raise ConfigError(
-                f"`checkpoint` directory {parent!r} does not exist; got {os.fspath(checkpoint)!r}."
-            )
+def _check_checkpointing(checkpoint: Any, checkpoint_every: Any, data: Any) -> None:
+    """Before any work: a checkpoint that could not be written would lose the run, and
+    one written over the text would lose it (the CLI's path checks)."""
+    check_output(checkpoint, data)
     if checkpoint_every is None:
         return
     ok = isinstance(checkpoint_every, int | float) and not isinstance(checkpoint_every, bool)
