@@ -30,6 +30,7 @@ from ..errors import ConfigError, CorpusError, TrainingError, TrainingInterrupte
 from ..model import Word2Vec as _Model
 from ..progress import format_duration
 from .checkpoint import SparkCheckpoint, last_round_of, write_checkpoint
+from .report import SILENT, logger
 from .rounds import RoundResult, merge, scale, scaled, train_round
 
 __all__ = ["Run", "spark_errors", "CHUNK_TOKENS"]
@@ -49,6 +50,7 @@ class Run:
         self.task_cfg = scaled(cfg, merge_rule, corpus.partitions)
         self.scale = scale(cfg, merge_rule, corpus.partitions)
         self.progress = False
+        self.report = SILENT  # stage lines (the start of training)
         self.task_hook = None
         self.history: list[EpochStats] = []  # finished epochs
         self.partial = np.zeros((cfg.epochs, 4))  # per epoch: loss sum, terms, words, kept
@@ -58,14 +60,17 @@ class Run:
         self.prepare_seconds = 0.0  # reading, counting, encoding, partitioning
         self.round_seconds: list[float] = []
         self.task_seconds: list[list[float]] = []  # per round: each partition's task
+        self.round_words: list[int] = []  # per round: the words all partitions trained
 
     # ---------------------------------------------------------------- the loop
     def train(self, start: int, checkpoint, checkpoint_every, handle_signals: bool) -> None:
         sc = self.corpus.slices.context
         stop = threading.Event()
+        self._report_start(start)
         bar = _Progress(self) if self.progress else None
         vocab_bc = sc.broadcast((self.corpus.vocab.words, self.corpus.vocab.counts))
         last_save = time.perf_counter()
+        t0, epochs_before = last_save, len(self.history)
         try:
             with _stop_on_signals(stop, sc, handle_signals):
                 for r in range(start, self.rounds):
@@ -78,10 +83,12 @@ class Run:
                             raise self._interrupted(checkpoint, r) from None
                         raise _failed(exc, r, checkpoint if r > start else None) from exc
                     self._merge(results, r)
+                    self._log_round(r)
                     if bar is not None:
                         bar(r)
                     done = r + 1
                     if done == self.rounds:
+                        self._log_end(epochs_before, time.perf_counter() - t0)
                         break
                     now = time.perf_counter()
                     if stop.is_set() or (
@@ -126,6 +133,7 @@ class Run:
         now = time.perf_counter()
         self.round_seconds.append(now - self.round_started[r])
         self.task_seconds.append([x.seconds for x in results])
+        self.round_words.append(sum(s[3] for x in results for s in x.stats))
         self.bytes_in.append(sum(x.nbytes for x in results))
         for e in range(self.cfg.epochs):
             if last_round_of(e, self.rounds, self.cfg.epochs) == r:
@@ -141,7 +149,56 @@ class Run:
             )
         first = e * self.rounds // self.cfg.epochs
         began = self.round_started.get(first, min(self.round_started.values()))
-        self.history.append(EpochStats(loss_sum, terms, int(words), int(kept), now - began))
+        stats = EpochStats(loss_sum, terms, int(words), int(kept), now - began)
+        self.history.append(stats)
+        logger.info(
+            "epoch %d/%d: loss %.4f, %d words (%d after sub-sampling) in %.2fs, %.0f words/s",
+            e + 1, self.cfg.epochs, stats.mean_loss, stats.words, stats.kept, stats.seconds,
+            stats.words / max(stats.seconds, 1e-9),
+        )  # fmt: skip
+
+    # ---------------------------------------------------------------- the lines it logs
+    def epoch_of(self, r: int) -> int:
+        """The epoch (0-based) round ``r`` starts in: the one its line reports."""
+        return min(r * self.cfg.epochs // self.rounds, self.cfg.epochs - 1)
+
+    def epoch_loss(self, e: int) -> float:
+        """Epoch ``e``'s mean loss so far (its ``loss_history_`` entry once it is over)."""
+        loss_sum, terms = self.partial[e, 0], self.partial[e, 1]
+        return float(loss_sum / terms) if terms else math.nan
+
+    def _report_start(self, start: int) -> None:
+        c, parts = self.cfg, self.corpus.partitions
+        objective = {"neg": f"negative sampling ({c.negative} negatives)",
+                     "hs": "hierarchical softmax"}.get(c.loss, c.loss)  # fmt: skip
+        boost = f" ({self.scale}x in the tasks, merge {self.merge})" if self.scale > 1 else ""
+        self.report(
+            "training %s with %s: %d words x %d dims, window %d, sample %g, alpha %g -> %g%s, "
+            "%d partitions, %d rounds of about %d words per partition, %d epochs of %d words%s",
+            c.model, objective, len(self.corpus.vocab), c.dim, c.window, c.sample,
+            c.start_alpha, c.end_alpha, boost, parts, self.rounds, self.sync_every, c.epochs,
+            self.corpus.vocab.total, f" (resuming at round {start + 1})" if start else "",
+        )  # fmt: skip
+
+    def _log_round(self, r: int) -> None:
+        e = self.epoch_of(r)
+        tasks = self.task_seconds[-1]
+        logger.info(
+            "round %d/%d (epoch %d/%d): loss %.4f, %d words in %.2fs (tasks %.2fs at most), "
+            "%.1f MiB broadcast, %.1f MiB collected",
+            r + 1, self.rounds, e + 1, self.cfg.epochs, self.epoch_loss(e),
+            int(self.round_words[-1]), self.round_seconds[-1], max(tasks, default=0.0),
+            self.bytes_out / 2**20, self.bytes_in[-1] / 2**20,
+        )  # fmt: skip
+
+    def _log_end(self, epochs_before: int, seconds: float) -> None:
+        done = self.history[epochs_before:]
+        words = sum(s.words for s in done)
+        final = self.history[-1].mean_loss if self.history else math.nan
+        logger.info(
+            "trained %d epochs: %d words in %.2fs, %.0f words/s, final loss %.4f",
+            len(done), words, seconds, words / max(seconds, 1e-9), final,
+        )  # fmt: skip
 
     @property
     def run_key(self) -> str:
@@ -275,27 +332,28 @@ def spark_errors() -> Iterator[None]:
 
 class _Progress:
     """The rounds' progress on stderr: one line rewritten in place on a terminal; elsewhere
-    (a log file, a pipe) plain lines, one at each epoch's last round and one about every
-    ``EVERY`` seconds within an epoch, as :mod:`wordvec.progress` does on one machine."""
+    (a log file, a pipe) plain lines, one at the first round, one at each epoch's last
+    round and one about every ``EVERY`` seconds within an epoch, as :mod:`wordvec.progress`
+    does on one machine. The loss is the mean loss of the round's epoch so far (so at an
+    epoch's last round, the epoch's loss in ``loss_history_``)."""
 
     EVERY = 10.0
 
     def __init__(self, run: Run) -> None:
         self.run = run
         self.t0 = self.last = time.perf_counter()
+        self.words0 = run.partial[:, 2].sum()  # a resumed run's words before this one
+        self.lines = 0
         self.width = 0
         isatty = getattr(sys.stderr, "isatty", None)
         self.tty = bool(isatty and isatty())
 
     def __call__(self, r: int) -> None:
         run = self.run
-        words, terms, loss_sum = (
-            run.partial[:, 2].sum(),
-            run.partial[:, 1].sum(),
-            run.partial[:, 0].sum(),
-        )
+        words = run.partial[:, 2].sum() - self.words0
         epochs = run.cfg.epochs
         epoch = min(r * epochs // run.rounds + 1, epochs)
+        terms, loss_sum = run.partial[epoch - 1, 1], run.partial[epoch - 1, 0]
         now = time.perf_counter()
         seconds = now - self.t0
         remaining = seconds * (run.rounds - r - 1) / (r + 1)
@@ -309,8 +367,13 @@ class _Progress:
         if self.tty:
             self.width = max(self.width, len(line))
             sys.stderr.write("\r" + line.ljust(self.width))
-        elif last_round_of(epoch - 1, run.rounds, epochs) == r or now - self.last >= self.EVERY:
+        elif (
+            self.lines == 0
+            or last_round_of(epoch - 1, run.rounds, epochs) == r
+            or now - self.last >= self.EVERY
+        ):  # the first round, each epoch's last, and about every EVERY seconds
             self.last = now
+            self.lines += 1
             sys.stderr.write(line + "\n")
         sys.stderr.flush()
 

@@ -27,6 +27,7 @@ from ..model import Word2Vec as _Model
 from . import corpus as _corpus
 from .checkpoint import read_checkpoint
 from .driver import Run, spark_errors
+from .report import Report
 from .rounds import MERGES
 from .session import get_session
 
@@ -230,9 +231,14 @@ class Word2Vec:
         partitions, sync_every = self._partitions(session.sparkContext), self.sync_every
         t0 = time.perf_counter()
         rows, with_files = _corpus.rows_of(data, session, input_col)
+        report = Report(bool(self.params["progress"]))
+        report(
+            "reading and counting %s on Spark (%s), to train on %d partitions",
+            _describe(data, input_col), session.sparkContext.master, partitions,
+        )  # fmt: skip
         with spark_errors():
             corpus = _corpus.prepare(
-                rows, with_files, cfg, partitions, tmp_dir=self.params["tmp_dir"]
+                rows, with_files, cfg, partitions, tmp_dir=self.params["tmp_dir"], report=report
             )
         try:
             w_in, w_out = init_weights(corpus.vocab, cfg)
@@ -240,6 +246,7 @@ class Word2Vec:
             run = Run(cfg, corpus, w_in, w_out, rounds, sync_every, self.merge)
             run.prepare_seconds = time.perf_counter() - t0
             run.progress = bool(self.params["progress"])
+            run.report = report
             run.task_hook = self._task_hook
             run.train(0, checkpoint, checkpoint_every, handle_signals)
         finally:
@@ -277,13 +284,22 @@ class Word2Vec:
         session = get_session(spark)
         rows, with_files = _corpus.rows_of(data, session, input_col)
         t0 = time.perf_counter()
+        report = Report(progress)
+        report(
+            "reading %s on Spark (%s) with the checkpoint's %d-word vocabulary, to resume on "
+            "%d partitions", _describe(data, input_col), session.sparkContext.master,
+            len(ck.vocab), ck.partitions,
+        )  # fmt: skip
         with spark_errors():
-            corpus = _corpus.prepare(rows, with_files, ck.config, ck.partitions, vocab=ck.vocab)
+            corpus = _corpus.prepare(
+                rows, with_files, ck.config, ck.partitions, vocab=ck.vocab, report=report
+            )
         try:
             _check_same_text(corpus.identity, ck.corpus, os.fspath(checkpoint))
             run = Run(ck.config, corpus, ck.w_in, ck.w_out, ck.rounds, ck.sync_every, ck.merge)
             run.prepare_seconds = time.perf_counter() - t0
             run.progress = progress
+            run.report = report
             run.partial = ck.partial.copy()
             run.history = [EpochStats(loss_sum=x, loss_terms=1.0) for x in ck.loss_history]
             run.train(ck.round, checkpoint, checkpoint_every, handle_signals)
@@ -305,6 +321,18 @@ def _rounds(epochs: int, n_words: int, partitions: int, sync_every: int | None) 
         rounds = max(MIN_ROUNDS_PER_EPOCH * epochs, math.ceil(words / (partitions * sync_every)))
         return rounds, max(1, math.ceil(words / (partitions * rounds)))
     return max(1, math.ceil(words / (partitions * sync_every))), sync_every
+
+
+def _describe(data: Any, input_col: str | None) -> str:
+    """What ``fit`` reads, for the first stage line."""
+    if isinstance(data, (str, os.PathLike)):
+        return repr(os.fspath(data))
+    if isinstance(data, (list, tuple)):
+        return f"{len(data)} paths ({os.fspath(data[0])!r}, ...)" if data else "no paths"
+    name = type(data).__name__
+    if name == "DataFrame":
+        return f"column {input_col!r} of a DataFrame" if input_col else "a DataFrame"
+    return f"an {name}" if name[0] in "AEIOU" else f"a {name}"
 
 
 def _check_checkpointing(checkpoint: Any, checkpoint_every: Any) -> None:
