@@ -1,12 +1,13 @@
-"""The driver's loop over synchronisation rounds: broadcast, train, collect, merge.
+"""The driver's loop over synchronisation rounds: broadcast, train, merge by block.
 
 :class:`Run` holds a run's state on the driver (the weights, the statistics of
 the epochs, what the rounds cost) and runs rounds ``start..rounds-1`` of it: each
 round broadcasts both weight matrices, runs one task per partition
-(:func:`wordvec.spark.rounds.train_round`) and merges the rows the tasks changed.
-Between rounds it writes checkpoints and honours SIGINT / SIGTERM. Errors of a
-Spark job come out as one line (a wordvec error raised in an executor, e.g. a
-malformed row, as itself).
+(:func:`wordvec.spark.rounds.train_round`), merges the rows the tasks changed in
+the executors, block by block (:func:`wordvec.spark.rounds.merge_block`), and
+collects each merged row once. Between rounds it writes checkpoints and honours
+SIGINT / SIGTERM. Errors of a Spark job come out as one line (a wordvec error
+raised in an executor, e.g. a malformed row, as itself).
 """
 
 from __future__ import annotations
@@ -31,13 +32,18 @@ from ..model import Word2Vec as _Model
 from ..progress import format_duration
 from .checkpoint import SparkCheckpoint, last_round_of, write_checkpoint
 from .report import SILENT, logger
-from .rounds import RoundResult, merge, scale, scaled, train_round
+from .rounds import STATS_KEY, block_parts, merge, merge_block, scale, scaled, train_round
 
 __all__ = ["Run", "spark_errors", "CHUNK_TOKENS"]
 
 
 class Run:
-    """The driver's loop over rounds: broadcast, train, collect, merge, checkpoint."""
+    """The driver's loop over rounds: broadcast, train, merge, checkpoint."""
+
+    # Where a round's changes are merged: "executors" (by row block, after a shuffle; the
+    # driver receives each changed row once) or "driver" (every partition's changed rows
+    # are collected and merged there: the design before, kept to compare them).
+    aggregate = "executors"
 
     def __init__(self, cfg, corpus, w_in, w_out, rounds: int, sync_every: int, merge_rule: str):
         self.cfg = cfg
@@ -104,7 +110,8 @@ class Run:
             if bar is not None:
                 bar.close()
 
-    def _round(self, sc, vocab_bc, r: int) -> list[RoundResult]:
+    def _round(self, sc, vocab_bc, r: int) -> list:
+        """Run round ``r``'s tasks; what they send the driver (see :meth:`_merge`)."""
         self.round_started[r] = time.perf_counter()
         cfg, rounds = self.task_cfg, self.rounds
         run_key, hook = self.run_key, self.task_hook
@@ -117,24 +124,54 @@ class Run:
                 yield train_round(p, stream, w_bc.value, vocab_bc.value, cfg, r=r, rounds=rounds,
                                   chunk_tokens=CHUNK_TOKENS, run_key=run_key)  # fmt: skip
 
+        results = self.corpus.slices.mapPartitionsWithIndex(task)
         try:
-            results = self.corpus.slices.mapPartitionsWithIndex(task).collect()
+            if self.aggregate == "driver":
+                return results.collect()
+            rule, parts, factor = self.merge, self.corpus.partitions, self.scale
+
+            def merged(kv):
+                key, values = kv
+                if key == STATS_KEY:
+                    return key, list(values)
+                return key, merge_block(key, list(values), w_bc.value, rule, parts, factor)
+
+            return (
+                results.flatMap(block_parts).groupByKey(numPartitions=parts).map(merged).collect()
+            )
         finally:
             w_bc.destroy()
-        return sorted(results, key=lambda x: x.partition)
 
-    def _merge(self, results: list[RoundResult], r: int) -> None:
+    def _merge(self, collected: list, r: int) -> None:
+        """Bring the round's changes into the weights. By default (``aggregate`` is
+        "executors") ``collected`` holds each block's merged rows and the partitions'
+        statistics, and the rows are copied in; with "driver" (the design before, kept to
+        compare) it holds every partition's changed rows, merged here."""
         parts = self.corpus.partitions
-        merge(self.w_in, [(x.rows_in, x.new_in) for x in results], self.merge, parts, self.scale)
-        merge(self.w_out, [(x.rows_out, x.new_out) for x in results], self.merge, parts, self.scale)
-        for x in results:
-            for e, *numbers in x.stats:
+        if self.aggregate == "driver":
+            results = sorted(collected, key=lambda x: x.partition)
+            rule = self.merge
+            merge(self.w_in, [(x.rows_in, x.new_in) for x in results], rule, parts, self.scale)
+            merge(self.w_out, [(x.rows_out, x.new_out) for x in results], rule, parts, self.scale)
+            stats = [(x.partition, x.stats, x.seconds) for x in results]
+            nbytes = sum(x.nbytes for x in results)
+        else:
+            stats, nbytes = [], 0
+            for key, value in collected:
+                if key == STATS_KEY:
+                    stats = sorted(value, key=lambda x: x[0])
+                    continue
+                rows, values = value
+                (self.w_in, self.w_out)[key % 2][rows] = values
+                nbytes += rows.nbytes + values.nbytes
+        for _, partition_stats, _ in stats:  # in partition order: the same float sums
+            for e, *numbers in partition_stats:
                 self.partial[e] += numbers
         now = time.perf_counter()
         self.round_seconds.append(now - self.round_started[r])
-        self.task_seconds.append([x.seconds for x in results])
-        self.round_words.append(sum(s[3] for x in results for s in x.stats))
-        self.bytes_in.append(sum(x.nbytes for x in results))
+        self.task_seconds.append([seconds for _, _, seconds in stats])
+        self.round_words.append(sum(x[3] for _, st, _ in stats for x in st))
+        self.bytes_in.append(nbytes)
         for e in range(self.cfg.epochs):
             if last_round_of(e, self.rounds, self.cfg.epochs) == r:
                 self._finish_epoch(e, now)
