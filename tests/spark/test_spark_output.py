@@ -69,8 +69,10 @@ def test_a_fit_logs_every_stage_on_the_wordvec_logger(spark, text_file, caplog, 
     # one loss: an epoch's last round line and its epoch line show the epoch's mean loss
     for e, loss in enumerate(model.loss_history_):
         shown = f"loss {loss:.4f}"
-        assert shown in round_lines[last_round_of(e, rounds, 2)], (e, round_lines)
+        last = round_lines[last_round_of(e, rounds, 2)]
+        assert shown in last, (e, round_lines)
         assert shown in lines[index(f"epoch {e + 1}/2:")]
+        assert lines.index(last) < index(f"epoch {e + 1}/2:")  # the round, then its epoch
     assert f"final loss {model.loss_history_[-1]:.4f}" in lines[index("trained 2 epochs")]
 
 

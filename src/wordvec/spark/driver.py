@@ -89,7 +89,6 @@ class Run:
                             raise self._interrupted(checkpoint, r) from None
                         raise _failed(exc, r, checkpoint if r > start else None) from exc
                     self._merge(results, r)
-                    self._log_round(r)
                     if bar is not None:
                         bar(r)
                     done = r + 1
@@ -172,6 +171,7 @@ class Run:
         self.task_seconds.append([seconds for _, _, seconds in stats])
         self.round_words.append(sum(x[3] for _, st, _ in stats for x in st))
         self.bytes_in.append(nbytes)
+        self._log_round(r)  # before the epoch it ends, if any
         for e in range(self.cfg.epochs):
             if last_round_of(e, self.rounds, self.cfg.epochs) == r:
                 self._finish_epoch(e, now)
