@@ -13,7 +13,7 @@ from pyspark.ml import Pipeline, PipelineModel  # noqa: E402
 from pyspark.ml.feature import Tokenizer  # noqa: E402
 
 from wordvec import Word2Vec as SingleWord2Vec  # noqa: E402
-from wordvec.errors import ConfigError  # noqa: E402
+from wordvec.errors import ConfigError, UnknownWordError  # noqa: E402
 from wordvec.spark.ml import Word2Vec, Word2VecModel  # noqa: E402
 
 
@@ -150,5 +150,10 @@ def test_the_readme_examples_run_as_written(spark, tmp_path, capfd):
         namespace = {"spark": spark}
         exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102
         assert "model" in namespace
+    # a word the vectors lack: one KeyError naming it, and no worker traceback after it
+    stage = namespace["model"].stages[-1]
+    with pytest.raises(UnknownWordError, match="qqqzzz"):
+        stage.findSynonyms("qqqzzz", 5)
+    namespace["model"].transform(namespace["lines"]).select("features").show(2)
     err = capfd.readouterr().err
     assert "Traceback" not in err, err

@@ -7,7 +7,8 @@
 Spark reads, counts, partitions and ships the data (:mod:`.corpus`); the
 executors run wordvec's compiled kernels, one task per partition and round
 (:mod:`.rounds`); the driver broadcasts the weights at the start of each round
-and merges the rows the partitions changed at its end.
+and the rows the partitions changed are merged in the executors at its end, block by
+block, each changed row reaching the driver once.
 """
 
 from __future__ import annotations
@@ -67,12 +68,12 @@ class Word2Vec:
     sync_every : int, optional
         Words each partition trains between synchronisations. Smaller is closer to
         single-machine quality and costs more traffic: each round broadcasts both
-        weight matrices and collects the rows each partition changed. The default,
+        weight matrices and shuffles the rows each partition changed to be merged. The default,
         ``16,000,000 / partitions**2`` (4M words at 2 partitions, 250k at 8; at least
         100,000, and at least three rounds an epoch), keeps the analogy score of a single
         machine on en17m: averaging more partitions tolerates less drift between rounds.
     merge : {"scaled_mean", "row_mean", "mean", "sum"}
-        How the driver merges the partitions' rows (:func:`wordvec.spark.rounds.merge`).
+        How the partitions' rows are merged (:func:`wordvec.spark.rounds.merge`).
         The default, ``"scaled_mean"``: the partitions train with ``partitions`` times
         the learning rate (at most 4 times with ``loss="hs"``) and every row becomes the
         mean over all partitions, which is

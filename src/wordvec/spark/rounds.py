@@ -1,4 +1,4 @@
-"""Synchronisation rounds: what a partition trains in a round, and how the driver merges.
+"""Synchronisation rounds: what a partition trains in a round, and how its rows are merged.
 
 The schedule. Partition ``p`` holds a contiguous slice of the text, ``n_p``
 in-vocabulary words; over the run it trains that slice ``epochs`` times, a
