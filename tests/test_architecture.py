@@ -76,7 +76,7 @@ LAYERS: list[list[str]] = [
     ["compat", "compat.convert"],
     # Spark (the only modules that import pyspark): executor-side text handling and
     # rounds, then the driver's corpus and checkpoints, the estimator, the ML stage and CLI
-    ["spark.text", "spark.rounds", "spark.session"],
+    ["spark.text", "spark.rounds", "spark.session", "spark.report"],
     ["spark.checkpoint", "spark.corpus"],
     ["spark.driver"],
     ["spark.estimator"],

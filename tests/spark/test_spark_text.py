@@ -279,9 +279,9 @@ def test_a_round_task_gives_the_same_result_every_time():
 
 
 def test_round_progress_writes_plain_lines_when_stderr_is_not_a_terminal(monkeypatch):
-    """Without a terminal: no "\\r" updates, a line at each epoch's last round (and one
-    about every 10 s within an epoch), with elapsed time and ETA; on a terminal, one
-    line rewritten in place."""
+    """Without a terminal: no "\\r" updates, a line at the first round and at each epoch's
+    last round (and one about every 10 s within an epoch), with elapsed time and ETA; on a
+    terminal, one line rewritten in place."""
     import io
     import types
 
@@ -292,7 +292,7 @@ def test_round_progress_writes_plain_lines_when_stderr_is_not_a_terminal(monkeyp
     run = types.SimpleNamespace(
         partial=np.zeros((2, 4)), cfg=types.SimpleNamespace(epochs=2), rounds=6, bytes_in=[]
     )
-    for tty, expected in ((False, 2), (True, 1)):
+    for tty, expected in ((False, 3), (True, 1)):
         err = io.StringIO()
         err.isatty = lambda tty=tty: tty
         monkeypatch.setattr(driver.sys, "stderr", err)
@@ -308,10 +308,11 @@ def test_round_progress_writes_plain_lines_when_stderr_is_not_a_terminal(monkeyp
             assert "\r" not in text
             lines = text.splitlines()
             assert [line.split()[:4] for line in lines] == [
+                ["round", "1/6", "epoch", "1/2"],
                 ["round", "3/6", "epoch", "1/2"],
                 ["round", "6/6", "epoch", "2/2"],
             ]
-            assert "elapsed 0:03" in lines[0] and "ETA 0:03" in lines[0]
+            assert "elapsed 0:03" in lines[1] and "ETA 0:03" in lines[1]
         else:
             assert text.count("\r") == 6 and text.endswith("\n")
         assert text.count("\n") == expected  # lines ended (\r rewrites one in place)

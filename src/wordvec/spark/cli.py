@@ -54,9 +54,11 @@ def train_on_spark(
         est.config  # noqa: B018 - validates
     t0 = time.perf_counter()
     ours = SparkSession.getActiveSession() is None  # else: a session of the caller's, kept
-    spark = get_session(master=args.spark, app_name="wordvec train")
-    if ours:  # a session of our own: Spark's warnings (with Java stack traces) stay quiet;
-        spark.sparkContext.setLogLevel("ERROR")  # errors reach the user as one line
+    # a session of our own logs errors only from its start (Spark's start-up warnings and
+    # later ones with Java stack traces stay quiet; errors reach the user as one line)
+    spark = get_session(master=args.spark, app_name="wordvec train", quiet=True)
+    if ours:  # under spark-submit the JVM started before wordvec could configure it
+        spark.sparkContext.setLogLevel("ERROR")
     try:
         if args.resume:
             model = _run(

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,7 @@ from ..config import TrainConfig
 from ..errors import ConfigError, CorpusError
 from ..vocab import Vocab
 from . import text
+from .report import SILENT, Report
 
 __all__ = ["SparkCorpus", "prepare", "rows_of"]
 
@@ -196,13 +198,15 @@ def prepare(
     *,
     vocab: Vocab | None = None,
     tmp_dir: str | None = None,
+    report: Report = SILENT,
 ) -> SparkCorpus:
     """Count, encode and partition ``rows``; with ``vocab`` (resuming) encode with it.
 
     Counting scans each partition once, keeping its provisional ids, which the
     encoding then maps to final ids; only when ``max_vocab`` pruned some segment
     (or ``vocab`` is given) are the rows read again and encoded directly. ``tmp_dir``
-    is where the executors write their temporary id caches.
+    is where the executors write their temporary id caches. ``report`` gets a line as
+    each stage (counting, partitioning) starts and ends (:mod:`.report`).
     """
     sc = rows.context
     lowercase, max_len = cfg.lowercase, cfg.max_sentence_length
@@ -218,7 +222,12 @@ def prepare(
     try:
         pruned = False
         if vocab is None:
-            vocab, pruned = count(segments, cfg)
+            vocab, pruned = count(segments, cfg, report)
+        t0 = time.perf_counter()
+        report(
+            "partitioning: encoding the text with the %d-word vocabulary and cutting it into "
+            "%d slices of about %d words", len(vocab), partitions, vocab.total // partitions,
+        )  # fmt: skip
         bc = sc.broadcast((vocab.words, vocab.counts))
         try:
             if segments is not None and not pruned:
@@ -238,8 +247,8 @@ def prepare(
                 encoded = rows.mapPartitionsWithIndex(again)
             encoded = encoded.persist(_PERSIST)
             try:
-                return _partition(encoded, vocab, usable_partitions(partitions, vocab.total),
-                                  pruned)  # fmt: skip
+                partitions = usable_partitions(partitions, vocab.total)
+                corpus = _partition(encoded, vocab, partitions, pruned)
             finally:
                 encoded.unpersist()
         finally:
@@ -247,6 +256,12 @@ def prepare(
     finally:
         if segments is not None:
             segments.unpersist()
+    report(
+        "partitioned: %d slices of %d to %d words (%d tokens in %d sentences) in %.1fs",
+        partitions, min(corpus.words), max(corpus.words), corpus.n_tokens,
+        corpus.n_sentences, time.perf_counter() - t0,
+    )  # fmt: skip
+    return corpus
 
 
 def usable_partitions(partitions: int, words: int) -> int:
@@ -261,11 +276,12 @@ def usable_partitions(partitions: int, words: int) -> int:
     return usable
 
 
-def count(segments: RDD, cfg: TrainConfig) -> tuple[Vocab, bool]:
+def count(segments: RDD, cfg: TrainConfig, report: Report = SILENT) -> tuple[Vocab, bool]:
     """The vocabulary, and whether ``max_vocab`` pruned while counting: counts summed by a
     ``reduceByKey``, words reaching ``min_count`` collected, sorted by count with ties in
     first-occurrence order."""
     min_count = cfg.min_count
+    t0 = time.perf_counter()
 
     def entries(seg: text.Segment):
         yield None, (seg.n_tokens, int(seg.ids is None))  # the segment's totals
@@ -293,6 +309,10 @@ def count(segments: RDD, cfg: TrainConfig) -> tuple[Vocab, bool]:
     n_tokens = sum(t[0] for _, t, _ in parts)
     pruned = sum(t[1] for _, t, _ in parts) > 0
     found = sorted(w for _, _, words in parts for w in words)  # by first occurrence
+    report(
+        "counted %d tokens, %d distinct words%s in %.1fs", n_tokens, distinct,
+        " (pruned to `max_vocab` while counting)" if pruned else "", time.perf_counter() - t0,
+    )  # fmt: skip
     if not found:
         if n_tokens == 0:
             raise CorpusError("the corpus is empty: no tokens were read")
@@ -309,6 +329,12 @@ def count(segments: RDD, cfg: TrainConfig) -> tuple[Vocab, bool]:
         n_tokens=n_tokens,
         pruned=pruned,
     )
+    final = f" and max_final_vocab={cfg.max_final_vocab}" if cfg.max_final_vocab else ""
+    report(
+        "vocabulary: %d words with min_count=%d%s, of %d distinct; %d of the %d tokens (%.1f%%)",
+        len(vocab), min_count, final, distinct, vocab.total, n_tokens,
+        100 * vocab.total / max(n_tokens, 1),
+    )  # fmt: skip
     return vocab, pruned
 
 

@@ -1,12 +1,13 @@
-"""The driver's loop over synchronisation rounds: broadcast, train, collect, merge.
+"""The driver's loop over synchronisation rounds: broadcast, train, merge by block.
 
 :class:`Run` holds a run's state on the driver (the weights, the statistics of
 the epochs, what the rounds cost) and runs rounds ``start..rounds-1`` of it: each
 round broadcasts both weight matrices, runs one task per partition
-(:func:`wordvec.spark.rounds.train_round`) and merges the rows the tasks changed.
-Between rounds it writes checkpoints and honours SIGINT / SIGTERM. Errors of a
-Spark job come out as one line (a wordvec error raised in an executor, e.g. a
-malformed row, as itself).
+(:func:`wordvec.spark.rounds.train_round`), merges the rows the tasks changed in
+the executors, block by block (:func:`wordvec.spark.rounds.merge_block`), and
+collects each merged row once. Between rounds it writes checkpoints and honours
+SIGINT / SIGTERM. Errors of a Spark job come out as one line (a wordvec error
+raised in an executor, e.g. a malformed row, as itself).
 """
 
 from __future__ import annotations
@@ -31,13 +32,19 @@ from ..errors import ConfigError, CorpusError, TrainingError, TrainingInterrupte
 from ..model import Word2Vec as _Model
 from ..progress import format_duration
 from .checkpoint import SparkCheckpoint, last_round_of, write_checkpoint
-from .rounds import RoundResult, merge, scale, scaled, train_round
+from .report import SILENT, logger
+from .rounds import STATS_KEY, block_parts, merge, merge_block, scale, scaled, train_round
 
 __all__ = ["Run", "spark_errors", "CHUNK_TOKENS"]
 
 
 class Run:
-    """The driver's loop over rounds: broadcast, train, collect, merge, checkpoint."""
+    """The driver's loop over rounds: broadcast, train, merge, checkpoint."""
+
+    # Where a round's changes are merged: "executors" (by row block, after a shuffle; the
+    # driver receives each changed row once) or "driver" (every partition's changed rows
+    # are collected and merged there: the design before, kept to compare them).
+    aggregate = "executors"
 
     def __init__(self, cfg, corpus, w_in, w_out, rounds: int, sync_every: int, merge_rule: str):
         self.cfg = cfg
@@ -50,6 +57,7 @@ class Run:
         self.task_cfg = scaled(cfg, merge_rule, corpus.partitions)
         self.scale = scale(cfg, merge_rule, corpus.partitions)
         self.progress = False
+        self.report = SILENT  # stage lines (the start of training)
         self.task_hook = None
         self.history: list[EpochStats] = []  # finished epochs
         self.partial = np.zeros((cfg.epochs, 4))  # per epoch: loss sum, terms, words, kept
@@ -59,14 +67,17 @@ class Run:
         self.prepare_seconds = 0.0  # reading, counting, encoding, partitioning
         self.round_seconds: list[float] = []
         self.task_seconds: list[list[float]] = []  # per round: each partition's task
+        self.round_words: list[int] = []  # per round: the words all partitions trained
 
     # ---------------------------------------------------------------- the loop
     def train(self, start: int, checkpoint, checkpoint_every, handle_signals: bool) -> None:
         sc = self.corpus.slices.context
         stop = threading.Event()
+        self._report_start(start)
         bar = _Progress(self) if self.progress else None
         vocab_bc = sc.broadcast((self.corpus.vocab.words, self.corpus.vocab.counts))
         last_save = time.perf_counter()
+        t0, epochs_before = last_save, len(self.history)
         try:
             with _stop_on_signals(stop, sc, handle_signals):
                 for r in range(start, self.rounds):
@@ -83,6 +94,7 @@ class Run:
                         bar(r)
                     done = r + 1
                     if done == self.rounds:
+                        self._log_end(epochs_before, time.perf_counter() - t0)
                         break
                     now = time.perf_counter()
                     if stop.is_set() or (
@@ -111,7 +123,8 @@ class Run:
         pairs = bool(self.corpus.slices.map(has_pair).fold(False, lambda a, b: a or b))
         return nothing_trained(self.cfg, pairs, self.corpus.vocab.total)
 
-    def _round(self, sc, vocab_bc, r: int) -> list[RoundResult]:
+    def _round(self, sc, vocab_bc, r: int) -> list:
+        """Run round ``r``'s tasks; what they send the driver (see :meth:`_merge`)."""
         self.round_started[r] = time.perf_counter()
         cfg, rounds = self.task_cfg, self.rounds
         run_key, hook = self.run_key, self.task_hook
@@ -124,23 +137,55 @@ class Run:
                 yield train_round(p, stream, w_bc.value, vocab_bc.value, cfg, r=r, rounds=rounds,
                                   chunk_tokens=CHUNK_TOKENS, run_key=run_key)  # fmt: skip
 
+        results = self.corpus.slices.mapPartitionsWithIndex(task)
         try:
-            results = self.corpus.slices.mapPartitionsWithIndex(task).collect()
+            if self.aggregate == "driver":
+                return results.collect()
+            rule, parts, factor = self.merge, self.corpus.partitions, self.scale
+
+            def merged(kv):
+                key, values = kv
+                if key == STATS_KEY:
+                    return key, list(values)
+                return key, merge_block(key, list(values), w_bc.value, rule, parts, factor)
+
+            return (
+                results.flatMap(block_parts).groupByKey(numPartitions=parts).map(merged).collect()
+            )
         finally:
             w_bc.destroy()
-        return sorted(results, key=lambda x: x.partition)
 
-    def _merge(self, results: list[RoundResult], r: int) -> None:
+    def _merge(self, collected: list, r: int) -> None:
+        """Bring the round's changes into the weights. By default (``aggregate`` is
+        "executors") ``collected`` holds each block's merged rows and the partitions'
+        statistics, and the rows are copied in; with "driver" (the design before, kept to
+        compare) it holds every partition's changed rows, merged here."""
         parts = self.corpus.partitions
-        merge(self.w_in, [(x.rows_in, x.new_in) for x in results], self.merge, parts, self.scale)
-        merge(self.w_out, [(x.rows_out, x.new_out) for x in results], self.merge, parts, self.scale)
-        for x in results:
-            for e, *numbers in x.stats:
+        if self.aggregate == "driver":
+            results = sorted(collected, key=lambda x: x.partition)
+            rule = self.merge
+            merge(self.w_in, [(x.rows_in, x.new_in) for x in results], rule, parts, self.scale)
+            merge(self.w_out, [(x.rows_out, x.new_out) for x in results], rule, parts, self.scale)
+            stats = [(x.partition, x.stats, x.seconds) for x in results]
+            nbytes = sum(x.nbytes for x in results)
+        else:
+            stats, nbytes = [], 0
+            for key, value in collected:
+                if key == STATS_KEY:
+                    stats = sorted(value, key=lambda x: x[0])
+                    continue
+                rows, values = value
+                (self.w_in, self.w_out)[key % 2][rows] = values
+                nbytes += rows.nbytes + values.nbytes
+        for _, partition_stats, _ in stats:  # in partition order: the same float sums
+            for e, *numbers in partition_stats:
                 self.partial[e] += numbers
         now = time.perf_counter()
         self.round_seconds.append(now - self.round_started[r])
-        self.task_seconds.append([x.seconds for x in results])
-        self.bytes_in.append(sum(x.nbytes for x in results))
+        self.task_seconds.append([seconds for _, _, seconds in stats])
+        self.round_words.append(sum(x[3] for _, st, _ in stats for x in st))
+        self.bytes_in.append(nbytes)
+        self._log_round(r)  # before the epoch it ends, if any
         for e in range(self.cfg.epochs):
             if last_round_of(e, self.rounds, self.cfg.epochs) == r:
                 self._finish_epoch(e, now)
@@ -155,7 +200,56 @@ class Run:
             )
         first = e * self.rounds // self.cfg.epochs
         began = self.round_started.get(first, min(self.round_started.values()))
-        self.history.append(EpochStats(loss_sum, terms, int(words), int(kept), now - began))
+        stats = EpochStats(loss_sum, terms, int(words), int(kept), now - began)
+        self.history.append(stats)
+        logger.info(
+            "epoch %d/%d: loss %.4f, %d words (%d after sub-sampling) in %.2fs, %.0f words/s",
+            e + 1, self.cfg.epochs, stats.mean_loss, stats.words, stats.kept, stats.seconds,
+            stats.words / max(stats.seconds, 1e-9),
+        )  # fmt: skip
+
+    # ---------------------------------------------------------------- the lines it logs
+    def epoch_of(self, r: int) -> int:
+        """The epoch (0-based) round ``r`` starts in: the one its line reports."""
+        return min(r * self.cfg.epochs // self.rounds, self.cfg.epochs - 1)
+
+    def epoch_loss(self, e: int) -> float:
+        """Epoch ``e``'s mean loss so far (its ``loss_history_`` entry once it is over)."""
+        loss_sum, terms = self.partial[e, 0], self.partial[e, 1]
+        return float(loss_sum / terms) if terms else math.nan
+
+    def _report_start(self, start: int) -> None:
+        c, parts = self.cfg, self.corpus.partitions
+        objective = {"neg": f"negative sampling ({c.negative} negatives)",
+                     "hs": "hierarchical softmax"}.get(c.loss, c.loss)  # fmt: skip
+        boost = f" ({self.scale}x in the tasks, merge {self.merge})" if self.scale > 1 else ""
+        self.report(
+            "training %s with %s: %d words x %d dims, window %d, sample %g, alpha %g -> %g%s, "
+            "%d partitions, %d rounds of about %d words per partition, %d epochs of %d words%s",
+            c.model, objective, len(self.corpus.vocab), c.dim, c.window, c.sample,
+            c.start_alpha, c.end_alpha, boost, parts, self.rounds, self.sync_every, c.epochs,
+            self.corpus.vocab.total, f" (resuming at round {start + 1})" if start else "",
+        )  # fmt: skip
+
+    def _log_round(self, r: int) -> None:
+        e = self.epoch_of(r)
+        tasks = self.task_seconds[-1]
+        logger.info(
+            "round %d/%d (epoch %d/%d): loss %.4f, %d words in %.2fs (tasks %.2fs at most), "
+            "%.1f MiB broadcast, %.1f MiB collected",
+            r + 1, self.rounds, e + 1, self.cfg.epochs, self.epoch_loss(e),
+            int(self.round_words[-1]), self.round_seconds[-1], max(tasks, default=0.0),
+            self.bytes_out / 2**20, self.bytes_in[-1] / 2**20,
+        )  # fmt: skip
+
+    def _log_end(self, epochs_before: int, seconds: float) -> None:
+        done = self.history[epochs_before:]
+        words = sum(s.words for s in done)
+        final = self.history[-1].mean_loss if self.history else math.nan
+        logger.info(
+            "trained %d epochs: %d words in %.2fs, %.0f words/s, final loss %.4f",
+            len(done), words, seconds, words / max(seconds, 1e-9), final,
+        )  # fmt: skip
 
     @property
     def run_key(self) -> str:
@@ -289,27 +383,28 @@ def spark_errors() -> Iterator[None]:
 
 class _Progress:
     """The rounds' progress on stderr: one line rewritten in place on a terminal; elsewhere
-    (a log file, a pipe) plain lines, one at each epoch's last round and one about every
-    ``EVERY`` seconds within an epoch, as :mod:`wordvec.progress` does on one machine."""
+    (a log file, a pipe) plain lines, one at the first round, one at each epoch's last
+    round and one about every ``EVERY`` seconds within an epoch, as :mod:`wordvec.progress`
+    does on one machine. The loss is the mean loss of the round's epoch so far (so at an
+    epoch's last round, the epoch's loss in ``loss_history_``)."""
 
     EVERY = 10.0
 
     def __init__(self, run: Run) -> None:
         self.run = run
         self.t0 = self.last = time.perf_counter()
+        self.words0 = run.partial[:, 2].sum()  # a resumed run's words before this one
+        self.lines = 0
         self.width = 0
         isatty = getattr(sys.stderr, "isatty", None)
         self.tty = bool(isatty and isatty())
 
     def __call__(self, r: int) -> None:
         run = self.run
-        words, terms, loss_sum = (
-            run.partial[:, 2].sum(),
-            run.partial[:, 1].sum(),
-            run.partial[:, 0].sum(),
-        )
+        words = run.partial[:, 2].sum() - self.words0
         epochs = run.cfg.epochs
         epoch = min(r * epochs // run.rounds + 1, epochs)
+        terms, loss_sum = run.partial[epoch - 1, 1], run.partial[epoch - 1, 0]
         now = time.perf_counter()
         seconds = now - self.t0
         remaining = seconds * (run.rounds - r - 1) / (r + 1)
@@ -323,8 +418,13 @@ class _Progress:
         if self.tty:
             self.width = max(self.width, len(line))
             sys.stderr.write("\r" + line.ljust(self.width))
-        elif last_round_of(epoch - 1, run.rounds, epochs) == r or now - self.last >= self.EVERY:
+        elif (
+            self.lines == 0
+            or last_round_of(epoch - 1, run.rounds, epochs) == r
+            or now - self.last >= self.EVERY
+        ):  # the first round, each epoch's last, and about every EVERY seconds
             self.last = now
+            self.lines += 1
             sys.stderr.write(line + "\n")
         sys.stderr.flush()
 

@@ -7,7 +7,8 @@
 Spark reads, counts, partitions and ships the data (:mod:`.corpus`); the
 executors run wordvec's compiled kernels, one task per partition and round
 (:mod:`.rounds`); the driver broadcasts the weights at the start of each round
-and merges the rows the partitions changed at its end.
+and the rows the partitions changed are merged in the executors at its end, block by
+block, each changed row reaching the driver once.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ..model import Word2Vec as _Model
 from . import corpus as _corpus
 from .checkpoint import read_checkpoint
 from .driver import Run, spark_errors
+from .report import Report
 from .rounds import MERGES
 from .session import get_session
 
@@ -75,12 +77,12 @@ class Word2Vec:
     sync_every : int, optional
         Words each partition trains between synchronisations. Smaller is closer to
         single-machine quality and costs more traffic: each round broadcasts both
-        weight matrices and collects the rows each partition changed. The default,
+        weight matrices and shuffles the rows each partition changed to be merged. The default,
         ``16,000,000 / partitions**2`` (4M words at 2 partitions, 250k at 8; at least
         100,000, and at least three rounds an epoch), keeps the analogy score of a single
         machine on en17m: averaging more partitions tolerates less drift between rounds.
     merge : {"scaled_mean", "row_mean", "mean", "sum"}
-        How the driver merges the partitions' rows (:func:`wordvec.spark.rounds.merge`).
+        How the partitions' rows are merged (:func:`wordvec.spark.rounds.merge`).
         The default, ``"scaled_mean"``: the partitions train with ``partitions`` times
         the learning rate (at most 4 times with ``loss="hs"``) and every row becomes the
         mean over all partitions, which is
@@ -244,9 +246,14 @@ class Word2Vec:
         partitions, sync_every = self._partitions(session.sparkContext), self.sync_every
         t0 = time.perf_counter()
         rows, with_files = _corpus.rows_of(data, session, input_col)
+        report = Report(bool(self.params["progress"]))
+        report(
+            "reading and counting %s on Spark (%s), to train on %d partitions",
+            _describe(data, input_col), session.sparkContext.master, partitions,
+        )  # fmt: skip
         with spark_errors():
             corpus = _corpus.prepare(
-                rows, with_files, cfg, partitions, tmp_dir=self.params["tmp_dir"]
+                rows, with_files, cfg, partitions, tmp_dir=self.params["tmp_dir"], report=report
             )
         try:
             w_in, w_out = init_weights(corpus.vocab, cfg)
@@ -254,6 +261,7 @@ class Word2Vec:
             run = Run(cfg, corpus, w_in, w_out, rounds, sync_every, self.merge)
             run.prepare_seconds = time.perf_counter() - t0
             run.progress = bool(self.params["progress"])
+            run.report = report
             run.task_hook = self._task_hook
             run.train(0, checkpoint, checkpoint_every, handle_signals)
         finally:
@@ -291,13 +299,22 @@ class Word2Vec:
         session = get_session(spark)
         rows, with_files = _corpus.rows_of(data, session, input_col)
         t0 = time.perf_counter()
+        report = Report(progress)
+        report(
+            "reading %s on Spark (%s) with the checkpoint's %d-word vocabulary, to resume on "
+            "%d partitions", _describe(data, input_col), session.sparkContext.master,
+            len(ck.vocab), ck.partitions,
+        )  # fmt: skip
         with spark_errors():
-            corpus = _corpus.prepare(rows, with_files, ck.config, ck.partitions, vocab=ck.vocab)
+            corpus = _corpus.prepare(
+                rows, with_files, ck.config, ck.partitions, vocab=ck.vocab, report=report
+            )
         try:
             _check_same_text(corpus.identity, ck.corpus, os.fspath(checkpoint))
             run = Run(ck.config, corpus, ck.w_in, ck.w_out, ck.rounds, ck.sync_every, ck.merge)
             run.prepare_seconds = time.perf_counter() - t0
             run.progress = progress
+            run.report = report
             run.partial = ck.partial.copy()
             run.history = [EpochStats(loss_sum=x, loss_terms=1.0) for x in ck.loss_history]
             run.train(ck.round, checkpoint, checkpoint_every, handle_signals)
@@ -319,6 +336,18 @@ def _rounds(epochs: int, n_words: int, partitions: int, sync_every: int | None) 
         rounds = max(MIN_ROUNDS_PER_EPOCH * epochs, math.ceil(words / (partitions * sync_every)))
         return rounds, max(1, math.ceil(words / (partitions * rounds)))
     return max(1, math.ceil(words / (partitions * sync_every))), sync_every
+
+
+def _describe(data: Any, input_col: str | None) -> str:
+    """What ``fit`` reads, for the first stage line."""
+    if isinstance(data, (str, os.PathLike)):
+        return repr(os.fspath(data))
+    if isinstance(data, (list, tuple)):
+        return f"{len(data)} paths ({os.fspath(data[0])!r}, ...)" if data else "no paths"
+    name = type(data).__name__
+    if name == "DataFrame":
+        return f"column {input_col!r} of a DataFrame" if input_col else "a DataFrame"
+    return f"an {name}" if name[0] in "AEIOU" else f"a {name}"
 
 
 def _check_checkpointing(checkpoint: Any, checkpoint_every: Any, data: Any) -> None:

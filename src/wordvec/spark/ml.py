@@ -4,12 +4,14 @@ For Spark users, in the shape of ``pyspark.ml.feature.Word2Vec``: the same
 parameter names (``inputCol``, ``outputCol``, ``vectorSize``, ``windowSize``,
 ``minCount``, ``numPartitions``, ``maxIter``, ``stepSize``, ``seed``,
 ``maxSentenceLength``) plus wordvec's (``model``, ``loss``, ``negative``,
-``sample``, ``syncEvery``, ...), with wordvec's defaults (CBOW with negative
-sampling, 5 epochs, sub-sampling 1e-3, partitions = the session's parallelism).
-The fitted model transforms a column of tokens (array<string>; a string column is
-split on whitespace) into the mean of the vectors of its in-vocabulary tokens (a
-zero vector when there is none; MLlib divides by all tokens, unknown ones
-included, so its vectors shrink with unknown words), and has ``findSynonyms``,
+``sample``, ``syncEvery``, ...), with MLlib's defaults and algorithm unless wordvec's
+own parameters ask otherwise: skip-gram with hierarchical softmax, no sub-sampling,
+``vectorSize`` 100, ``windowSize`` 5, ``minCount`` 5, ``stepSize`` 0.025, ``maxIter``
+1, ``numPartitions`` 1, ``maxSentenceLength`` 1000 (``model="cbow"`` without a
+``stepSize`` trains at wordvec's CBOW rate, 0.05). The fitted model transforms a
+column of tokens (array<string>; a string column is split on whitespace) as MLlib's
+does: the sum of its known tokens' vectors divided by the number of all its tokens
+(unknown ones included), a zero vector for an empty row; it has ``findSynonyms``,
 ``findSynonymsArray`` and ``getVectors``. Both stages save and load like MLlib's
 (``save``, ``load``, inside a saved ``PipelineModel``); the vectors are stored as
 Parquet next to the parameters.
@@ -89,18 +91,19 @@ class _Params(HasInputCol, HasOutputCol, HasMaxIter, HasStepSize, HasSeed):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self._setDefault(
+        self._setDefault(  # MLlib's, for its names; its algorithm for wordvec's
             vectorSize=100,
             windowSize=5,
             minCount=5,
-            numPartitions=0,
-            maxIter=5,
-            maxSentenceLength=10_000,
+            numPartitions=1,
+            maxIter=1,
+            stepSize=0.025,
+            maxSentenceLength=1000,
             seed=1,
-            model="cbow",
-            loss="neg",
-            negative=5,
-            sample=1e-3,
+            model="skipgram",
+            loss="hs",
+            negative=5,  # with loss="neg"
+            sample=0.0,
             minStepSize=-1.0,
             syncEvery=0,
             lowercase=False,
@@ -123,6 +126,31 @@ class _Params(HasInputCol, HasOutputCol, HasMaxIter, HasStepSize, HasSeed):
     def getMaxSentenceLength(self) -> int:
         return self.getOrDefault(self.maxSentenceLength)
 
+    # wordvec's
+    def getModel(self) -> str:
+        return self.getOrDefault(self.model)
+
+    def getLoss(self) -> str:
+        return self.getOrDefault(self.loss)
+
+    def getNegative(self) -> int:
+        return self.getOrDefault(self.negative)
+
+    def getSample(self) -> float:
+        return self.getOrDefault(self.sample)
+
+    def getMinStepSize(self) -> float:
+        return self.getOrDefault(self.minStepSize)
+
+    def getSyncEvery(self) -> int:
+        return self.getOrDefault(self.syncEvery)
+
+    def getLowercase(self) -> bool:
+        return self.getOrDefault(self.lowercase)
+
+    def getMaxFinalVocab(self) -> int:
+        return self.getOrDefault(self.maxFinalVocab)
+
     def _wordvec_params(self) -> dict[str, Any]:
         """The parameters of :class:`wordvec.spark.Word2Vec` these Params stand for."""
         get = self.getOrDefault
@@ -136,7 +164,10 @@ class _Params(HasInputCol, HasOutputCol, HasMaxIter, HasStepSize, HasSeed):
             "min_count": get(self.minCount),
             "sample": get(self.sample),
             "epochs": get(self.maxIter),
-            "alpha": get(self.stepSize) if self.isDefined(self.stepSize) else None,
+            # stepSize's default is MLlib's skip-gram rate; CBOW keeps wordvec's unless set
+            "alpha": get(self.stepSize)
+            if self.isSet(self.stepSize) or get(self.model) == "skipgram"
+            else None,
             "min_alpha": None if get(self.minStepSize) < 0 else get(self.minStepSize),
             "seed": get(self.seed),
             "max_sentence_length": get(self.maxSentenceLength),
@@ -265,10 +296,10 @@ class Word2VecModel(Model, _Params, MLReadable, MLWritable):
 
     def getVectors(self) -> DataFrame:
         """The vectors as a DataFrame of (word: string, vector: vector), most frequent first."""
-        kv = self.wv
-        rows = [(w, Vectors.dense(v)) for w, v in zip(kv.words, kv.vectors.tolist(), strict=True)]
         schema = StructType([StructField("word", StringType()), StructField("vector", VectorUDT())])
-        return SparkSession.active().createDataFrame(rows, schema)
+        spark = SparkSession.active()
+        rows = _vector_rows(spark, self.wv).map(lambda r: (r[1], Vectors.dense(r[3])))
+        return spark.createDataFrame(rows, schema)
 
     def findSynonymsArray(self, word: str | Any, num: int) -> list[tuple[str, float]]:
         """The ``num`` words most similar (cosine) to ``word`` (a str, itself excluded, or a
@@ -317,7 +348,8 @@ class Word2VecModel(Model, _Params, MLReadable, MLWritable):
             ids = [i for i in map(index.get, tokens) if i is not None]
             if not ids:
                 return DenseVector(np.zeros(dim))
-            return DenseVector(vectors[ids].astype(np.float64).mean(axis=0))
+            # as MLlib: the known tokens' vectors summed, divided by all the tokens
+            return DenseVector(vectors[ids].astype(np.float64).sum(axis=0) / len(tokens))
 
         udf = F.udf(mean_vector, VectorUDT(), useArrow=False)
         return dataset.withColumn(self.getOutputCol(), udf(F.col(col)))
@@ -332,6 +364,27 @@ class Word2VecModel(Model, _Params, MLReadable, MLWritable):
 
 
 _INDEX: list = [None, None]  # per executor process: [the broadcast word list, its index]
+
+ROWS_PER_SLICE = 50_000  # words per task when the vectors become a DataFrame
+
+
+def _vector_rows(spark: SparkSession, kv: KeyedVectors):
+    """An RDD of ``(id, word, count, vector as a list of floats)``, one row per word in id
+    order. The vectors travel as one broadcast and each task builds its block of rows
+    from it: rows parallelized from the driver would travel inside the tasks (Spark warns
+    of tasks of "very large size" beyond 1 MB). The broadcast lives as long as the RDD."""
+    sc = spark.sparkContext
+    bc = sc.broadcast((kv.words, kv.counts, kv.vectors))
+    n = len(kv.words)
+    slices = max(1, -(-n // ROWS_PER_SLICE))
+
+    def block(i):
+        words, counts, vectors = bc.value
+        lo, hi = i * ROWS_PER_SLICE, min((i + 1) * ROWS_PER_SLICE, len(words))
+        for j in range(lo, hi):
+            yield j, words[j], int(counts[j]), vectors[j].tolist()
+
+    return sc.parallelize(range(slices), slices).flatMap(block)
 
 
 def _index_of(words: list[str]) -> dict[str, int]:
@@ -357,16 +410,8 @@ class _ModelWriter(MLWriter):
 
     def saveImpl(self, path: str) -> None:
         DefaultParamsWriter.saveMetadata(self.instance, path, self.sparkSession)
-        kv = self.instance.wv
-        rows = [
-            (i, w, int(c), v)
-            for i, (w, c, v) in enumerate(
-                zip(kv.words, kv.counts.tolist(), kv.vectors.tolist(), strict=True)
-            )
-        ]
-        slices = max(1, len(rows) // 50_000)
-        rdd = self.sparkSession.sparkContext.parallelize(rows, slices)
-        self.sparkSession.createDataFrame(rdd, _DATA_SCHEMA).write.parquet(
+        rows = _vector_rows(self.sparkSession, self.instance.wv)
+        self.sparkSession.createDataFrame(rows, _DATA_SCHEMA).write.parquet(
             os.path.join(path, "data")
         )
 

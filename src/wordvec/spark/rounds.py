@@ -1,4 +1,4 @@
-"""Synchronisation rounds: what a partition trains in a round, and how the driver merges.
+"""Synchronisation rounds: what a partition trains in a round, and how its rows are merged.
 
 The schedule. Partition ``p`` holds a contiguous slice of the text, ``n_p``
 in-vocabulary words; over the run it trains that slice ``epochs`` times, a
@@ -17,7 +17,10 @@ single-machine run with one thread.
 A round's task (:func:`train_round`) copies the round's broadcast weights, runs
 its jobs with one thread (so a retried task computes the same result, bit for
 bit: nothing depends on timing), and returns the rows it changed, with their new
-values. The driver merges them (:func:`merge`).
+values. They are merged (:func:`merge`) in the executors, block by block of
+``BLOCK_ROWS`` rows (:func:`block_parts`, :func:`merge_block`): a shuffle brings
+every partition's part of a block together, the block is merged there, and the
+driver receives each changed row once, whatever the number of partitions.
 """
 
 from __future__ import annotations
@@ -34,12 +37,15 @@ from ..scan import SENTENCE_END
 from ..vocab import Vocab
 
 __all__ = [
-    "JOB_STRIDE", "MERGES", "RoundResult", "job_plan", "train_round", "scale", "scaled", "merge",
+    "JOB_STRIDE", "MERGES", "BLOCK_ROWS", "RoundResult", "job_plan", "train_round", "scale",
+    "scaled", "merge", "block_parts", "merge_block",
 ]  # fmt: skip
 
 JOB_STRIDE = 1 << 40  # job indices of partition p start at p * JOB_STRIDE
 MERGES = ("scaled_mean", "row_mean", "mean", "sum")
 HS_MAX_SCALE = 4  # "scaled_mean" with hierarchical softmax: at most 4x the learning rate
+BLOCK_ROWS = 4096  # rows of a matrix merged together in an executor
+STATS_KEY = -1  # the shuffle key of the partitions' statistics (blocks have keys >= 0)
 
 
 class RoundResult(NamedTuple):
@@ -253,3 +259,47 @@ def merge(
     else:  # "mean", "scaled_mean": the partitions that did not change a row keep w[row]
         stay = (partitions - n[touched])[:, None].astype(np.float32)
         w[touched] = (acc[touched] + stay * w[touched]) / np.float32(partitions)
+
+
+# --------------------------------------------------------------------------- in the executors
+
+
+def block_parts(result: RoundResult):
+    """A task's result as shuffle records: ``(STATS_KEY, (partition, stats, seconds))``,
+    then per matrix ``m`` (0: w_in, 1: w_out) and block ``b`` of ``BLOCK_ROWS`` rows it
+    changed, ``(2 * b + m, (partition, rows, new values))``. Integer keys: their hash,
+    hence the shuffle's placement, is the same in every process."""
+    yield STATS_KEY, (result.partition, result.stats, result.seconds)
+    pairs = ((result.rows_in, result.new_in), (result.rows_out, result.new_out))
+    for m, (rows, new) in enumerate(pairs):
+        if not len(rows):
+            continue
+        blocks = rows // BLOCK_ROWS  # rows ascend, so each block is one run
+        cuts = np.flatnonzero(np.diff(blocks)) + 1
+        for part_rows, part_new in zip(np.split(rows, cuts), np.split(new, cuts), strict=True):
+            yield 2 * int(part_rows[0] // BLOCK_ROWS) + m, (result.partition, part_rows, part_new)
+
+
+def merge_block(
+    key: int,
+    parts: list,
+    weights: tuple[np.ndarray, np.ndarray],
+    rule: str,
+    partitions: int,
+    scale: int | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Merge the partitions' ``parts`` of block ``key`` (:func:`block_parts`) into the round's
+    start ``weights``: ``(rows, merged values)`` of the rows any partition changed.
+
+    The parts are taken in partition order, whatever order the shuffle brought them in,
+    and merged by :func:`merge` as the driver would merge the whole matrices: each row's
+    sum is made of the same float32 additions in the same order, so the result is bit for
+    bit the driver's merge, and the same on every retry."""
+    m, b = key % 2, key // 2
+    w = weights[m]
+    lo, hi = b * BLOCK_ROWS, min((b + 1) * BLOCK_ROWS, len(w))
+    block = w[lo:hi].copy()
+    parts = sorted(parts, key=lambda part: part[0])
+    merge(block, [(rows - lo, new) for _, rows, new in parts], rule, partitions, scale)
+    rows = np.unique(np.concatenate([rows for _, rows, _ in parts])).astype(np.int32)
+    return rows, block[rows - lo]

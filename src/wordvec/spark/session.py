@@ -10,9 +10,11 @@ every node (or shipped with ``--py-files``), as any Python library used in tasks
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ from pyspark.sql import SparkSession
 
 from ..errors import ConfigError
 
-__all__ = ["get_session", "is_local"]
+__all__ = ["get_session", "is_local", "quiet_java_options"]
 
 
 def is_local(master: str) -> bool:
@@ -52,7 +54,11 @@ def _package_root() -> str:
 
 
 def get_session(
-    spark: SparkSession | None = None, master: str | None = None, app_name: str = "wordvec"
+    spark: SparkSession | None = None,
+    master: str | None = None,
+    app_name: str = "wordvec",
+    *,
+    quiet: bool = False,
 ) -> SparkSession:
     """The session to run in: ``spark``, the active one, or a new one on ``master``.
 
@@ -61,6 +67,8 @@ def get_session(
     with this Python (``PYSPARK_PYTHON`` is set to ``sys.executable`` unless it is
     set already) and wordvec's directory on their ``PYTHONPATH``, without the web
     UI; every new session has Spark's console progress bar off (wordvec prints its own).
+    With ``quiet`` (the CLI), a new session logs errors only from its start
+    (:func:`quiet_java_options`); a given or active session keeps its own logging.
     """
     if master is not None:
         _check_master(master)
@@ -92,7 +100,51 @@ def get_session(
     if is_local(effective):
         builder = _local_settings(builder)
     builder = builder.config("spark.ui.showConsoleProgress", "false")
+    if quiet:
+        conf = SparkConf()
+        for key in ("spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions"):
+            given = conf.get(key, "") or ""
+            builder = builder.config(key, f"{given} {quiet_java_options()}".strip())
     return builder.getOrCreate()
+
+
+# Spark's warnings at start-up (loopback address, native Hadoop library, "Setting default
+# log level") are printed before a session exists, so setLogLevel comes too late for
+# them: the JVM must start with this configuration. PySpark's gateway starts Spark's
+# logging as a shell does: its logger set to the root's level is what keeps Spark from
+# printing its "Setting default log level" notice.
+_QUIET_LOG4J2 = """\
+# wordvec: a Spark session started by the wordvec CLI logs errors only, on stderr
+rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n%ex
+logger.gateway.name = org.apache.spark.api.python.PythonGatewayServer
+logger.gateway.level = error
+"""
+_QUIET_FILE: list[str] = []  # the configuration file of this process, once written
+
+
+def quiet_java_options() -> str:
+    """The JVM option that starts Spark's logging at ERROR (a log4j2 configuration file,
+    written once per process to the temporary directory and removed at exit)."""
+    if not _QUIET_FILE:
+        fd, path = tempfile.mkstemp(prefix="wordvec-log4j2-", suffix=".properties")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(_QUIET_LOG4J2)
+        atexit.register(_remove, path)
+        _QUIET_FILE.append(path)
+    return f"-Dlog4j2.configurationFile=file:{_QUIET_FILE[0]}"
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _local_settings(builder):
