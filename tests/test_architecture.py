@@ -52,6 +52,9 @@ LAYERS: list[list[str]] = [
     # vectors and what is done with them
     ["queries"],
     ["vectors"],
+    # subword vectors (any word from its n-gram rows) and fastText's .bin files
+    ["subwords.keyed"],
+    ["subwords.fasttext_bin"],
     ["formats", "evaluate", "plot"],
     # phrases: token lists -> token lists with phrases joined (scan stage inside; files
     # through the native container of formats)
@@ -72,7 +75,8 @@ LAYERS: list[list[str]] = [
     ],
     ["compat._evaluation", "compat._files"],
     ["compat.keyedvectors", "compat._modelfile", "compat.phrases"],
-    ["compat.word2vec"],
+    ["compat.word2vec", "compat.fasttext_keyedvectors"],
+    ["compat.fasttext"],
     ["compat", "compat.convert"],
     # Spark (the only modules that import pyspark): executor-side text handling and
     # rounds, then the driver's corpus and checkpoints, the estimator, the ML stage and CLI

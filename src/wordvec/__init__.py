@@ -23,12 +23,16 @@ from .errors import (  # noqa: E402
 from .formats import load, save  # noqa: E402
 from .model import Word2Vec  # noqa: E402
 from .phrases import FrozenPhrases, Phrases  # noqa: E402
+from .subwords.fasttext_bin import load_fasttext  # noqa: E402
+from .subwords.keyed import SubwordVectors  # noqa: E402
 from .vectors import KeyedVectors  # noqa: E402
 
 __all__ = [
     "__version__",
     "Word2Vec",
     "KeyedVectors",
+    "SubwordVectors",
+    "load_fasttext",
     "Phrases",
     "FrozenPhrases",
     "TrainConfig",
