@@ -11,7 +11,7 @@ written out twice, identical but for its import lines::
 and each copy runs as its own process. The time is the whole script, from the
 process start (imports included) to its end, as a user waits for it. Quality is
 measured afterwards on the vectors each run saved, with one evaluator for both
-(``wordvec.evaluate``: questions-words over the 30,000 most frequent words,
+(``wordvec.vectors.evaluate``: questions-words over the 30,000 most frequent words,
 WordSim-353 Spearman). Repeats go round-robin over the two, so a change in the
 machine's speed falls on both; the table shows medians.
 
@@ -122,8 +122,8 @@ def run(script: Path, corpus: Path, out: Path, args) -> float:
 
 
 def quality(vec_path: Path) -> dict[str, float]:
-    from wordvec import evaluate
-    from wordvec.formats import load
+    from wordvec.vectors import evaluate
+    from wordvec.vectors.formats import load
 
     kv = load(vec_path)
     return {

@@ -44,7 +44,7 @@ def worker(args: argparse.Namespace) -> None:
     t0 = time.perf_counter()
     connectors = _connectors(args.connector_words)
     if args.worker == "wordvec":
-        from wordvec.phrases import Phrases
+        from wordvec.phrases.phrases import Phrases
 
         model = Phrases(
             min_count=args.min_count,

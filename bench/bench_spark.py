@@ -4,7 +4,7 @@ Every run is its own process with its own Spark session on ``local[2]`` (dim 100
 window 5, min-count 5); its time is the whole job a user waits for, from the
 start of the session (Spark's start included) until the trained vectors are on
 the driver. Quality is the analogy accuracy (questions-words) and WordSim-353
-(Spearman) of ``wordvec.evaluate``. Repeats go round-robin over the runs; the
+(Spearman) of ``wordvec.vectors.evaluate``. Repeats go round-robin over the runs; the
 tables show medians.
 
 Sections (``--sections``, all by default):
@@ -78,7 +78,7 @@ def _session(master: str):
 
 
 def _quality(kv, full: bool) -> dict:
-    from wordvec import evaluate
+    from wordvec.vectors import evaluate
 
     a = evaluate.analogies(kv, restrict_vocab=len(kv) if full else 30_000)
     sims = evaluate.similarity(kv)
@@ -111,7 +111,7 @@ def worker(args: argparse.Namespace) -> dict:
     elif tool == "mllib":
         from pyspark.ml.feature import Word2Vec as MLlibWord2Vec
 
-        from wordvec.vectors import KeyedVectors
+        from wordvec.vectors.keyedvectors import KeyedVectors
 
         spark = _session(args.master)
         t_fit = time.perf_counter()

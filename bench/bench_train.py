@@ -43,8 +43,8 @@ def worker(args: argparse.Namespace) -> None:
     args.threads = int(args.threads)
     t0 = time.perf_counter()
     if args.worker == "wordvec":
-        from wordvec.formats import save
         from wordvec.model import Word2Vec
+        from wordvec.vectors.formats import save
 
         m = Word2Vec(
             model=args.model,
@@ -195,8 +195,8 @@ def run_tool(tool: str, corpus: Path, out: Path, args, threads: int, min_count: 
 
 
 def quality(vec_path: Path) -> dict:
-    from wordvec import evaluate
-    from wordvec.formats import load
+    from wordvec.vectors import evaluate
+    from wordvec.vectors.formats import load
 
     kv = load(vec_path)
     a = evaluate.analogies(kv, restrict_vocab=30000)

@@ -32,9 +32,9 @@ from pathlib import Path
 import numba
 import numpy as np
 
-from wordvec import evaluate
 from wordvec.engine import kernels
 from wordvec.model import Word2Vec
+from wordvec.vectors import evaluate
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "data" / "corpora" / "en17m.txt"

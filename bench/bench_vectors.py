@@ -1,7 +1,7 @@
 """Benchmarks for using vectors, against gensim in the same run.
 
 1. The full questions-words analogy evaluation (19,544 questions, restrict_vocab
-   30,000): ``wordvec.evaluate.analogies`` vs gensim's ``evaluate_word_analogies``
+   30,000): ``wordvec.vectors.evaluate.analogies`` vs gensim's ``evaluate_word_analogies``
    on the same vectors, with both accuracies printed (they must agree).
 2. Loading a V x d random vectors file (default 100k x 300): wordvec's native
    format (memory-mapped, and read) vs word2vec binary (wordvec's and gensim's
@@ -34,8 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
-from wordvec import evaluate, formats
-from wordvec.vectors import KeyedVectors
+from wordvec.vectors import evaluate, formats
+from wordvec.vectors.keyedvectors import KeyedVectors
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "data" / "corpora" / "en17m.txt"

@@ -70,8 +70,8 @@ def zipf_counts(vocab: int, exponent: float, n_words: int) -> np.ndarray:
 
 
 def en17m_counts(min_count: int = 5) -> np.ndarray:
-    from wordvec.corpus import TextCorpus
-    from wordvec.scan import scan
+    from wordvec.text.corpus import TextCorpus
+    from wordvec.text.scan import scan
 
     with scan(TextCorpus(str(EN17M))) as result:
         counts = np.sort(result.counts.astype(np.float64))[::-1]

@@ -20,7 +20,9 @@ PACKAGE = "wordvec"
 # Lowest first. Within a layer, modules do not import one another.
 LAYERS: list[list[str]] = [
     ["_version", "errors"],
-    ["_io", "config"],
+    # files beside the road, low half: atomic writes and output-path checks
+    ["files", "files.atomic", "config"],
+    ["files.paths"],
     # the NumPy reference of the derivation (never imported by the engine: see FORBIDDEN)
     ["reference._validate"],
     ["reference.activations"],
@@ -28,14 +30,13 @@ LAYERS: list[list[str]] = [
     ["reference.models", "reference.network", "reference.sgd"],
     ["reference.gradcheck", "reference.trainer"],
     ["reference"],
-    # the native container (model files, vectors) and the checks of output paths
-    ["container", "_paths"],
-    # text -> token lists
-    ["corpus"],
-    # token lists -> counts + id cache (scan; the compiled scanner behind it)
-    ["_idcache"],
-    ["_fastscan"],
-    ["scan"],
+    # the native container (vectors, phrase models, model files)
+    ["files.container"],
+    # text -> token lists -> counts + id cache (scan; the compiled scanner behind it)
+    ["text.corpus", "text.idcache"],
+    ["text.fastscan"],
+    ["text.scan"],
+    ["text"],
     # counts -> Vocab
     ["vocab"],
     # subwords: the character n-gram rows of words (fastText's definition)
@@ -50,19 +51,20 @@ LAYERS: list[list[str]] = [
     ["engine.jit"],
     ["engine.train"],
     # vectors and what is done with them
-    ["queries"],
-    ["vectors"],
+    ["vectors.queries"],
+    ["vectors.keyedvectors"],
     # subword vectors (any word from its n-gram rows) and fastText's .bin files
     ["subwords.keyed"],
     ["subwords.fasttext_bin"],
-    ["formats", "evaluate", "plot"],
+    ["vectors", "vectors.formats", "vectors.evaluate", "vectors.plot"],
     # phrases: token lists -> token lists with phrases joined (scan stage inside; files
-    # through the native container of formats)
-    ["_phrasekernels", "_phrasefile"],
-    ["_phrasestream"],
+    # through the native container)
+    ["phrases.kernels", "phrases.file"],
+    ["phrases.stream"],
+    ["phrases.phrases"],
     ["phrases"],
     # model and checkpoint files, then the estimator over all the stages
-    ["modelfile", "progress"],
+    ["files.modelfile", "progress"],
     ["model"],
     # gensim 4's API over the estimator and the vectors
     [
@@ -217,10 +219,10 @@ def test_the_checker_sees_what_it_must():
     """Relative and absolute imports, imports in functions, and of the package __init__."""
     source = (
         "import numpy\nfrom . import __version__\nfrom .engine import train\nimport wordvec\n"
-        "from wordvec.scan import scan\ndef f():\n    from ..model import Word2Vec\n"
+        "from wordvec.text.scan import scan\ndef f():\n    from ..model import Word2Vec\n"
     )
     assert [t for t, _ in imports("modelfile", source.replace("..model", ".model"))] == [
-        "", "engine.train", "", "scan", "model",
+        "", "engine.train", "", "text.scan", "model",
     ]  # fmt: skip
     # in a subpackage: "." is the subpackage (from its __init__ too), ".." is wordvec
     sub = "from .. import __version__\nfrom ._common import x\ndef f():\n    from ..model import M"

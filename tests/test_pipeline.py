@@ -7,16 +7,16 @@ from unittest import mock
 import numpy as np
 import pytest
 
-from wordvec import _fastscan
 from wordvec.config import TrainConfig
-from wordvec.corpus import TextCorpus
 from wordvec.encoded import EncodedCorpus
 from wordvec.engine.schedule import EpochStats
 from wordvec.engine.train import Trainer, init_weights
 from wordvec.errors import ConfigError
+from wordvec.files.modelfile import read_model, write_model
 from wordvec.model import Word2Vec
-from wordvec.modelfile import read_model, write_model
-from wordvec.scan import scan, scan_sentences
+from wordvec.text import fastscan as _fastscan
+from wordvec.text.corpus import TextCorpus
+from wordvec.text.scan import scan, scan_sentences
 from wordvec.vocab import Vocab
 
 OPTIONS = dict(model="skipgram", loss="neg", dim=8, window=3, min_count=2, epochs=2, threads=1)
@@ -59,7 +59,7 @@ def test_scan_uses_the_compiled_scanner_for_files_only(corpus_file):
         calls.append(result is not None)
         return result
 
-    with mock.patch("wordvec.scan.scan_files", spy):
+    with mock.patch("wordvec.text.scan.scan_files", spy):
         with scan(TextCorpus(str(corpus_file))) as fast, scan(sentences()) as slow:
             assert fast.words == slow.words and fast.identity == slow.identity
     assert calls == [True, False]  # the file went the compiled way, the list the Python way

@@ -9,8 +9,8 @@ import pytest
 
 from wordvec.encoded import DROPPED, EncodedCorpus, build
 from wordvec.errors import CorpusError
-from wordvec.scan import SENTENCE_END
-from wordvec.scan import scan_sentences as scan
+from wordvec.text.scan import SENTENCE_END
+from wordvec.text.scan import scan_sentences as scan
 from wordvec.vocab import Vocab
 
 

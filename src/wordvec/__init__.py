@@ -10,7 +10,6 @@ The math of the derivation, in NumPy with every gradient checked, is in
 
 from ._version import __version__  # noqa: E402
 from .config import TrainConfig  # noqa: E402
-from .corpus import TextCorpus, default_corpus_path  # noqa: E402
 from .errors import (  # noqa: E402
     ConfigError,
     CorpusError,
@@ -20,12 +19,13 @@ from .errors import (  # noqa: E402
     UnknownWordError,
     WordvecError,
 )
-from .formats import load, save  # noqa: E402
 from .model import Word2Vec  # noqa: E402
-from .phrases import FrozenPhrases, Phrases  # noqa: E402
+from .phrases.phrases import FrozenPhrases, Phrases  # noqa: E402
 from .subwords.fasttext_bin import load_fasttext  # noqa: E402
 from .subwords.keyed import SubwordVectors  # noqa: E402
-from .vectors import KeyedVectors  # noqa: E402
+from .text.corpus import TextCorpus, default_corpus_path  # noqa: E402
+from .vectors.formats import load, save  # noqa: E402
+from .vectors.keyedvectors import KeyedVectors  # noqa: E402
 
 __all__ = [
     "__version__",

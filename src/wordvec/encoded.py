@@ -19,10 +19,10 @@ from typing import IO, Any
 import numba
 import numpy as np
 
-from ._idcache import CACHE_WRITE
-from ._io import write_anonymous
 from .errors import CorpusError
-from .scan import SENTENCE_END, Scan
+from .files.atomic import write_anonymous
+from .text.idcache import CACHE_WRITE
+from .text.scan import SENTENCE_END, Scan
 from .vocab import Vocab
 
 __all__ = ["EncodedCorpus", "build", "log_vocabulary", "DROPPED", "SENTENCE_END"]

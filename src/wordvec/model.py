@@ -12,7 +12,7 @@ The estimator keeps parameters and fitted state; the work is done by the stages
 one streaming pass over the text counts the words and writes them as ids to a
 temporary cache; every epoch reads the cache. Memory holds the vocabulary, the
 two weight matrices and one chunk of ids, whatever the corpus length. Model and
-checkpoint files are :mod:`wordvec.modelfile`'s.
+checkpoint files are :mod:`wordvec.files.modelfile`'s.
 """
 
 from __future__ import annotations
@@ -27,17 +27,17 @@ from typing import Any
 
 import numpy as np
 
-from ._paths import check_output
+from .files.paths import check_output
 from .config import TrainConfig, _float
-from .corpus import TextCorpus
 from .encoded import EncodedCorpus, log_vocabulary
 from .engine import train as engine
 from .engine.schedule import EpochStats, Interrupted, Position
 from .engine.train import grow_weights, init_weights
 from .errors import ConfigError, CorpusError, TrainingInterrupted
-from .modelfile import MODEL_FORMAT_VERSION, read_model, write_model
+from .files.modelfile import MODEL_FORMAT_VERSION, read_model, write_model
 from .progress import ProgressDisplay
-from .scan import scan
+from .text.corpus import TextCorpus
+from .text.scan import scan
 from .vocab import Vocab
 
 __all__ = ["Word2Vec", "MODEL_FORMAT_VERSION"]
@@ -53,7 +53,7 @@ class Word2Vec:
     standard input read as the corpus ``"-"``, go; default the system temporary
     directory), ``progress`` (a progress line on stderr) and ``errors`` (how text
     corpora decode bytes that are not UTF-8: ``"strict"`` raises, ``"replace"``
-    substitutes U+FFFD, ``"ignore"`` drops them; see :class:`wordvec.corpus.TextCorpus`).
+    substitutes U+FFFD, ``"ignore"`` drops them; see :class:`wordvec.text.corpus.TextCorpus`).
 
     Attributes (after ``fit``)
     --------------------------
@@ -152,7 +152,7 @@ class Word2Vec:
         Parameters
         ----------
         corpus : path, "-" (stdin), directory, compressed file, or iterable of token lists
-            See :mod:`wordvec.corpus`.
+            See :mod:`wordvec.text.corpus`.
         checkpoint : path, optional
             Where to write a checkpoint if training is interrupted (SIGINT / SIGTERM)
             and, with ``checkpoint_every`` (seconds), periodically. Resume with
@@ -339,7 +339,7 @@ class Word2Vec:
         Built once after each fit / train / load and then cached (``model.wv is
         model.wv``), so that its unit-vector cache is computed once too.
         """
-        from .vectors import KeyedVectors
+        from .vectors.keyedvectors import KeyedVectors
 
         self._check_fitted()
         kv = self.__dict__.get("_wv")
@@ -471,7 +471,7 @@ def _check_checkpointing(checkpoint: Any, checkpoint_every: Any, corpus: Any) ->
 
 def _write(model: Word2Vec, path, position, n_words: int, corpus_id=None, extra=None) -> None:
     """Write ``model`` as a model file, or as a checkpoint at ``position`` (``extra``:
-    see :func:`~wordvec.modelfile.write_model`)."""
+    see :func:`~wordvec.files.modelfile.write_model`)."""
     write_model(
         path,
         model.config,

@@ -5,7 +5,7 @@
 counts of more text to a vocabulary, appending new words after the existing ids.
 From its counts a Vocab derives the sub-sampling thresholds, the negative-sampling
 noise distribution (as an alias table) and the Huffman tree of hierarchical softmax.
-A Vocab knows nothing of the corpus it was counted from (:mod:`wordvec.scan` counts,
+A Vocab knows nothing of the corpus it was counted from (:mod:`wordvec.text.scan` counts,
 :mod:`wordvec.encoded` maps the scanned ids to a Vocab's).
 """
 

@@ -17,7 +17,7 @@ GKV = gensim_models.KeyedVectors
 from wordvec.compat import KeyedVectors  # noqa: E402
 from wordvec.compat._stats import Correlation  # noqa: E402
 from wordvec.errors import ConfigError, FormatError  # noqa: E402
-from wordvec.evaluate import shipped_path  # noqa: E402
+from wordvec.vectors.evaluate import shipped_path  # noqa: E402
 
 QUESTIONS = shipped_path("questions-words.txt")
 WS353 = shipped_path("wordsim353.tsv")
@@ -387,8 +387,8 @@ def test_native_save_load_and_refusals(tmp_path, pair):
 
 
 def test_works_with_wordvec_itself(pair, tmp_path):
-    from wordvec import evaluate
-    from wordvec.formats import load, save
+    from wordvec.vectors import evaluate
+    from wordvec.vectors.formats import load, save
 
     _, w = pair
     r = evaluate.analogies(w, restrict_vocab=300_000)

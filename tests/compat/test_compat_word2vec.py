@@ -317,8 +317,8 @@ def test_quality_within_noise_of_gensim(tmp_path, sg, words, epochs):
     0.144 / 0.151, compat 0.127 / 0.156; gensim's corpus_file mode, which splits the
     file between its workers, scored higher there, 0.18-0.19, and is not compared.)
     """
-    from wordvec import evaluate
-    from wordvec.formats import load
+    from wordvec.vectors import evaluate
+    from wordvec.vectors.formats import load
 
     path = tmp_path / "slice.txt"
     n = 0

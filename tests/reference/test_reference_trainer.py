@@ -213,7 +213,7 @@ def test_short_course_run_loss_falls(short_run):
 
 def test_short_course_run_plot(short_run, tmp_path):
     pytest.importorskip("matplotlib")
-    from wordvec.plot import COURSE_WORDS, plot
+    from wordvec.vectors.plot import COURSE_WORDS, plot
 
     result, _ = short_run
     words = [w for w in COURSE_WORDS if w in result.words][:12]

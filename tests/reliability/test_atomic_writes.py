@@ -30,10 +30,10 @@ import numpy as np
 import pytest
 from _child import child_env
 
-from wordvec import formats
 from wordvec.engine.train import Position
 from wordvec.model import Word2Vec, _read, _write
-from wordvec.vectors import KeyedVectors
+from wordvec.vectors import formats
+from wordvec.vectors.keyedvectors import KeyedVectors
 
 ROWS, DIM = 40_000, 32  # ~5 MB binary, ~15 MB text: a save takes many write calls
 
@@ -41,11 +41,11 @@ CHILD = textwrap.dedent(
     """
     import os, sys, time
     import numpy as np
-    import wordvec._io
-    from wordvec import formats
+    import wordvec.files.atomic
+    from wordvec.vectors import formats
     from wordvec.engine.train import Position
     from wordvec.model import Word2Vec, _write
-    from wordvec.vectors import KeyedVectors
+    from wordvec.vectors.keyedvectors import KeyedVectors
     from wordvec.vocab import Vocab
 
     kind, path, pause = sys.argv[1], sys.argv[2], sys.argv[3] == "pause"
@@ -77,7 +77,7 @@ CHILD = textwrap.dedent(
             def __exit__(self, *exc):
                 return self.fh.__exit__(*exc)
 
-        wordvec._io.os.fdopen = lambda *a, **k: Pausing(real_fdopen(*a, **k))
+        wordvec.files.atomic.os.fdopen = lambda *a, **k: Pausing(real_fdopen(*a, **k))
 
     print("SAVING", flush=True)
     if kind in ("txt", "bin", "wvec"):
@@ -198,7 +198,7 @@ def test_a_failed_save_in_process_removes_its_temporary_file(kind, tmp_path, mon
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("wordvec._io.os.fsync", full)
+    monkeypatch.setattr("wordvec.files.atomic.os.fsync", full)
     with pytest.raises(OSError, match="No space left"):
         if kind in ("txt", "bin", "wvec"):
             formats.save(KeyedVectors(["a", "b"], np.ones((2, 3), np.float32)), path)
@@ -230,7 +230,7 @@ def test_saved_files_get_the_usual_permissions(tmp_path):
 
 def test_a_failed_save_names_the_file_it_was_writing_not_its_temporary_file(tmp_path):
     """An OSError of a write (a full disk, a file-size limit) names the file being saved."""
-    from wordvec._io import atomic_write
+    from wordvec.files.atomic import atomic_write
 
     path = tmp_path / "v.bin"
     with pytest.raises(OSError) as info, atomic_write(path) as fh:
@@ -252,10 +252,10 @@ def test_a_failed_save_names_the_file_it_was_writing_not_its_temporary_file(tmp_
 
 def test_the_id_cache_names_its_directory_when_it_cannot_be_written(tmp_path):
     resource = pytest.importorskip("resource")
-    from wordvec import _fastscan as fastscan
-    from wordvec.corpus import TextCorpus
     from wordvec.encoded import EncodedCorpus
-    from wordvec.scan import scan_sentences
+    from wordvec.text import fastscan as fastscan
+    from wordvec.text.corpus import TextCorpus
+    from wordvec.text.scan import scan_sentences
     from wordvec.vocab import Vocab
 
     corpus = tmp_path / "c.txt"

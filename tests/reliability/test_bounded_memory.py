@@ -1,6 +1,6 @@
 """Bounded memory: counting a corpus of endless distinct tokens prunes instead of growing.
 
-``wordvec.scan.scan`` holds at most ``max_vocab`` distinct tokens; beyond that it
+``wordvec.text.scan.scan`` holds at most ``max_vocab`` distinct tokens; beyond that it
 prunes the rarest as word2vec C's ReduceVocab does. Each test streams a synthetic
 corpus of all-distinct tokens (plus a few frequent words) from a generator in a
 fresh subprocess and reads the process's peak resident memory
@@ -30,7 +30,7 @@ import pytest
 CHILD = textwrap.dedent(
     """
     import json, resource, sys
-    from wordvec.scan import scan
+    from wordvec.text.scan import scan
 
     n_tokens, max_vocab = int(sys.argv[1]), int(sys.argv[2])
     FREQUENT = [f"common{i}" for i in range(10)]

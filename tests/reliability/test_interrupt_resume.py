@@ -29,10 +29,10 @@ import pytest
 from _child import child_env
 
 import wordvec.engine.train as train_module
-from wordvec import formats
-from wordvec.container import read_container
 from wordvec.errors import CorpusError, FormatError, TrainingInterrupted
+from wordvec.files.container import read_container
 from wordvec.model import Word2Vec, _read
+from wordvec.vectors import formats
 
 GROUP = 40  # words per planted group
 EPOCHS = 4

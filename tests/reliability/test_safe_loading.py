@@ -31,15 +31,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wordvec import container, evaluate, formats
-from wordvec.corpus import iter_sentences
 from wordvec.errors import FormatError, WordvecError
+from wordvec.files import container
 from wordvec.model import Word2Vec, _read
 from wordvec.phrases import Phrases
 from wordvec.phrases import load as phrases_load
 from wordvec.subwords.fasttext_bin import FastTextArgs, write_fasttext_bin
 from wordvec.subwords.keyed import SubwordVectors
-from wordvec.vectors import KeyedVectors
+from wordvec.text.corpus import iter_sentences
+from wordvec.vectors import evaluate, formats
+from wordvec.vectors.keyedvectors import KeyedVectors
 
 FAST = 100  # examples per reader in the default run
 SLOW = 2000  # examples per reader with -m slow

@@ -12,7 +12,7 @@ require_spark()
 from conftest import MASTER  # noqa: E402
 
 from wordvec.cli import main  # noqa: E402
-from wordvec.formats import load  # noqa: E402
+from wordvec.vectors.formats import load  # noqa: E402
 
 
 def test_train_on_spark_writes_vectors(spark, tmp_path, books_lines, capsys):

@@ -10,12 +10,12 @@ from _spark_env import require_spark
 
 require_spark()
 
-from wordvec.corpus import TextCorpus  # noqa: E402
 from wordvec.encoded import EncodedCorpus  # noqa: E402
 from wordvec.errors import CorpusError  # noqa: E402
-from wordvec.scan import scan_sentences  # noqa: E402
 from wordvec.spark import text  # noqa: E402
 from wordvec.spark.rounds import chunk_bounds, job_plan, round_jobs  # noqa: E402
+from wordvec.text.corpus import TextCorpus  # noqa: E402
+from wordvec.text.scan import scan_sentences  # noqa: E402
 
 # every whitespace character str.split() knows of, and a few that it does not
 ODD_TEXT = (

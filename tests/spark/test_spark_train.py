@@ -21,9 +21,9 @@ require_spark()
 from wordvec import Word2Vec  # noqa: E402
 from wordvec.encoded import EncodedCorpus, build  # noqa: E402
 from wordvec.errors import ConfigError, CorpusError, FormatError, TrainingInterrupted  # noqa: E402
-from wordvec.scan import scan  # noqa: E402
 from wordvec.spark import Word2Vec as SparkWord2Vec  # noqa: E402
 from wordvec.spark import corpus as spark_corpus  # noqa: E402
+from wordvec.text.scan import scan  # noqa: E402
 
 SMALL = dict(dim=16, window=3, min_count=2, epochs=2, seed=7, batch_words=2000, threads=1)
 
@@ -36,7 +36,7 @@ def text_file(tmp_path_factory, books_lines):
 
 
 def _single_machine_stream(path, min_count, lowercase=False):
-    from wordvec.corpus import TextCorpus
+    from wordvec.text.corpus import TextCorpus
 
     s = scan(TextCorpus(path, lowercase=lowercase), max_vocab=None)
     vocab, remap = build(s, min_count=min_count)
@@ -92,7 +92,7 @@ def test_files_of_a_directory_count_in_path_order(spark, tmp_path):
 
 
 def _dir_sentences(path):
-    from wordvec.corpus import TextCorpus
+    from wordvec.text.corpus import TextCorpus
 
     return list(TextCorpus(path))
 

@@ -161,7 +161,7 @@ def test_native_round_trip_keeps_ngram_rows(kv, tmp_path):
 
 
 def test_native_file_with_lying_bucket_is_format_error(kv, tmp_path):
-    from wordvec.container import read_container, write_container
+    from wordvec.files.container import read_container, write_container
 
     path = tmp_path / "sub.wvec"
     save_subword_vectors(kv, path)

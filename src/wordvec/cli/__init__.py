@@ -5,7 +5,7 @@ a sub-command has an ``_add_<name>(subparsers)`` that declares its options (and
 sets ``func=_cmd_<name>``) and a ``_cmd_<name>(args) -> int`` that runs it;
 ``build_parser`` finds every ``_add_*`` function of the modules in ``_COMMAND_MODULES``
 by name, in source order. A command checks every path it will write before any
-work (:func:`wordvec._paths.check_paths`).
+work (:func:`wordvec.files.paths.check_paths`).
 
 Errors end a command with one line on stderr and exit code 1: library errors
 (:class:`wordvec.errors.WordvecError`) and OS errors (``wordvec: error: PATH:

@@ -40,7 +40,7 @@ def vectors_options(p: argparse.ArgumentParser) -> None:
 def vectors_format(path: str, format: str | None, flag: str | None, *, reading: bool) -> str:
     """The format of vectors file ``path``; for an unknown extension, the message names
     the option ``flag`` that gives the format (if the command has one)."""
-    from ..formats import resolve_format
+    from ..vectors.formats import resolve_format
 
     try:
         return resolve_format(path, format, reading=reading)
@@ -54,7 +54,7 @@ def vectors_format(path: str, format: str | None, flag: str | None, *, reading: 
 
 def load_vectors(args: argparse.Namespace):
     """The KeyedVectors of ``args.vectors`` (memory-mapped when native: checked lazily)."""
-    from ..formats import load
+    from ..vectors.formats import load
 
     fmt = vectors_format(args.vectors, args.format, "--format", reading=True)
     return load(args.vectors, format=fmt, mmap=True, errors=args.errors)

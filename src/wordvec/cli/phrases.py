@@ -10,10 +10,10 @@ import sys
 import time
 from typing import Any
 
-from .._paths import check_paths
-from ..corpus import TextCorpus, default_corpus_path
 from ..errors import ConfigError
-from ..phrases import ENGLISH_CONNECTOR_WORDS, SCORERS, PhrasedCorpus, Phrases
+from ..files.paths import check_paths
+from ..phrases.phrases import ENGLISH_CONNECTOR_WORDS, SCORERS, PhrasedCorpus, Phrases
+from ..text.corpus import TextCorpus, default_corpus_path
 
 
 def _add_phrases(sub: argparse._SubParsersAction) -> None:

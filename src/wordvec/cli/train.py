@@ -19,9 +19,9 @@ import signal
 import sys
 from collections.abc import Iterator
 
-from .._io import file_identity, written_here
-from .._paths import check_paths
+from ..files.atomic import file_identity, written_here
 from ..errors import ConfigError, CorpusError, TrainingInterrupted, WordvecError
+from ..files.paths import check_paths
 from ..model import Word2Vec
 from . import phrases
 from ._common import errors_option, os_message, vectors_format
@@ -213,7 +213,7 @@ def estimator_params(args: argparse.Namespace) -> dict:
 
 
 def _train_fast(args: argparse.Namespace) -> int:
-    from ..corpus import default_corpus_path
+    from ..text.corpus import default_corpus_path
 
     corpus = args.corpus if args.corpus is not None else default_corpus_path()
     checkpoint = _check_paths(args, corpus)
@@ -225,7 +225,7 @@ def _train_fast(args: argparse.Namespace) -> int:
 
 
 def _train_on(args: argparse.Namespace, corpus, checkpoint: str) -> int:
-    from .. import formats
+    from ..vectors import formats
 
     at_start = file_identity(checkpoint)  # (a file there now is no write of this run's)
     if args.resume:
@@ -319,7 +319,7 @@ def _check_paths(args: argparse.Namespace, corpus) -> str:
 def _check_checkpoint_path(path: str, label: str) -> None:
     """A file already at the checkpoint path must be a checkpoint (of an earlier run):
     an interruption replaces it, and anything else would be lost."""
-    from ..container import read_container
+    from ..files.container import read_container
 
     if not os.path.lexists(path):
         return
@@ -422,9 +422,9 @@ def _resume_command(args: argparse.Namespace, checkpoint: str) -> str:
 def _train_reference(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from .. import formats
     from ..reference.trainer import run_course_experiment
-    from ..vectors import KeyedVectors
+    from ..vectors import formats
+    from ..vectors.keyedvectors import KeyedVectors
 
     if args.corpus is None:
         raise CorpusError(
@@ -458,7 +458,7 @@ def _train_reference(args: argparse.Namespace) -> int:
     print(f"first smoothed loss {result.first_loss:.4f}, last {result.last_loss:.4f}")
     print(f"vectors written to {args.output}")
     if args.plot:
-        from ..plot import COURSE_WORDS, plot
+        from ..vectors.plot import COURSE_WORDS, plot
 
         plot(kv, COURSE_WORDS, args.plot, title="reference word vectors (SST)")
         print(f"plot written to {args.plot}")

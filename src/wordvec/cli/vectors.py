@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .._paths import check_paths
 from ..errors import ConfigError
+from ..files.paths import check_paths
 from . import phrases
 from ._common import FORMATS, errors_option, load_vectors, vectors_format, vectors_options
 
@@ -40,7 +40,7 @@ def _add_plot(sub: argparse._SubParsersAction) -> None:
 def _cmd_plot(args: argparse.Namespace) -> int:
     import warnings
 
-    from ..plot import COURSE_WORDS, plot
+    from ..vectors.plot import COURSE_WORDS, plot
 
     check_paths(outputs={"-o": args.output}, inputs={"VECTORS": args.vectors})
     if Path(args.output).suffix.lower() not in (".png", ".svg"):
@@ -195,7 +195,7 @@ def _add_evaluate(sub: argparse._SubParsersAction) -> None:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     import json
 
-    from ..evaluate import evaluate
+    from ..vectors.evaluate import evaluate
 
     neither = args.analogies is None and args.similarity is None and args.phrases is None
     kv = load_vectors(args)
@@ -279,7 +279,7 @@ def _add_convert(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
-    from ..formats import load, save
+    from ..vectors.formats import load, save
 
     check_paths(outputs={"OUT": args.output}, inputs={"IN": args.input})
     to_format = vectors_format(args.output, args.to_format, "--to", reading=False)

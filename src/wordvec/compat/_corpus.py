@@ -16,11 +16,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .._idcache import Scan
-from ..corpus import TextCorpus, _open_file
 from ..encoded import EncodedCorpus
 from ..errors import ConfigError, CorpusError
-from ..scan import scan, scan_sentences
+from ..text.corpus import TextCorpus, _open_file
+from ..text.idcache import Scan
+from ..text.scan import scan, scan_sentences
 from ..vocab import Vocab
 
 __all__ = ["LineSentence", "PathLineSentences", "MAX_WORDS_IN_BATCH"]

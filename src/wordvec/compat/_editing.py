@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import queries
 from ..errors import ConfigError
-from ..vectors import KeyedVectors as _NativeKeyedVectors
+from ..vectors import queries
+from ..vectors.keyedvectors import KeyedVectors as _NativeKeyedVectors
 
 _KEY_TYPES = (str, int, np.integer)
 

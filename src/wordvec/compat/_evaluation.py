@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConfigError
-from ..evaluate import _correct, _ok_vocab
+from ..vectors.evaluate import _correct, _ok_vocab
 from ._stats import pearson, spearman
 
 __all__ = ["evaluate_word_analogies", "evaluate_word_pairs"]

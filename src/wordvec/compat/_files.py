@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from .._io import atomic_write
 from ..errors import ConfigError, FormatError
-from ..vectors import KeyedVectors as _NativeKeyedVectors
+from ..files.atomic import atomic_write
+from ..vectors.keyedvectors import KeyedVectors as _NativeKeyedVectors
 
 __all__ = [
     "refuse_kwargs",
@@ -86,8 +86,8 @@ def save_word2vec_format(
     append: bool = False,
     sort_attr: str = "count",
 ) -> None:
-    """gensim's ``save_word2vec_format`` over :func:`wordvec.formats.save` (atomic)."""
-    from ..formats import save
+    """gensim's ``save_word2vec_format`` over :func:`wordvec.vectors.formats.save` (atomic)."""
+    from ..vectors.formats import save
 
     unsupported = []
     if append:
@@ -158,12 +158,12 @@ def load_word2vec_format(
     datatype: Any = np.float32,
     no_header: bool = False,
 ) -> _NativeKeyedVectors:
-    """gensim's ``load_word2vec_format`` over :func:`wordvec.formats.load`.
+    """gensim's ``load_word2vec_format`` over :func:`wordvec.vectors.formats.load`.
 
     As gensim does, a file read without ``fvocab`` gets made-up descending counts
     (V - row), so that frequency-ordered methods work.
     """
-    from ..formats import load
+    from ..vectors.formats import load
 
     unsupported = []
     if encoding.lower().replace("-", "") != "utf8":

@@ -55,8 +55,8 @@ def save(model, fname: str | os.PathLike[str]) -> None:
 def load(cls, fname: str | os.PathLike[str]):
     """Read a model file into a new ``cls`` (compat Word2Vec)."""
     from ..engine.train import EpochStats
-    from ..formats import read_container
     from ..model import Word2Vec as Native
+    from ..vectors.formats import read_container
 
     _files.refuse_gensim_file(fname, "Word2Vec")
     native = Native.load(fname)

@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from .._phrasestream import CountedLayer, apply_tokens, connector_mask
 from ..errors import ConfigError
+from ..phrases.stream import CountedLayer, apply_tokens, connector_mask
 
 __all__ = ["token_lists", "Sentences", "TransformedCorpus", "empty_layer", "merged", "vocab_dict"]
 

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..evaluate import _pearson, _rank
+from ..vectors.evaluate import _pearson, _rank
 
 __all__ = ["Correlation", "pearson", "spearman", "betainc"]
 

@@ -15,8 +15,8 @@ import logging
 
 import numpy as np
 
-from .._idcache import Scan
 from ..errors import ConfigError, CorpusError, TrainingError
+from ..text.idcache import Scan
 from ..vocab import Vocab
 
 __all__ = ["select", "set_vocab"]

@@ -27,7 +27,7 @@ import sys
 import numpy as np
 
 from ..errors import WordvecError
-from ..vectors import KeyedVectors as NativeKeyedVectors
+from ..vectors.keyedvectors import KeyedVectors as NativeKeyedVectors
 from ..vocab import Vocab
 
 __all__ = ["convert", "main"]

@@ -173,14 +173,14 @@ class FastTextKeyedVectors(KeyedVectors):
         from . import _files
 
         _files.refuse_kwargs("FastTextKeyedVectors.save", kwargs)
-        from ..formats import save
+        from ..vectors.formats import save
 
         save(self._sub, fname, format="native")
 
     @classmethod
     def load(cls, fname: str | os.PathLike[str], mmap: str | None = None) -> FastTextKeyedVectors:
         """Read a native file written by :meth:`save` (``mmap="r"``: mapped read-only)."""
-        from ..formats import load
+        from ..vectors.formats import load
         from . import _files
 
         _files.refuse_gensim_file(fname, "FastTextKeyedVectors")

@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import queries
 from ..errors import ConfigError, UnknownWordError
-from ..vectors import KeyedVectors as _NativeKeyedVectors
+from ..vectors import queries
+from ..vectors.keyedvectors import KeyedVectors as _NativeKeyedVectors
 from . import _evaluation, _files
 from ._editing import _EditingMixin
 
@@ -533,14 +533,14 @@ class KeyedVectors(_EditingMixin, _NativeKeyedVectors):
     def save(self, fname: str | os.PathLike[str], **kwargs: Any) -> None:
         """Write wordvec's native vectors file (words, vectors, counts), atomically."""
         _files.refuse_kwargs("KeyedVectors.save", kwargs)
-        from ..formats import save
+        from ..vectors.formats import save
 
         save(self, fname, format="native")
 
     @classmethod
     def load(cls, fname: str | os.PathLike[str], mmap: str | None = None) -> KeyedVectors:
         """Read a native vectors file (``mmap="r"`` maps it read-only instead of reading)."""
-        from ..formats import load
+        from ..vectors.formats import load
 
         _files.refuse_gensim_file(fname, "KeyedVectors")
         return cls._from_native(load(fname, format="native", mmap=mmap is not None))

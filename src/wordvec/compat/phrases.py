@@ -51,9 +51,9 @@ import types
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .. import phrases as _native
-from ..corpus import TextCorpus
 from ..errors import ConfigError, FormatError
+from ..phrases import phrases as _native
+from ..text.corpus import TextCorpus
 from . import _files, _phrasecounts
 
 __all__ = [

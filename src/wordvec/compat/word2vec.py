@@ -314,7 +314,7 @@ class Word2Vec:
         update: bool = False,
     ) -> None:
         """Build the vocabulary from a ``{word: count}`` dict instead of a corpus."""
-        from .._idcache import Scan
+        from ..text.idcache import Scan
 
         if trim_rule is not None:
             _files.refuse_kwargs("build_vocab_from_freq", {"trim_rule": trim_rule})

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._idcache import SENTENCE_END
+from ..text.idcache import SENTENCE_END
 
 __all__ = [
     "Position",

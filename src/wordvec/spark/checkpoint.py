@@ -23,7 +23,7 @@ import numpy as np
 
 from ..config import TrainConfig
 from ..errors import ConfigError, FormatError
-from ..formats import decode_strings, encode_strings, read_container, write_container
+from ..vectors.formats import decode_strings, encode_strings, read_container, write_container
 from ..vocab import Vocab
 from .rounds import MERGES
 

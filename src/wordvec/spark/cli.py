@@ -16,8 +16,8 @@ from collections.abc import Callable
 
 from pyspark.sql import SparkSession
 
-from .. import formats
 from ..errors import ConfigError, CorpusError, TrainingInterrupted
+from ..vectors import formats
 from .estimator import Word2Vec
 from .session import get_session
 

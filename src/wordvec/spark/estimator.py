@@ -20,7 +20,7 @@ import os
 import time
 from typing import Any
 
-from .._paths import check_output
+from ..files.paths import check_output
 from ..config import TrainConfig
 from ..engine.schedule import EpochStats
 from ..engine.train import init_weights

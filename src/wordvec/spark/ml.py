@@ -48,7 +48,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, FloatType, LongType, StringType, StructField, StructType
 
 from ..errors import ConfigError, FormatError
-from ..vectors import KeyedVectors
+from ..vectors.keyedvectors import KeyedVectors
 from .estimator import Word2Vec as _SparkWord2Vec
 
 __all__ = ["Word2Vec", "Word2VecModel"]

@@ -33,7 +33,7 @@ import numpy as np
 from ..config import TrainConfig
 from ..engine.schedule import job_seed, split_jobs  # noqa: F401 - job_seed: see the docstring
 from ..engine.train import Trainer
-from ..scan import SENTENCE_END
+from ..text.scan import SENTENCE_END
 from ..vocab import Vocab
 
 __all__ = [

@@ -4,7 +4,7 @@ Plain Python and NumPy over iterators of rows, so every function here runs (and
 is tested) without Spark; :mod:`wordvec.spark.corpus` maps them over partitions.
 
 Rows and sentences. A row is one line of text (a ``str``) or one list of tokens.
-A line is split exactly as :mod:`wordvec.corpus` splits a line of a file:
+A line is split exactly as :mod:`wordvec.text.corpus` splits a line of a file:
 ``line.split()`` (runs of ASCII and Unicode whitespace, not ``split(" ")``),
 after ``line.lower()`` with ``lowercase``; a token list is taken as it is (each
 token lowercased with ``lowercase``), as the single-machine reader takes a Python
@@ -32,9 +32,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._fastscan import _Scanner
 from ..errors import CorpusError
-from ..scan import SENTENCE_END, Scan, scan_sentences
+from ..text.fastscan import _Scanner
+from ..text.scan import SENTENCE_END, Scan, scan_sentences
 
 __all__ = [
     "Segment",
@@ -123,7 +123,7 @@ def scan_segments(
     """Count and provisionally encode the rows of one partition, one segment per file.
 
     ``rows`` are lines or token lists, or ``(line, file)`` pairs when ``with_files``.
-    The result is that of :func:`wordvec.scan.scan_sentences` (the single-machine
+    The result is that of :func:`wordvec.text.scan.scan_sentences` (the single-machine
     pass) over the segment's sentences, so ``max_vocab`` prunes as it does there,
     within the segment. Lines go through wordvec's compiled scanner when it gives
     that result exactly (:func:`_compiled_scan`), else through the Python pass.
@@ -156,7 +156,7 @@ _LINES_PER_BLOCK = 20_000
 def _compiled_scan(
     rows: list[Any], lowercase: bool, max_len: int, max_vocab: int | None, tmp_dir: str | None
 ) -> Scan | None:
-    """The rows scanned by the compiled scanner of :mod:`wordvec._fastscan` (as the lines of
+    """The rows scanned by the compiled scanner of :mod:`wordvec.text.fastscan` (as the lines of
     a file: UTF-8 bytes, one ``"\\n"`` after each), or None when that would not be exactly
     :func:`scan_sentences` over :func:`sentence_pieces`: a row that is not a str or holds a
     ``"\\n"`` (it is one sentence), non-ASCII text with ``lowercase`` (``str.lower`` is not

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._io import atomic_write
+from ..files.atomic import atomic_write
 from ..errors import ConfigError, FormatError
 from .keyed import SubwordVectors
 from .ngrams import check_ngram_params

@@ -37,9 +37,9 @@ import numba
 import numpy as np
 
 from .._version import __version__
-from ..container import decode_strings, encode_strings, read_container, write_container
+from ..files.container import decode_strings, encode_strings, read_container, write_container
 from ..errors import ConfigError, FormatError, UnknownWordError
-from ..vectors import KeyedVectors
+from ..vectors.keyedvectors import KeyedVectors
 from .ngrams import check_ngram_params, ngram_table, oov_rows, word_rows
 
 __all__ = ["SubwordVectors", "save_subword_vectors", "subword_vectors_from_container", "KIND"]

@@ -1,0 +1,156 @@
+"""The scan stage: token lists -> counts and an id cache, in one streaming pass.
+
+:func:`scan` is the one entry point. It hands a corpus read from text files to
+the compiled scanner (:mod:`wordvec.text.fastscan`) and anything else (standard input,
+a Python iterable of token lists), or a file corpus the compiled path cannot do
+exactly (non-ASCII text with ``lowercase``, more than ``max_vocab`` distinct
+tokens), to :func:`scan_sentences`; both give the same :class:`Scan`.
+
+Every token gets a *provisional* id the first time it is seen; the id stream is
+written to an on-disk cache (int32, ``-1`` ends a sentence, see
+:mod:`wordvec.text.idcache`) and counted. The vocabulary stage
+(:meth:`wordvec.vocab.Vocab.from_counts`) then picks the final words, and the
+encoded-corpus stage (:mod:`wordvec.encoded`) maps the cache to their ids.
+
+If the number of distinct tokens exceeds ``max_vocab`` while counting, the
+rarest are pruned as word2vec C's ``ReduceVocab`` does (drop every word seen
+at most ``min_reduce`` times, then raise ``min_reduce``), which keeps memory
+bounded on corpora with tens of millions of distinct tokens. Pruning renumbers
+the provisional ids, so the cache is then discarded (``Scan.cache`` is None) and
+the corpus must be encoded again with the final vocabulary in a second pass
+(which needs a re-iterable corpus).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import zlib
+from collections.abc import Iterable
+
+import numpy as np
+
+from ..files.atomic import write_anonymous
+from .fastscan import scan_files
+from .idcache import CACHE_WRITE, SENTENCE_END, Scan
+
+__all__ = ["scan", "scan_sentences", "Scan", "SENTENCE_END"]
+
+_FLUSH_TOKENS = 1 << 20  # ids buffered in Python before they go to NumPy / the cache
+
+
+def scan(
+    sentences: Iterable[list[str]], *, max_vocab: int | None = None, tmp_dir: str | None = None
+) -> Scan:
+    """Count the tokens of ``sentences`` and write them as provisional ids, in one pass.
+
+    Parameters
+    ----------
+    sentences : TextCorpus or iterable of list of str
+        A :class:`~wordvec.text.corpus.TextCorpus` read from files goes to the compiled
+        scanner; anything else is iterated.
+    max_vocab : int or None
+        Bound on distinct tokens held while counting; beyond it the rarest are pruned.
+    tmp_dir : str or None
+        Directory of the id cache file (default: the system temporary directory).
+
+    Returns
+    -------
+    Scan
+        Provisional ``words`` (first-seen order) and their ``counts``, token and
+        sentence counts, the open id ``cache`` (None after pruning) and its
+        ``fingerprint``. Close it when done.
+    """
+    fast = scan_files(sentences, max_vocab=max_vocab, tmp_dir=tmp_dir)
+    if fast is not None:
+        return fast
+    return scan_sentences(sentences, max_vocab=max_vocab, tmp_dir=tmp_dir)
+
+
+def scan_sentences(
+    sentences: Iterable[list[str]],
+    *,
+    max_vocab: int | None = None,
+    cache: bool = True,
+    tmp_dir: str | None = None,
+) -> Scan:
+    """Count the tokens of ``sentences`` in one pass, writing the provisional-id cache (Python).
+
+    What :func:`scan` does for a corpus it cannot give to the compiled scanner.
+
+    Parameters
+    ----------
+    sentences : iterable of list of str
+    max_vocab : int or None
+        Bound on distinct tokens held while counting; beyond it the rarest are pruned.
+    cache : bool
+        Write the int32 id stream to an anonymous temporary file (deleted on close).
+    tmp_dir : str or None
+        Directory of that file (default: the system temporary directory).
+    """
+    index: dict[str, int] = {}
+    get, setdefault = index.get, index.setdefault
+    counts = np.zeros(1 << 16, dtype=np.int64)
+    buf: list[int] = []
+    fh = tempfile.TemporaryFile(dir=tmp_dir) if cache else None  # noqa: SIM115
+    n_tokens = n_sentences = 0
+    min_reduce = 1
+    pruned = False
+    crc = 0
+
+    def flush() -> None:
+        nonlocal counts, crc
+        if not buf:
+            return
+        ids = np.array(buf, dtype=np.int32)
+        buf.clear()
+        crc = zlib.crc32(ids, crc)
+        if fh is not None:
+            write_anonymous(fh, memoryview(ids).cast("B"), tmp_dir, CACHE_WRITE)
+        ids = ids[ids >= 0]
+        if len(index) > len(counts):
+            grown = np.zeros(max(2 * len(counts), len(index)), dtype=np.int64)
+            grown[: len(counts)] = counts
+            counts = grown
+        counts[: len(index)] += np.bincount(ids, minlength=len(index))[: len(index)]
+
+    for sent in sentences:
+        ids = list(map(get, sent))
+        if None in ids:  # new words: give each the next provisional id
+            for i, v in enumerate(ids):
+                if v is None:
+                    ids[i] = setdefault(sent[i], len(index))
+        if not ids:
+            continue
+        buf.extend(ids)
+        buf.append(SENTENCE_END)
+        n_tokens += len(ids)
+        n_sentences += 1
+        if len(buf) >= _FLUSH_TOKENS:
+            flush()
+        if max_vocab is not None and len(index) > max_vocab:
+            flush()
+            if fh is not None:  # provisional ids are renumbered: the cache is void
+                fh.close()
+                fh = None
+            pruned = True
+            while len(index) > max_vocab:
+                index, counts = _reduce(index, counts, min_reduce)
+                min_reduce += 1
+            get, setdefault = index.get, index.setdefault
+    flush()
+    words = list(index)  # dicts keep insertion order = provisional id order
+    if fh is not None:
+        fh.flush()
+    return Scan(words, counts[: len(words)].copy(), n_tokens, n_sentences, fh, pruned, crc)
+
+
+def _reduce(
+    index: dict[str, int], counts: np.ndarray, min_reduce: int
+) -> tuple[dict[str, int], np.ndarray]:
+    """Drop words counted at most ``min_reduce`` times; renumber the survivors in order."""
+    n = len(index)
+    keep = counts[:n] > min_reduce
+    words = [w for w, k in zip(index, keep.tolist(), strict=True) if k]
+    new_counts = np.zeros(max(len(counts), 1 << 16), dtype=np.int64)
+    new_counts[: len(words)] = counts[:n][keep]
+    return {w: i for i, w in enumerate(words)}, new_counts

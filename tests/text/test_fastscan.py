@@ -1,0 +1,307 @@
+"""The compiled file scan must give exactly what the Python scan gives, or None."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import sys
+from pathlib import Path
+from unittest import mock
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from wordvec.errors import CorpusError
+from wordvec.text import fastscan as fastscan
+from wordvec.text.corpus import TextCorpus, default_corpus_path
+from wordvec.text.scan import Scan
+from wordvec.text.scan import scan_sentences as scan
+
+_COMPRESS = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}
+
+# Every character str.split() splits on (checked against Python in a test below).
+_SPACES = [
+    *"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000",
+    *(chr(c) for c in range(0x2000, 0x200B)),
+]
+# Characters that share a first UTF-8 byte (and sometimes a second) with Unicode
+# whitespace but are not whitespace: U+00A1, U+0084, U+1681, U+200B (zero width
+# space), U+2027, U+2030, U+205E, U+3001, U+3080.
+_NEAR_SPACES = [*"\xa1\x84\u1681\u200b\u2027\u2030\u205e\u3001\u3080"]
+# ASCII and multi-byte words; words of 8+ bytes that share their first 8.
+_WORDS = ["a", "b", "the", "Zz", "é", "Σ", "€", "𝄞", "ñandú"]
+_WORDS += ["abcdefgh", "abcdefghi", "abcdefghj", "abcdefghXY"]
+
+
+def write(path: Path, data: bytes, fmt: str | None = None) -> Path:
+    path.write_bytes(_COMPRESS[fmt](data) if fmt else data)
+    return path
+
+
+def cache_bytes(s: Scan) -> bytes:
+    s.cache.seek(0)
+    return s.cache.read()
+
+
+def assert_same_as_python(corpus: TextCorpus, max_vocab: int | None = None, tmp_dir=None) -> Scan:
+    """scan_files(corpus) equals scan_sentences(corpus) in every field and cache byte."""
+    fast = fastscan.scan_files(corpus, max_vocab=max_vocab, tmp_dir=tmp_dir)
+    assert fast is not None
+    slow = scan(corpus, max_vocab=max_vocab, tmp_dir=tmp_dir)
+    try:
+        assert fast.words == slow.words
+        assert fast.counts.dtype == slow.counts.dtype == np.int64
+        np.testing.assert_array_equal(fast.counts, slow.counts)
+        assert (fast.n_tokens, fast.n_sentences) == (slow.n_tokens, slow.n_sentences)
+        assert fast.pruned is slow.pruned is False
+        assert cache_bytes(fast) == cache_bytes(slow)
+        assert fast.fingerprint == slow.fingerprint
+    finally:
+        slow.cache.close()
+        fast.cache.close()
+    return fast
+
+
+# --------------------------------------------------------------------------- equality
+
+
+def test_shipped_corpus_matches_python_scan():
+    fast = assert_same_as_python(TextCorpus(default_corpus_path()))
+    assert fast.n_tokens > 1_000_000
+
+
+def test_shipped_corpus_with_short_sentences_and_tiny_tables(tmp_path):
+    with (
+        mock.patch.object(fastscan, "_INITIAL_WORDS", 1),
+        mock.patch.object(fastscan, "_BLOCK_SIZE", 1 << 16),
+    ):
+        assert_same_as_python(
+            TextCorpus(default_corpus_path(), max_sentence_length=7), tmp_dir=str(tmp_path)
+        )
+
+
+_pieces = st.sampled_from(_WORDS + _SPACES + _NEAR_SPACES + ["\n", "\n", "\r\n", "  "])
+_texts = st.lists(_pieces, max_size=80).map("".join)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=_texts,
+    block_size=st.integers(1, 9),
+    max_len=st.integers(1, 5),
+    lowercase=st.booleans(),
+    initial_words=st.sampled_from([1, 2, 1 << 15]),
+)
+def test_random_text_matches_python_scan(
+    tmp_path, text, block_size, max_len, lowercase, initial_words
+):
+    path = write(tmp_path / "h.txt", text.encode())
+    corpus = TextCorpus(path, lowercase=lowercase, max_sentence_length=max_len)
+    with (
+        mock.patch.object(fastscan, "_BLOCK_SIZE", block_size),
+        mock.patch.object(fastscan, "_INITIAL_WORDS", initial_words),
+    ):
+        if lowercase and not text.isascii():
+            assert fastscan.scan_files(corpus, max_vocab=None, tmp_dir=None) is None
+        else:
+            assert_same_as_python(corpus)
+
+
+def test_whitespace_is_exactly_what_str_split_splits_on(tmp_path):
+    # Outside ASCII, whitespace characters start with byte C2, E1, E2 or E3 in UTF-8 ...
+    leads = {0xC2, 0xE1, 0xE2, 0xE3}
+    assert all(
+        not chr(c).isspace()
+        for c in range(0x80, sys.maxunicode + 1)
+        if not 0xD800 <= c < 0xE000 and chr(c).encode()[0] not in leads
+    )
+    assert sorted(_SPACES) == sorted(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+    # ... so every character that could be one is tried between two letters.
+    candidates = [*range(0x80), *range(0x80, 0xC0), *range(0x1000, 0x4000)]
+    text = "".join(f"x{chr(c)}y\n" for c in candidates)
+    path = write(tmp_path / "ws.txt", text.encode())
+    fast = assert_same_as_python(TextCorpus(path))
+    assert fast.n_tokens == 2 * sum(chr(c).isspace() for c in candidates) + sum(
+        not chr(c).isspace() for c in candidates
+    )
+
+
+def test_lines_without_newline_at_end_of_each_file_stay_apart(tmp_path):
+    root = tmp_path / "corpus"
+    (root / "sub").mkdir(parents=True)
+    write(root / "a.txt", b"one two\r\nthree")
+    write(root / "b.txt.gz", "four é\n\nfive six seven".encode(), "gz")
+    write(root / "sub" / "c.bz2", b"eight\n" * 100, "bz2")
+    write(root / "sub" / "d.xz", "nine\u3000ten".encode(), "xz")
+    write(root / ".hidden", b"never read")
+    write(root / "empty.txt", b"")
+    with mock.patch.object(fastscan, "_BLOCK_SIZE", 5):
+        fast = assert_same_as_python(TextCorpus(root, max_sentence_length=2))
+    assert fast.n_sentences == 1 + 1 + 1 + 2 + 100 + 1
+
+
+def test_tokens_longer_than_many_blocks_are_kept_whole(tmp_path):
+    huge = "é" * 5000
+    path = write(tmp_path / "t.txt", f"a {huge} b\n{huge}x {huge}".encode())
+    with mock.patch.object(fastscan, "_BLOCK_SIZE", 7):
+        fast = assert_same_as_python(TextCorpus(path))
+    assert fast.words == ["a", huge, "b", huge + "x"]
+
+
+def test_long_tokens_sharing_their_first_8_bytes_stay_distinct(tmp_path):
+    words = ["abcdefgh", "abcdefghi", "abcdefghj", "abcdefghij", "abcdefghji", "abcdefgh€", "ab"]
+    path = write(tmp_path / "p.txt", " ".join(words * 3).encode())
+    fast = assert_same_as_python(TextCorpus(path))
+    assert fast.words == words
+    assert fast.counts.tolist() == [3] * len(words)
+
+
+def test_same_slot_same_head_and_length_are_told_apart_by_the_bytes(tmp_path):
+    # 9-byte tokens that differ only in byte 8, past the packed 8-byte head: of 18,
+    # at least two pick the same slot of an 8-slot table, and then only comparing
+    # the stored bytes tells them apart.
+    def slot(token: bytes) -> int:
+        data = np.frombuffer(token, dtype=np.uint8)
+        return int(fastscan._token(data, 0, len(data), True)[2]) & 7
+
+    by_slot: dict[int, list[bytes]] = {}
+    for c in b"ijklmnopqrstuvwxyz":
+        token = b"abcdefgh" + bytes([c])
+        by_slot.setdefault(slot(token), []).append(token)
+    first, second = next(tokens for tokens in by_slot.values() if len(tokens) > 1)[:2]
+    path = write(tmp_path / "s.txt", b" ".join([first, second, second, first, second]))
+    with mock.patch.object(fastscan, "_INITIAL_WORDS", 4):  # 8 slots, no growth for 2 words
+        fast = assert_same_as_python(TextCorpus(path))
+    assert fast.words == [first.decode(), second.decode()]
+    assert fast.counts.tolist() == [2, 3]
+
+
+def test_lowercase_ascii_matches_python_scan(tmp_path):
+    path = write(tmp_path / "l.txt", b"The THE the\tApple\napple APPLE\x1fZ\n")
+    fast = assert_same_as_python(TextCorpus(path, lowercase=True))
+    assert fast.words == ["the", "apple", "z"]
+    assert fast.counts.tolist() == [3, 3, 1]
+
+
+def test_empty_and_blank_files_give_an_empty_scan(tmp_path):
+    (tmp_path / "e").mkdir()
+    write(tmp_path / "e" / "a.txt", b"")
+    write(tmp_path / "e" / "b.txt", " \n\r\n\t\u3000\n".encode())
+    fast = assert_same_as_python(TextCorpus(tmp_path / "e"))
+    assert (fast.words, fast.n_tokens, fast.n_sentences) == ([], 0, 0)
+
+
+def test_max_vocab_reached_but_not_exceeded_matches(tmp_path):
+    path = write(tmp_path / "v.txt", b"a b c\nd e a\n")
+    assert_same_as_python(TextCorpus(path), max_vocab=5)
+
+
+def test_errors_replace_matches_python_scan(tmp_path):
+    path = write(tmp_path / "r.txt", b"ok \xff\xfe bad\xc3 \xe2\x82\n\xe2\x80\x80x\xc2")
+    with mock.patch.object(fastscan, "_BLOCK_SIZE", 3):
+        fast = assert_same_as_python(TextCorpus(path, errors="replace"))
+    assert "\ufffd\ufffd" in fast.words
+
+
+@pytest.mark.parametrize("block_size", [1, 2, 3, 4, 1 << 22])
+@pytest.mark.parametrize("errors", ["strict", "replace", "ignore"])
+def test_a_byte_order_mark_is_dropped_as_the_python_reader_drops_it(tmp_path, block_size, errors):
+    bom = b"\xef\xbb\xbf"
+    (tmp_path / "d").mkdir()
+    write(tmp_path / "d" / "1.txt", bom + b"first word\n" + bom + b"kept\n")
+    write(tmp_path / "d" / "2.txt.gz", bom + b"first again\n", "gz")
+    with mock.patch.object(fastscan, "_BLOCK_SIZE", block_size):
+        fast = assert_same_as_python(TextCorpus(tmp_path / "d", errors=errors))
+    assert fast.words == ["first", "word", "\ufeffkept", "again"]
+
+
+def test_errors_ignore_matches_python_scan(tmp_path):
+    path = write(tmp_path / "r.txt", b"ok \xff\xfe bad\xc3 \xe2\x82\n\xe2\x80\x80x\xc2")
+    with mock.patch.object(fastscan, "_BLOCK_SIZE", 3):
+        fast = assert_same_as_python(TextCorpus(path, errors="ignore"))
+    assert fast.words == ["ok", "bad", "x"]
+
+
+# --------------------------------------------------------------------------- errors
+
+_raw_bytes = st.lists(
+    st.sampled_from(
+        [b"a", b" ", b"\n", b"\xc3\xa9", b"\xe2\x80\x80", b"\xf0\x9d\x84\x9e"]
+        + [b"\xff", b"\xc3", b"\xe2\x82", b"\x80", b"\xc2", b"\xe3\x80"]
+        + [b"\xef\xbb\xbf", b"\xef\xbb"]  # a byte-order mark (dropped only at the start)
+    ),
+    max_size=40,
+).map(b"".join)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=_raw_bytes,
+    block_size=st.integers(1, 7),
+    errors=st.sampled_from(["strict", "replace", "ignore"]),
+)
+def test_invalid_utf8_raises_what_the_python_path_raises(tmp_path, data, block_size, errors):
+    path = write(tmp_path / "b.txt", data)
+    corpus = TextCorpus(path, errors=errors)
+    try:
+        scan(corpus).cache.close()
+    except CorpusError as exc:
+        expected = str(exc)
+    else:
+        expected = None
+    with mock.patch.object(fastscan, "_BLOCK_SIZE", block_size):
+        if expected is None:
+            assert_same_as_python(corpus)
+        else:
+            with pytest.raises(CorpusError) as info:
+                fastscan.scan_files(corpus, max_vocab=None, tmp_dir=None)
+            assert str(info.value) == expected
+
+
+def test_invalid_utf8_in_compressed_later_block_names_file_and_offset(tmp_path):
+    data = "ünïcödé\n".encode() * 500 + b"tail \x80 end"
+    bad_at = data.index(b"\x80 end")
+    path = write(tmp_path / "c.txt.gz", data, "gz")
+    with mock.patch.object(fastscan, "_BLOCK_SIZE", 1000):
+        with pytest.raises(CorpusError) as info:
+            fastscan.scan_files(TextCorpus(path), max_vocab=None, tmp_dir=None)
+    assert str(info.value).startswith(
+        f"{path}: invalid UTF-8 at byte {bad_at} of the decompressed gzip"
+    )
+
+
+def test_corrupt_compressed_file_is_a_corpus_error(tmp_path):
+    path = tmp_path / "bad.gz"
+    path.write_bytes(gzip.compress(b"word " * 1000)[:-30])
+    with pytest.raises(CorpusError, match="corrupt or truncated gzip"):
+        fastscan.scan_files(TextCorpus(path), max_vocab=None, tmp_dir=None)
+
+
+# --------------------------------------------------------------------------- fallbacks
+
+
+def test_not_applicable_returns_none(tmp_path):
+    for corpus in (TextCorpus([["a", "b"], ["c"]]), TextCorpus("-")):
+        assert fastscan.scan_files(corpus, max_vocab=None, tmp_dir=None) is None
+    assert fastscan.scan_files([["a"]], max_vocab=None, tmp_dir=None) is None
+
+
+def test_more_distinct_tokens_than_max_vocab_returns_none(tmp_path):
+    path = write(tmp_path / "v.txt", b"a b c\nd e f\n")
+    assert fastscan.scan_files(TextCorpus(path), max_vocab=5, tmp_dir=None) is None
+    assert fastscan.scan_files(TextCorpus(path), max_vocab=6, tmp_dir=None) is not None
+
+
+def test_lowercase_with_non_ascii_text_returns_none(tmp_path):
+    # str.lower() maps "É" to "é" and the Kelvin sign to ASCII "k": no byte mapping.
+    path = write(tmp_path / "u.txt", ("A b\n" * 100 + "\u212a É\n").encode())
+    with mock.patch.object(fastscan, "_BLOCK_SIZE", 16):
+        corpus = TextCorpus(path, lowercase=True)
+        assert fastscan.scan_files(corpus, max_vocab=None, tmp_dir=None) is None
