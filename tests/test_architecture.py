@@ -57,6 +57,8 @@ LAYERS: list[list[str]] = [
     ["phrases.stream"],
     ["phrases.phrases"],
     ["phrases"],
+    # old import paths users have (thin re-exports of vectors/)
+    ["evaluate", "plot"],
     # model and checkpoint files, then the estimator over all the stages
     ["files.modelfile", "progress"],
     ["model"],
