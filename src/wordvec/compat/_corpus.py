@@ -18,7 +18,7 @@ from typing import Any
 
 from ..encoded import EncodedCorpus
 from ..errors import ConfigError, CorpusError
-from ..text.corpus import TextCorpus, _open_file
+from ..text.corpus import TextCorpus, open_file
 from ..text.idcache import Scan
 from ..text.scan import scan, scan_sentences
 from ..vocab import Vocab
@@ -63,7 +63,7 @@ class LineSentence:
             self.source.seek(0)
             yield from self._lines(self.source)
         else:  # a path with a limit: its first lines, decompressed as wordvec reads files
-            with _open_file(Path(os.fspath(self.source))) as (stream, _):
+            with open_file(Path(os.fspath(self.source))) as (stream, _):
                 yield from self._lines(stream)
 
     def _lines(self, lines: Iterable[Any]) -> Iterator[list[str]]:

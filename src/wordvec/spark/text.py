@@ -33,7 +33,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..errors import CorpusError
-from ..text.fastscan import _Scanner
+from ..text.fastscan import Scanner
 from ..text.scan import SENTENCE_END, Scan, scan_sentences
 
 __all__ = [
@@ -164,7 +164,7 @@ def _compiled_scan(
     if not rows or not all(isinstance(row, str) for row in rows):
         return None
     cache = tempfile.TemporaryFile(dir=tmp_dir)  # noqa: SIM115 - returned open in the Scan
-    scanner = _Scanner(max_len, max_vocab, cache)
+    scanner = Scanner(max_len, max_vocab, cache)
     carry = b""
     for start in range(0, len(rows), _LINES_PER_BLOCK):
         block = rows[start : start + _LINES_PER_BLOCK]

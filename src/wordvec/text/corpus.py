@@ -173,7 +173,7 @@ def _sentences_from_text(
 # --------------------------------------------------------------------------- decoding
 
 
-def _decoded_blocks(
+def decoded_blocks(
     read: Callable[[int], bytes], name: str, errors: str, fmt: str | None
 ) -> Iterator[str]:
     """Read ``read(_BLOCK_SIZE)`` until EOF and decode UTF-8, reporting exact byte offsets."""
@@ -217,7 +217,7 @@ def _decoded_blocks(
 
 
 @contextlib.contextmanager
-def _open_file(path: Path) -> Iterator[tuple[IO[bytes], str | None]]:
+def open_file(path: Path) -> Iterator[tuple[IO[bytes], str | None]]:
     """Open ``path`` for binary reading, decompressing by magic bytes."""
     with contextlib.ExitStack() as stack:
         try:
@@ -247,15 +247,15 @@ def _open_file(path: Path) -> Iterator[tuple[IO[bytes], str | None]]:
 
 
 def _file_sentences(path: Path, errors: str, max_len: int, lowercase: bool) -> Iterator[Sentence]:
-    with _open_file(path) as (stream, fmt):
-        blocks = _decoded_blocks(stream.read, str(path), errors, fmt)
+    with open_file(path) as (stream, fmt):
+        blocks = decoded_blocks(stream.read, str(path), errors, fmt)
         yield from _sentences_from_text(blocks, max_len, lowercase, _BLOCK_SIZE)
 
 
 def _stdin_sentences(
     stdin: _StdinCopy, errors: str, max_len: int, lowercase: bool
 ) -> Iterator[Sentence]:
-    blocks = _decoded_blocks(stdin.reader(), "<stdin>", errors, None)
+    blocks = decoded_blocks(stdin.reader(), "<stdin>", errors, None)
     yield from _sentences_from_text(blocks, max_len, lowercase, _BLOCK_SIZE)
 
 

@@ -273,7 +273,7 @@ def _check_restrict(restrict_vocab: Any) -> int:
     return int(restrict_vocab)
 
 
-def _ok_vocab(kv: KeyedVectors, restrict_vocab: int, case_insensitive: bool):
+def lookup_rows(kv: KeyedVectors, restrict_vocab: int, case_insensitive: bool):
     """Lookup key -> representative row, and the representative of every searched row.
 
     Returns
@@ -328,7 +328,7 @@ def analogies(
         raise ConfigError(f"`method` must be one of {ANALOGY_METHODS}; got {method!r}.")
     path = shipped_path(SHIPPED_ANALOGIES) if path is None else path
     sections = _read_questions(path)
-    lookup, rep, key = _ok_vocab(kv, restrict_vocab, case_insensitive)
+    lookup, rep, key = lookup_rows(kv, restrict_vocab, case_insensitive)
 
     names, section_of, rows, skipped = [], [], [], []
     for s, (name, questions) in enumerate(sections):
@@ -343,7 +343,7 @@ def analogies(
                 section_of.append(s)
         skipped.append(n_skipped)
     q = np.array(rows, dtype=np.int64).reshape(-1, 4)  # (n, 4): a, b, c, expected
-    correct = _correct(kv, q, rep, method)
+    correct = correct_answers(kv, q, rep, method)
     per_correct = np.bincount(np.asarray(section_of, np.int64)[correct], minlength=len(names))
     per_total = np.bincount(np.asarray(section_of, np.int64), minlength=len(names))
     results = [
@@ -353,9 +353,9 @@ def analogies(
     return AnalogyResult(os.fspath(path), restrict_vocab, method, results)
 
 
-def _correct(kv: KeyedVectors, q: np.ndarray, rep: np.ndarray, method: str) -> np.ndarray:
+def correct_answers(kv: KeyedVectors, q: np.ndarray, rep: np.ndarray, method: str) -> np.ndarray:
     """Which questions are answered right: ``q`` (n, 4) holds the representative rows
-    (see :func:`_ok_vocab`) of a, b, c and the expected word; returns (n,) bool."""
+    (see :func:`lookup_rows`) of a, b, c and the expected word; returns (n,) bool."""
     correct = np.zeros(q.shape[0], dtype=bool)
     if q.shape[0]:
         cand, _ = kv.analogy_batch(
@@ -393,7 +393,7 @@ def phrase_analogies(
 
 
 # --------------------------------------------------------------------------- similarity
-def _rank(x: np.ndarray) -> np.ndarray:
+def tie_ranks(x: np.ndarray) -> np.ndarray:
     """Ranks 1..n of ``x``, ties given the mean of the ranks they span."""
     order = np.argsort(x, kind="stable")
     xs = x[order]
@@ -404,7 +404,7 @@ def _rank(x: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def _pearson(x: np.ndarray, y: np.ndarray) -> float:
+def pearson_r(x: np.ndarray, y: np.ndarray) -> float:
     if x.size < 2:
         return math.nan
     xc, yc = x - x.mean(), y - y.mean()
@@ -437,7 +437,7 @@ def word_pairs(
     """
     restrict_vocab = _check_restrict(restrict_vocab)
     pairs = _read_pairs(path)
-    lookup, _, key = _ok_vocab(kv, restrict_vocab, case_insensitive)
+    lookup, _, key = lookup_rows(kv, restrict_vocab, case_insensitive)
     ia, ib, gold = [], [], []
     for a, b, score in pairs:
         i, j = lookup.get(key(a), -1), lookup.get(key(b), -1)
@@ -447,12 +447,12 @@ def word_pairs(
             gold.append(score)
     model = kv.similarity_batch(np.array(ia, np.int64), np.array(ib, np.int64)).astype(np.float64)
     gold_arr = np.array(gold, dtype=np.float64)
-    spearman = _pearson(_rank(gold_arr), _rank(model)) if gold else math.nan
+    spearman = pearson_r(tie_ranks(gold_arr), tie_ranks(model)) if gold else math.nan
     return SimilarityResult(
         name=Path(path).stem,
         path=os.fspath(path),
         spearman=spearman,
-        pearson=_pearson(gold_arr, model),
+        pearson=pearson_r(gold_arr, model),
         oov_ratio=(len(pairs) - len(gold)) / len(pairs),
         pairs=len(gold),
         oov=len(pairs) - len(gold),
