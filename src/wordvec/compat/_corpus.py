@@ -18,7 +18,7 @@ from typing import Any
 
 from ..encoded import EncodedCorpus
 from ..errors import ConfigError, CorpusError
-from ..text.corpus import TextCorpus, open_file
+from ..text.corpus import TextCorpus, open_file, pieces, tokenise
 from ..text.idcache import Scan
 from ..text.scan import scan, scan_sentences
 from ..vocab import Vocab
@@ -69,9 +69,8 @@ class LineSentence:
     def _lines(self, lines: Iterable[Any]) -> Iterator[list[str]]:
         n = self.max_sentence_length
         for line in itertools.islice(lines, self.limit):
-            words = (line.decode("utf-8") if isinstance(line, bytes) else line).split()
-            for i in range(0, len(words), n):
-                yield words[i : i + n]
+            text = line.decode("utf-8") if isinstance(line, bytes) else line
+            yield from pieces(tokenise(text), n)
 
 
 class PathLineSentences:

@@ -33,6 +33,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..errors import CorpusError
+from ..text.corpus import pieces, tokenise
 from ..text.fastscan import Scanner
 from ..text.scan import SENTENCE_END, Scan, scan_sentences
 
@@ -76,7 +77,8 @@ def sentence_pieces(row: Any, lowercase: bool, max_len: int) -> Iterator[list[st
     if row is None:
         return
     if isinstance(row, str):
-        tokens = (row.lower() if lowercase else row).split()
+        yield from pieces(tokenise(row, lowercase), max_len)
+        return
     elif isinstance(row, (list, tuple)):
         tokens = list(row)
         try:
@@ -93,12 +95,7 @@ def sentence_pieces(row: Any, lowercase: bool, max_len: int) -> Iterator[list[st
             f"a row is a {type(row).__name__} ({_describe(row)}); rows must be lines of "
             "text (str) or lists of str tokens"
         )
-    if len(tokens) <= max_len:
-        if tokens:
-            yield tokens
-    else:
-        for i in range(0, len(tokens), max_len):
-            yield tokens[i : i + max_len]
+    yield from pieces(tokens, max_len)
 
 
 def _by_file(rows: Iterable[Any], with_files: bool) -> Iterator[tuple[str, Iterator[Any]]]:

@@ -43,7 +43,15 @@ from typing import IO
 from ..errors import ConfigError, CorpusError
 from ..files.atomic import write_anonymous
 
-__all__ = ["TextCorpus", "iter_sentences", "default_corpus_path"]
+__all__ = [
+    "TextCorpus",
+    "iter_sentences",
+    "default_corpus_path",
+    "tokenise",
+    "pieces",
+    "open_file",
+    "decoded_blocks",
+]
 
 # Bytes read per block, and the length (in characters) past which an unfinished
 # line is tokenised early. 1 MiB keeps per-block overhead negligible while the
@@ -84,9 +92,26 @@ def _sniff(head: bytes) -> str | None:
 # --------------------------------------------------------------------------- tokenising
 
 
-def _pieces(tokens: list[str], max_len: int) -> Iterator[Sentence]:
+def tokenise(line: str, lowercase: bool = False) -> list[str]:
+    """The tokens of one line of text: wordvec's one definition of a token.
+
+    Tokens are the maximal runs of non-whitespace characters, split where
+    :meth:`str.split` splits (ASCII and Unicode whitespace); ``lowercase`` lowers the
+    whole line first (so context-dependent mappings such as the Greek final sigma
+    are those of the line). Every driver tokenises text with this function or, for
+    files, with a reader that gives the same tokens: the streaming reader of
+    :class:`TextCorpus` and the compiled scanner (:mod:`~wordvec.text.fastscan`);
+    tests hold both to it.
+    """
+    return (line.lower() if lowercase else line).split()
+
+
+def pieces(tokens: list[str], max_len: int) -> Iterator[Sentence]:
+    """``tokens`` as sentences of at most ``max_len`` tokens (a long line is cut into
+    consecutive pieces, as word2vec C does); an empty list gives nothing."""
     if len(tokens) <= max_len:
-        yield tokens
+        if tokens:
+            yield tokens
     else:
         for i in range(0, len(tokens), max_len):
             yield tokens[i : i + max_len]
@@ -131,14 +156,14 @@ def _sentences_from_text(
                 first = pending + lines[0].split()
                 pending = []
                 lines[0] = ""
-                yield from _pieces(first, max_len)
+                yield from pieces(first, max_len)
             for line in lines:
                 tokens = line.split()
                 if tokens:
                     if len(tokens) <= max_len:
                         yield tokens
                     else:
-                        yield from _pieces(tokens, max_len)
+                        yield from pieces(tokens, max_len)
         else:
             tail += text
 
@@ -167,7 +192,7 @@ def _sentences_from_text(
         pending.append(token.lower() if lowercase else token)
     last = pending + (tail.lower() if lowercase else tail).split()
     if last:
-        yield from _pieces(last, max_len)
+        yield from pieces(last, max_len)
 
 
 # --------------------------------------------------------------------------- decoding
@@ -350,7 +375,7 @@ def _token_lists(sentences: Iterable[object], max_len: int, lowercase: bool) -> 
             continue
         if lowercase:
             tokens = [token.lower() for token in tokens]
-        yield from _pieces(tokens, max_len)
+        yield from pieces(tokens, max_len)
 
 
 # --------------------------------------------------------------------------- sources
