@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ..encoded import remap_ids
 from ..errors import CorpusError
 from ..text.corpus import pieces, tokenise
 from ..text.fastscan import Scanner
@@ -47,7 +48,6 @@ __all__ = [
 ]
 
 NO_FILE = ""  # the file of every row of an RDD or a DataFrame
-_DROPPED = -2
 
 
 class Segment(NamedTuple):
@@ -188,12 +188,10 @@ def _compiled_scan(
 def encode_segment(segment: Segment, index: dict[str, int]) -> np.ndarray:
     """The segment's stream in final ids: out-of-vocabulary tokens dropped, ``-1`` kept
     after every sentence (a sentence of unknown words leaves its ``-1``, as on one machine)."""
-    remap = np.fromiter(
-        (index.get(w, _DROPPED) for w in segment.words), dtype=np.int32, count=len(segment.words)
+    final = np.fromiter(
+        (index.get(w, -1) for w in segment.words), dtype=np.int64, count=len(segment.words)
     )
-    remap = np.append(remap, np.int32(SENTENCE_END))  # remap[-1]: the sentence end stays
-    out = remap[segment.ids]
-    return out[out != _DROPPED]
+    return remap_ids(segment.ids, final)
 
 
 def encode_rows(
