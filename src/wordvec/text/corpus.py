@@ -511,6 +511,11 @@ class TextCorpus:
                 f"got {type(source).__name__}."
             )
 
+    @property
+    def iterable(self) -> Iterable[object] | None:
+        """The Python iterable this corpus reads (None for files and standard input)."""
+        return self._iterable
+
     def __iter__(self) -> Iterator[Sentence]:
         """Start a new pass over the corpus.
 
