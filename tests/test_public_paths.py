@@ -8,6 +8,7 @@ module must leave each of them importable, with the same object behind it.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import subprocess
 import sys
 
@@ -43,6 +44,12 @@ PATHS = [
 @pytest.mark.parametrize(("module", "name"), PATHS)
 def test_old_import_path_works(module, name):
     assert hasattr(importlib.import_module(module), name)
+
+
+def test_the_spark_ml_stage_is_where_it_was():
+    # found, not imported: importing it loads pyspark (tests/test_spark_isolation.py)
+    spec = importlib.util.find_spec("wordvec.spark.ml")
+    assert spec is not None and spec.origin.endswith("spark/ml.py")
 
 
 def test_the_old_paths_are_the_same_objects():
