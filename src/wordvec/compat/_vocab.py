@@ -27,9 +27,8 @@ logger = logging.getLogger("wordvec.compat.word2vec")
 
 def _input_rows(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
     """Initial input vectors as gensim 4 draws them: uniform in [-1/d, 1/d), twice the
-    range of word2vec C (and of wordvec.Word2Vec). Early in training the larger start
-    makes a difference: with word2vec C's range, 3 CBOW epochs on 3 M words gave clearly
-    lower WordSim-353 than gensim (0.12-0.15 against 0.19)."""
+    range of word2vec C (and of wordvec.Word2Vec): early in training the larger start
+    makes a difference (README.md, "Coming from gensim", has the measurement)."""
     rows = rng.random((n, dim), dtype=np.float32)
     rows *= 2.0
     rows -= 1.0
