@@ -1,10 +1,12 @@
-"""The import structure of src/: one-way layers, no cycles, no import of the package ``__init__``.
+"""The import structure of src/: one-way layers, no cycles, no reach into another package.
 
 The layers below are the architecture (docs/architecture.md) written down: a
 module may import only modules of a strictly lower layer. Every import counts,
-also one inside a function or under ``TYPE_CHECKING``. A new module must be
+also one inside a function or under ``TYPE_CHECKING`` (a type-only import of a
+higher module is still a circle a reader has to follow). A new module must be
 placed here, which is the point: its place in the data flow is decided, not
-discovered.
+discovered. A module may not import a private module (``_name``) or a private
+name of another package: what a stage offers the others is its public API.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ LAYERS: list[list[str]] = [
     ["engine.jit"],
     ["engine.train"],
     # vectors and what is done with them
+    ["vectors.neighbours"],
     ["vectors.queries"],
     ["vectors.keyedvectors"],
     # subword vectors (any word from its n-gram rows) and fastText's .bin files
@@ -63,6 +66,8 @@ LAYERS: list[list[str]] = [
     ["phrases.stream"],
     ["phrases.phrases"],
     ["phrases"],
+    # old import paths users have (thin re-exports of vectors/)
+    ["evaluate", "plot"],
     # model and checkpoint files, then the estimator over all the stages
     ["files.modelfile", "progress"],
     ["model"],
@@ -141,16 +146,7 @@ def imports(module: str, source: str | None = None) -> list[tuple[str, int]]:
         source = path.read_text(encoding="utf-8")
     found = []
     tree = ast.parse(source, filename=str(path))
-    typing_only = {  # imports under `if TYPE_CHECKING:` never run
-        id(inner)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
-        for stmt in node.body
-        for inner in ast.walk(stmt)
-    }
     for node in ast.walk(tree):
-        if id(node) in typing_only:
-            continue
         if isinstance(node, ast.Import):
             for alias in node.names:
                 names = alias.name.split(".")
@@ -231,3 +227,90 @@ def test_the_checker_sees_what_it_must():
     assert [t for t, _ in imports("cli", init)] == ["cli.misc", "cli.train", "errors"]
     assert [t for t, _ in imports("engine.train", "from ..vocab import Vocab\n")] == ["vocab"]
     assert [t for t, _ in imports("engine.train", "from . import kernels\n")] == ["engine.kernels"]
+
+
+def _package(module: str) -> str:
+    """The package a module belongs to ("" for wordvec's own flat modules); a package's
+    ``__init__`` belongs to the package itself."""
+    path = MODULES.get(module)
+    if path is not None and path.name == "__init__.py":
+        return module
+    return module.rpartition(".")[0]
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__") and name != "_version"
+
+
+def private_reaches(module: str, source: str | None = None) -> list[str]:
+    """Imports of ``module`` that name a private module or a private name of another
+    package (``TYPE_CHECKING`` imports included)."""
+    path = MODULES.get(module, SRC / PACKAGE / (module.replace(".", "/") + ".py"))
+    if source is None:
+        source = path.read_text(encoding="utf-8")
+    own = _package(module)
+    bad = []
+    tree = ast.parse(source, filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            targets = [
+                (".".join(a.name.split(".")[1:]), None)
+                for a in node.names
+                if a.name.split(".")[0] == PACKAGE
+            ]
+        elif isinstance(node, ast.ImportFrom):
+            target = _resolve(module, path, node)
+            if target == "<external>":
+                continue
+            targets = []
+            for alias in node.names:
+                sub = f"{target}.{alias.name}" if target else alias.name
+                targets.append((sub, None) if sub in MODULES else (target, alias.name))
+        else:
+            continue
+        for target, name in targets:
+            if _package(target) == own:
+                continue
+            if name is None and target in MODULES:  # a module bound to a name: its attributes
+                bound = {a.asname or a.name.split(".")[-1] for a in node.names}
+                for use in ast.walk(tree):
+                    if (
+                        isinstance(use, ast.Attribute)
+                        and isinstance(use.value, ast.Name)
+                        and use.value.id in bound
+                        and _private(use.attr)
+                        and f"{target}.{use.attr}" not in MODULES
+                    ):
+                        bad.append(
+                            f"line {use.lineno}: uses the private name {use.attr!r} of {target!r}"
+                        )
+            parts = target.split(".") if target else []
+            if any(_private(p) for p in parts):
+                bad.append(f"line {node.lineno}: imports the private module {target!r}")
+            elif name is not None and _private(name):
+                bad.append(f"line {node.lineno}: imports the private name {name!r} of {target!r}")
+    return bad
+
+
+def test_no_reach_into_another_package():
+    bad = {m: r for m in sorted(MODULES) if m and (r := private_reaches(m))}
+    assert not bad, "\n".join(f"{MODULES[m]}: {'; '.join(r)}" for m, r in bad.items())
+
+
+def test_the_reach_checker_sees_what_it_must():
+    """A private module or name of another package is a reach; of its own package it is not;
+    a ``TYPE_CHECKING`` import counts like any other."""
+    src = "from ..text.corpus import _open\nfrom ..text import _x\nfrom . import _files\n"
+    assert len(private_reaches("compat.word2vec", src)) == 2
+    assert private_reaches("text.scan", "from .corpus import _open\n") == []
+    typed = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..model import _write\n"
+    assert private_reaches("spark.checkpoint", typed) == [
+        "line 3: imports the private name '_write' of 'model'"
+    ]
+    module_use = "from ..phrases import phrases as native\nx = native._resolve(1)\n"
+    assert private_reaches("compat.phrases", module_use) == [
+        "line 2: uses the private name '_resolve' of 'phrases.phrases'"
+    ]
+    assert [t for t, _ in imports("vectors.queries", typed.replace("_write", "Word2Vec"))] == [
+        "model"
+    ]

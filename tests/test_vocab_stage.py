@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wordvec.errors import CorpusError
-from wordvec.vocab import Vocab
+from wordvec.vocab import Vocab, select
 
 
 def test_from_counts_sorts_by_count_keeping_the_given_order_of_ties():
@@ -69,3 +71,47 @@ def test_ids_maps_unknown_words_to_minus_one():
     v = Vocab.from_counts(["a", "b"], [3, 2], min_count=1)
     assert v.ids(["b", "zz", "a"]).tolist() == [1, -1, 0]
     assert v.ids([]).dtype == np.int64
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    counts=st.lists(st.integers(0, 6), max_size=30),
+    min_count=st.integers(0, 4),
+    max_final_vocab=st.one_of(st.none(), st.integers(1, 12)),
+    ties=st.sampled_from(["first", "last"]),
+    cap=st.sampled_from(["cut", "min_count"]),
+    sort=st.booleans(),
+)
+def test_select_follows_the_rules_it_is_given(counts, min_count, max_final_vocab, ties, cap, sort):
+    """The vocabulary rules as parameters, against a plain reading of each rule."""
+    n = len(counts)
+    applied = min_count
+    if cap == "min_count" and max_final_vocab is not None and max_final_vocab < n:
+        beyond = sorted(counts, reverse=True)[max_final_vocab]  # first word past the cap
+        applied = max(beyond + 1, min_count)
+    kept = [i for i in range(n) if counts[i] >= applied]
+    if sort:
+        tie = (lambda i: i) if ties == "first" else (lambda i: -i)
+        kept.sort(key=lambda i: (-counts[i], tie(i)))
+    if cap == "cut" and max_final_vocab is not None:
+        kept = kept[:max_final_vocab]
+    got, got_min = select(
+        np.array(counts, dtype=np.int64),
+        min_count=min_count,
+        max_final_vocab=max_final_vocab,
+        ties=ties,
+        cap=cap,
+        sort=sort,
+    )
+    assert got.tolist() == kept
+    assert got_min == applied
+
+
+def test_from_counts_takes_gensims_rules_as_parameters():
+    words, counts = ["a", "b", "c", "d"], [2, 3, 2, 1]
+    vocab = Vocab.from_counts(
+        words, counts, min_count=1, max_final_vocab=2, ties="last", cap="min_count"
+    )
+    assert vocab.words == ["b"]  # the cap raises min_count to 3: both words of count 2 go
+    vocab = Vocab.from_counts(words, counts, min_count=1, ties="last")
+    assert vocab.words == ["b", "c", "a", "d"]  # ties: the later word first

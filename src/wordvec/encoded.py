@@ -25,7 +25,15 @@ from .text.idcache import CACHE_WRITE
 from .text.scan import SENTENCE_END, Scan
 from .vocab import Vocab
 
-__all__ = ["EncodedCorpus", "build", "log_vocabulary", "DROPPED", "SENTENCE_END"]
+__all__ = [
+    "EncodedCorpus",
+    "build",
+    "log_vocabulary",
+    "remap_table",
+    "remap_ids",
+    "DROPPED",
+    "SENTENCE_END",
+]
 
 DROPPED = -2  # remap value of a provisional id whose word is not in the final vocabulary
 _FLUSH_TOKENS = 1 << 20  # ids buffered in Python before they go to the cache
@@ -65,7 +73,7 @@ class EncodedCorpus:
                 raise ValueError("the scan pruned its id cache: pass `sentences` to encode again")
             return cls.encode(sentences, vocab, tmp_dir)
         ids = vocab.ids(s.words)
-        return cls(s.cache, _remap(ids), int(s.counts[ids >= 0].sum()))
+        return cls(s.cache, remap_table(ids), int(s.counts[ids >= 0].sum()))
 
     @classmethod
     def resume(
@@ -91,7 +99,7 @@ class EncodedCorpus:
         if s.cache is None:  # pruned while counting: fit re-encoded the text too
             encoded = cls.encode(sentences, vocab, tmp_dir)
         else:  # the very id cache fit trained from, so the same job boundaries
-            encoded = cls(s.cache, _remap(ids), vocab.total)
+            encoded = cls(s.cache, remap_table(ids), vocab.total)
         if encoded.n_words != n_words:
             raise CorpusError(
                 f"the corpus has {encoded.n_words} in-vocabulary words but the checkpoint "
@@ -219,7 +227,7 @@ def build(
         pruned=s.pruned,
     )
     log_vocabulary(vocab, s, min_count=min_count, max_final_vocab=max_final_vocab)
-    return vocab, _remap(vocab.ids(s.words))
+    return vocab, remap_table(vocab.ids(s.words))
 
 
 def log_vocabulary(
@@ -238,8 +246,8 @@ def log_vocabulary(
         )  # fmt: skip
 
 
-def _remap(ids: np.ndarray) -> np.ndarray:
-    """The cache remap from the final ids of the provisional words (-1: not in the vocabulary).
+def remap_table(ids: np.ndarray) -> np.ndarray:
+    """The remap from the final ids of the provisional words (-1: not in the vocabulary).
 
     One entry per provisional id (its final id or ``DROPPED``) and a last entry
     ``SENTENCE_END``, so that ``remap[cache_ids]`` maps the ``-1`` sentinel to itself.
@@ -249,6 +257,16 @@ def _remap(ids: np.ndarray) -> np.ndarray:
     remap[:-1][hit] = ids[hit]
     remap[-1] = SENTENCE_END
     return remap
+
+
+def remap_ids(provisional: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """An in-memory stream of provisional ids (``SENTENCE_END`` after each sentence) in
+    final ids: ``ids[p]`` is the final id of provisional id ``p`` (-1: not in the
+    vocabulary, dropped). What :class:`EncodedCorpus` does chunk by chunk for a cache
+    file, for a stream that fits in memory (a Spark segment). int32, the sentence ends
+    kept (a sentence of unknown words leaves its ``SENTENCE_END``)."""
+    out = remap_table(ids)[provisional]
+    return out[out != DROPPED]
 
 
 def _check_same_corpus(

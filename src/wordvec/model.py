@@ -22,12 +22,11 @@ import dataclasses
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
-from .files.paths import check_output
 from .config import TrainConfig, _float
 from .encoded import EncodedCorpus, log_vocabulary
 from .engine import train as engine
@@ -35,9 +34,10 @@ from .engine.schedule import EpochStats, Interrupted, Position
 from .engine.train import grow_weights, init_weights
 from .errors import ConfigError, CorpusError, TrainingInterrupted
 from .files.modelfile import MODEL_FORMAT_VERSION, read_model, write_model
+from .files.paths import check_output
 from .progress import ProgressDisplay
 from .text.corpus import TextCorpus
-from .text.scan import scan
+from .text.scan import Scan, scan
 from .vocab import Vocab
 
 __all__ = ["Word2Vec", "MODEL_FORMAT_VERSION"]
@@ -164,8 +164,8 @@ class Word2Vec:
         """
         cfg = self.config
         _check_checkpointing(checkpoint, checkpoint_every, corpus)
-        sentences = _as_sentences(corpus, cfg, self)
-        with scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=self.tmp_dir) as s:
+
+        def new_vocab(s: Scan) -> Vocab:
             vocab = Vocab.from_counts(
                 s.words,
                 s.counts,
@@ -175,14 +175,15 @@ class Word2Vec:
                 pruned=s.pruned,
             )
             log_vocabulary(vocab, s, min_count=cfg.min_count, max_final_vocab=cfg.max_final_vocab)
-            encoded = EncodedCorpus.from_scan(s, vocab, sentences, self.tmp_dir)
-            with encoded:
-                w_in, w_out = init_weights(vocab, cfg)
-                self.vocab_, self.w_in_, self.w_out_ = vocab, w_in, w_out
-                self.epoch_stats_ = []
-                self._train(
-                    encoded, cfg, None, checkpoint, checkpoint_every, handle_signals, s.identity
-                )
+            return vocab
+
+        with self._prepared(corpus, cfg, self.tmp_dir, new_vocab) as (vocab, encoded, s):
+            w_in, w_out = init_weights(vocab, cfg)
+            self.vocab_, self.w_in_, self.w_out_ = vocab, w_in, w_out
+            self.epoch_stats_ = []
+            self._train(
+                encoded, cfg, None, checkpoint, checkpoint_every, handle_signals, s.identity
+            )
         return self
 
     def train(
@@ -206,22 +207,22 @@ class Word2Vec:
         """
         self._check_fitted()
         cfg = self.config if epochs is None else self.config.replace(epochs=epochs)
-        sentences = _as_sentences(corpus, cfg, self)
-        with scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=self.tmp_dir) as s:
-            vocab = self.vocab_
+
+        def grown_vocab(s: Scan) -> Vocab:
             if update_vocab and cfg.loss != "hs":
-                vocab = vocab.grow(s.words, s.counts, min_count=cfg.min_count)
-            encoded = EncodedCorpus.from_scan(s, vocab, sentences, self.tmp_dir)
-            with encoded:
-                if encoded.n_words == 0:
-                    raise CorpusError("none of the new text's words is in the model's vocabulary")
-                self.w_in_, self.w_out_ = grow_weights(self.w_in_, self.w_out_, len(vocab), cfg)
-                self.vocab_ = vocab
-                done = list(self.epoch_stats_)
-                self.epoch_stats_ = []
-                self._train(encoded, cfg, None, None, None, handle_signals)
-                self.epoch_stats_ = done + self.epoch_stats_
-                self.loss_history_ = [h.mean_loss for h in self.epoch_stats_]
+                return self.vocab_.grow(s.words, s.counts, min_count=cfg.min_count)
+            return self.vocab_
+
+        with self._prepared(corpus, cfg, self.tmp_dir, grown_vocab) as (vocab, encoded, _):
+            if encoded.n_words == 0:
+                raise CorpusError("none of the new text's words is in the model's vocabulary")
+            self.w_in_, self.w_out_ = grow_weights(self.w_in_, self.w_out_, len(vocab), cfg)
+            self.vocab_ = vocab
+            done = list(self.epoch_stats_)
+            self.epoch_stats_ = []
+            self._train(encoded, cfg, None, None, None, handle_signals)
+            self.epoch_stats_ = done + self.epoch_stats_
+            self.loss_history_ = [h.mean_loss for h in self.epoch_stats_]
         return self
 
     @classmethod
@@ -257,22 +258,41 @@ class Word2Vec:
         self.tmp_dir = tmp_dir
         self.errors = errors
         cfg = self.config
+        same_text = {"n_words": n_words, "identity": identity, "source": os.fspath(checkpoint)}
+        with self._prepared(corpus, cfg, tmp_dir, None, same_text) as (_, encoded, _):
+            self._train(
+                encoded, cfg, position, checkpoint, checkpoint_every, handle_signals, identity
+            )
+        return self
+
+    @contextlib.contextmanager
+    def _prepared(
+        self,
+        corpus: Any,
+        cfg: TrainConfig,
+        tmp_dir: str | None,
+        vocab_of: Callable[[Scan], Vocab] | None,
+        resume: dict[str, Any] | None = None,
+    ) -> Iterator[tuple[Vocab, EncodedCorpus, Scan]]:
+        """The one preparation step of ``fit``, ``train`` and ``resume``: text -> ids.
+
+        ``corpus`` becomes a :class:`~wordvec.text.corpus.TextCorpus`, is scanned once,
+        ``vocab_of(scan)`` gives the vocabulary (``fit``: new; ``train``: grown or
+        kept) and the scan's id cache is encoded with it. ``resume`` instead keeps the
+        model's vocabulary and first checks that the text is the checkpoint's (its
+        keyword arguments for :meth:`EncodedCorpus.resume`). Yields ``(vocab,
+        encoded, scan)``, open until the block ends.
+        """
         sentences = _as_sentences(corpus, cfg, self)
         with scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=tmp_dir) as s:
-            encoded = EncodedCorpus.resume(
-                s,
-                self.vocab_,
-                sentences,
-                n_words=n_words,
-                identity=identity,
-                source=os.fspath(checkpoint),
-                tmp_dir=tmp_dir,
-            )
+            if resume is None:
+                vocab = vocab_of(s)
+                encoded = EncodedCorpus.from_scan(s, vocab, sentences, tmp_dir)
+            else:
+                vocab = self.vocab_
+                encoded = EncodedCorpus.resume(s, vocab, sentences, tmp_dir=tmp_dir, **resume)
             with encoded:
-                self._train(
-                    encoded, cfg, position, checkpoint, checkpoint_every, handle_signals, identity
-                )
-        return self
+                yield vocab, encoded, s
 
     def _train(
         self, encoded, cfg, position, checkpoint, checkpoint_every, handle_signals, corpus_id=None

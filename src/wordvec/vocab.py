@@ -20,7 +20,10 @@ import numpy as np
 
 from .errors import CorpusError
 
-__all__ = ["Vocab"]
+__all__ = ["Vocab", "select"]
+
+_TIES = ("first", "last")
+_CAPS = ("cut", "min_count")
 
 
 @dataclass
@@ -62,21 +65,29 @@ class Vocab:
         max_final_vocab: int | None = None,
         n_tokens: int | None = None,
         pruned: bool = False,
+        ties: str = "first",
+        cap: str = "cut",
+        sort: bool = True,
     ) -> Vocab:
         """The vocabulary of counted (distinct) words: those reaching ``min_count``, most
         frequent first.
 
         Ties keep the given order (a stable sort); ``max_final_vocab`` keeps that many
-        of the most frequent. ``n_tokens`` (tokens read, default the sum of ``counts``)
+        of the most frequent. ``ties``, ``cap`` and ``sort`` choose other rules (gensim's:
+        see :func:`select`). ``n_tokens`` (tokens read, default the sum of ``counts``)
         and ``pruned`` (the counts are those left after pruning while counting) only
         describe the corpus in the error raised when no word is left:
         :class:`CorpusError`, also for an empty corpus.
         """
         words, counts = _checked(words, counts)
-        order = np.argsort(-counts, kind="stable")
-        order = order[counts[order] >= min_count]
-        if max_final_vocab is not None:
-            order = order[:max_final_vocab]
+        order, min_count = select(
+            counts,
+            min_count=min_count,
+            max_final_vocab=max_final_vocab,
+            ties=ties,
+            cap=cap,
+            sort=sort,
+        )
         if len(order) == 0:
             n_tokens = int(counts.sum()) if n_tokens is None else n_tokens
             if n_tokens == 0:
@@ -263,3 +274,47 @@ def _huffman(counts):  # pragma: no cover - compiled; tested through Vocab.huffm
             node = parent[node]
             j -= 1
     return points, codes, offsets
+
+
+def select(
+    counts: np.ndarray,
+    *,
+    min_count: int,
+    max_final_vocab: int | None = None,
+    ties: str = "first",
+    cap: str = "cut",
+    sort: bool = True,
+) -> tuple[np.ndarray, int]:
+    """Which counted words a vocabulary keeps, in vocabulary order: ``(positions, min_count)``.
+
+    ``positions`` index ``counts`` (int64); ``min_count`` is the one applied. The
+    rules, as parameters (wordvec's defaults first, then gensim 4's):
+
+    ``sort``
+        True: most frequent first; False: the given order (gensim's ``sorted_vocab=0``).
+    ``ties``
+        Among equal counts, ``"first"``: the word given first comes first (word2vec C);
+        ``"last"``: the word given last comes first (gensim's sort).
+    ``cap``
+        How ``max_final_vocab`` applies: ``"cut"`` keeps that many of the most frequent;
+        ``"min_count"`` raises ``min_count`` to one above the count of the first word
+        beyond the cap, so every word tied with it goes too and the vocabulary may end
+        up smaller (gensim's effective ``min_count``).
+    """
+    if ties not in _TIES:
+        raise ValueError(f"`ties` must be one of {_TIES}; got {ties!r}.")
+    if cap not in _CAPS:
+        raise ValueError(f"`cap` must be one of {_CAPS}; got {cap!r}.")
+    counts = np.asarray(counts)
+    if cap == "min_count" and max_final_vocab is not None and max_final_vocab < len(counts):
+        nth = np.sort(counts)[::-1][max_final_vocab]
+        min_count = max(int(nth) + 1, min_count)
+    keep = np.flatnonzero(counts >= min_count)
+    if sort:
+        if ties == "first":
+            keep = keep[np.argsort(-counts[keep], kind="stable")]
+        else:
+            keep = keep[np.lexsort((-keep, -counts[keep]))]
+    if cap == "cut" and max_final_vocab is not None:
+        keep = keep[:max_final_vocab]
+    return keep.astype(np.int64, copy=False), min_count

@@ -377,6 +377,16 @@ def test_any_chunking_matches_naive_reader(chunks, tail_limit, max_len, lowercas
     assert got == reference("".join(chunks).encode(), lowercase=lowercase, max_len=max_len)
 
 
+@settings(max_examples=300, deadline=None)
+@given(text=_texts, max_len=st.integers(1, 5), lowercase=st.booleans())
+def test_tokenise_and_pieces_are_the_naive_reader_line_by_line(text, max_len, lowercase):
+    """The public definition of a token (what compat's LineSentence and Spark's
+    executors call) is the one every reader above is held to."""
+    lines = text.split("\n")
+    got = [p for line in lines for p in corpus.pieces(corpus.tokenise(line, lowercase), max_len)]
+    assert got == reference(text.encode(), lowercase=lowercase, max_len=max_len)
+
+
 _raw_bytes = st.lists(
     st.sampled_from(
         [

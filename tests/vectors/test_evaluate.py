@@ -236,7 +236,7 @@ def test_similarity_matches_gensim_and_scipy(pairs_file, restrict):
     assert r.oov_ratio == pytest.approx(oov / 100)
     assert r.name == "pairs" and r.pairs + r.oov == 63
     x = np.random.default_rng(2).integers(0, 5, 50).astype(float)
-    np.testing.assert_array_equal(ev._rank(x), stats.rankdata(x))
+    np.testing.assert_array_equal(ev.tie_ranks(x), stats.rankdata(x))
 
 
 def test_similarity_without_known_pairs_is_nan_not_an_error(tmp_path):

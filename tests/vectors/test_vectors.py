@@ -7,11 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from wordvec.vectors import keyedvectors as vectors_module
-from wordvec.vectors import queries
 from wordvec.cli import main
 from wordvec.errors import ConfigError, UnknownWordError
-from wordvec.vectors import keyedvectors as vectors_module
+from wordvec.vectors import neighbours, queries
 from wordvec.vectors.keyedvectors import KeyedVectors
 
 V, D = 60, 8
@@ -233,7 +231,7 @@ def test_similarity_and_doesnt_match(kv):
 @pytest.fixture
 def small_chunks(monkeypatch):
     # force several chunks even on tiny inputs, to test the chunk seams
-    monkeypatch.setattr(vectors_module, "_CHUNK_BYTES", 4 * V * 3)
+    monkeypatch.setattr(neighbours, "CHUNK_BYTES", 4 * V * 3)
 
 
 def test_most_similar_batch_equals_single_queries(kv, small_chunks):

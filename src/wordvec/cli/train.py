@@ -19,8 +19,8 @@ import signal
 import sys
 from collections.abc import Iterator
 
-from ..files.atomic import file_identity, written_here
 from ..errors import ConfigError, CorpusError, TrainingInterrupted, WordvecError
+from ..files.atomic import file_identity, written_here
 from ..files.paths import check_paths
 from ..model import Word2Vec
 from . import phrases

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..encoded import EncodedCorpus
 from ..errors import ConfigError, CorpusError
-from ..text.corpus import TextCorpus, _open_file
+from ..text.corpus import TextCorpus, open_file, pieces, tokenise
 from ..text.idcache import Scan
 from ..text.scan import scan, scan_sentences
 from ..vocab import Vocab
@@ -63,15 +63,14 @@ class LineSentence:
             self.source.seek(0)
             yield from self._lines(self.source)
         else:  # a path with a limit: its first lines, decompressed as wordvec reads files
-            with _open_file(Path(os.fspath(self.source))) as (stream, _):
+            with open_file(Path(os.fspath(self.source))) as (stream, _):
                 yield from self._lines(stream)
 
     def _lines(self, lines: Iterable[Any]) -> Iterator[list[str]]:
         n = self.max_sentence_length
         for line in itertools.islice(lines, self.limit):
-            words = (line.decode("utf-8") if isinstance(line, bytes) else line).split()
-            for i in range(0, len(words), n):
-                yield words[i : i + n]
+            text = line.decode("utf-8") if isinstance(line, bytes) else line
+            yield from pieces(tokenise(text), n)
 
 
 class PathLineSentences:

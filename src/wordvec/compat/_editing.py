@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConfigError
-from ..vectors import queries
 from ..vectors.keyedvectors import KeyedVectors as _NativeKeyedVectors
 
 _KEY_TYPES = (str, int, np.integer)
@@ -33,7 +32,7 @@ class _EditingMixin:
         if bad:
             raise ConfigError(f"wordvec.compat keys must be str; got {bad[0]!r}.")
         n_before = len(self)
-        queries.add_vectors(self, keys, np.asarray(weights), replace=replace)
+        _NativeKeyedVectors.add_vectors(self, keys, np.asarray(weights), replace=replace)
         for attr, values in list(self._attrs.items()):
             grown = np.zeros(len(self), dtype=values.dtype)
             grown[:n_before] = values

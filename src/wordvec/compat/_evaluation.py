@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConfigError
-from ..vectors.evaluate import _correct, _ok_vocab
+from ..vectors.evaluate import correct_answers, lookup_rows
 from ._stats import pearson, spearman
 
 __all__ = ["evaluate_word_analogies", "evaluate_word_pairs"]
@@ -65,7 +65,7 @@ def evaluate_word_analogies(
             "`similarity_function` must be 'most_similar' (3CosAdd, what gensim 4.4 uses); "
             f"got {similarity_function!r}."
         )
-    lookup, rep, key = _ok_vocab(kv, int(restrict_vocab), case_insensitive)
+    lookup, rep, key = lookup_rows(kv, int(restrict_vocab), case_insensitive)
     logger.info(
         "Evaluating word analogies for top %i words in the model on %s", restrict_vocab, analogies
     )
@@ -100,7 +100,7 @@ def evaluate_word_analogies(
             entries.append((sections[-1], question, True))
             rows.append(ids)
     q = np.array(rows, dtype=np.int64).reshape(-1, 4)  # (n, 4): a, b, c, expected
-    answers = iter(_correct(kv, q, rep, "3cosadd").tolist())
+    answers = iter(correct_answers(kv, q, rep, "3cosadd").tolist())
     for section, question, answered in entries:
         right = answered and next(answers)
         section["correct" if right else "incorrect"].append(question)
@@ -137,7 +137,7 @@ def evaluate_word_pairs(
     oov_ratio : float
         Percentage of pairs with an out-of-vocabulary word.
     """
-    lookup, _, key = _ok_vocab(kv, int(restrict_vocab), case_insensitive)
+    lookup, _, key = lookup_rows(kv, int(restrict_vocab), case_insensitive)
     gold: list[float] = []
     left: list[int] = []
     right: list[int] = []

@@ -11,7 +11,6 @@ configuration has no place for (``corpus_count``, ``sample >= 1``,
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from typing import Any
 
@@ -26,15 +25,11 @@ _COMPAT_FORMAT = 1
 
 def save(model, fname: str | os.PathLike[str]) -> None:
     """Write ``model`` (a compat Word2Vec) atomically."""
-    from ..model import Word2Vec as Native
-    from ..model import _write
+    from ..files.modelfile import write_model
 
     if model._vocab is None:
         raise ConfigError("nothing to save yet: build the vocabulary (or train) first")
     cfg = model._config()
-    native = Native(**dataclasses.asdict(cfg))
-    native.vocab_, native.w_in_, native.w_out_ = model._vocab, model.wv.vectors, model._w_out
-    native.loss_history_ = [h.mean_loss for h in model._history]
     extra = {
         "format": _COMPAT_FORMAT,
         "sample": float(model.sample),
@@ -49,7 +44,18 @@ def save(model, fname: str | os.PathLike[str]) -> None:
         "effective_min_count": int(model.effective_min_count),
         "comment": model.comment if isinstance(model.comment, str) else None,
     }
-    _write(native, fname, None, model._vocab.total, extra={_COMPAT_KEY: extra})
+    write_model(
+        fname,
+        cfg,
+        model._vocab,
+        model.wv.vectors,
+        model._w_out,
+        [h.mean_loss for h in model._history],
+        position=None,
+        n_words=model._vocab.total,
+        corpus=None,
+        extra={_COMPAT_KEY: extra},
+    )
 
 
 def load(cls, fname: str | os.PathLike[str]):

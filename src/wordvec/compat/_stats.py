@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..vectors.evaluate import _pearson, _rank
+from ..vectors.evaluate import pearson_r, tie_ranks
 
 __all__ = ["Correlation", "pearson", "spearman", "betainc"]
 
@@ -91,7 +91,7 @@ def pearson(x: np.ndarray, y: np.ndarray) -> Correlation:
     """Pearson's r of two samples and its two-sided p-value (NaN when undefined)."""
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
-    r = _pearson(x, y)
+    r = pearson_r(x, y)
     return Correlation(r, _pvalue(r, x.size))
 
 
@@ -100,5 +100,5 @@ def spearman(x: np.ndarray, y: np.ndarray) -> Correlation:
     two-sided p-value."""
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
-    r = _pearson(_rank(x), _rank(y)) if x.size else math.nan
+    r = pearson_r(tie_ranks(x), tie_ranks(y)) if x.size else math.nan
     return Correlation(r, _pvalue(r, x.size))

@@ -18,6 +18,7 @@ import numpy as np
 from ..errors import ConfigError, CorpusError, TrainingError
 from ..text.idcache import Scan
 from ..vocab import Vocab
+from ..vocab import select as select_words
 
 __all__ = ["select", "set_vocab"]
 
@@ -26,9 +27,8 @@ logger = logging.getLogger("wordvec.compat.word2vec")
 
 def _input_rows(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
     """Initial input vectors as gensim 4 draws them: uniform in [-1/d, 1/d), twice the
-    range of word2vec C (and of wordvec.Word2Vec). Early in training the larger start
-    makes a difference: with word2vec C's range, 3 CBOW epochs on 3 M words gave clearly
-    lower WordSim-353 than gensim (0.12-0.15 against 0.19)."""
+    range of word2vec C (and of wordvec.Word2Vec): early in training the larger start
+    makes a difference (README.md, "Coming from gensim", has the measurement)."""
     rows = rng.random((n, dim), dtype=np.float32)
     rows *= 2.0
     rows -= 1.0
@@ -40,18 +40,16 @@ def select(
     counts: np.ndarray, min_count: int, max_final_vocab: int | None, sorted_vocab: int
 ) -> tuple[np.ndarray, int]:
     """gensim's vocabulary: the positions (first-seen order) of the words kept, in model
-    order, and the effective min_count."""
-    effective = min_count
-    if max_final_vocab is not None and max_final_vocab < len(counts):
-        # gensim raises min_count to one above the count of the first word beyond the cap,
-        # so every word tied with it goes too (the vocabulary may end up smaller)
-        nth = np.sort(counts)[::-1][max_final_vocab]
-        effective = max(int(nth) + 1, min_count)
-    keep = np.flatnonzero(counts >= effective)
-    if sorted_vocab:
-        # descending count; ties: the word seen later first (gensim's lexsort on -index)
-        keep = keep[np.lexsort((-keep, -counts[keep]))]
-    return keep, effective
+    order, and the effective min_count: the vocabulary stage's rules with gensim's
+    parameters (ties: the word seen later first; the cap raises min_count)."""
+    return select_words(
+        counts,
+        min_count=min_count,
+        max_final_vocab=max_final_vocab,
+        ties="last",
+        cap="min_count",
+        sort=bool(sorted_vocab),
+    )
 
 
 def set_vocab(model, s: Scan, corpus_count: int, update: bool) -> None:

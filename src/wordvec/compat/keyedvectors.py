@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConfigError, UnknownWordError
-from ..vectors import queries
+from ..vectors import neighbours
 from ..vectors.keyedvectors import KeyedVectors as _NativeKeyedVectors
 from . import _evaluation, _files
 from ._editing import _EditingMixin
@@ -51,7 +51,7 @@ def _ensure_list(value: Any) -> list:
 
 
 def _unitvec(v: np.ndarray) -> np.ndarray:
-    n = queries.vector_norm(v)  # (float64: finite float32 vectors never overflow it)
+    n = neighbours.vector_norm(v)  # (float64: finite float32 vectors never overflow it)
     return (v / n).astype(v.dtype, copy=False) if n > 0 else v
 
 
@@ -316,7 +316,7 @@ class KeyedVectors(_EditingMixin, _NativeKeyedVectors):
         scores = np.array(dists, dtype=np.float32)
         skip = [i - offset for i in exclude if 0 <= i - offset < scores.size]
         scores[skip] = -np.inf
-        idx, vals = self._top(scores[None, :], topn)
+        idx, vals = neighbours.top_k(scores[None, :], topn)
         return [
             (self.words[i + offset], float(s))
             for i, s in zip(idx[0].tolist(), vals[0].tolist(), strict=True)
@@ -438,7 +438,7 @@ class KeyedVectors(_EditingMixin, _NativeKeyedVectors):
     @staticmethod
     def cosine_similarities(vector_1: np.ndarray, vectors_all: np.ndarray) -> np.ndarray:
         """Cosine of ``vector_1`` (d,) with each row of ``vectors_all`` (n, d)."""
-        return queries.cosine_similarities(vector_1, vectors_all)
+        return neighbours.cosine_similarities(vector_1, vectors_all)
 
     def distances(self, word_or_vector: Any, other_words: Sequence[Any] = ()) -> np.ndarray:
         """Cosine distances from a key or vector to ``other_words`` (default: every key)."""

@@ -137,7 +137,7 @@ def _refuse_text(sentence: Any) -> None:
 def _threshold(scoring: str, v: Any) -> float:
     if v is None:  # (in the constructor, None is the scoring's default)
         raise ConfigError("`threshold` must be a number; got None.")
-    return _native._resolve_threshold(scoring, v)
+    return _native.resolve_threshold(scoring, v)
 
 
 def _delimiter(v: Any) -> str:

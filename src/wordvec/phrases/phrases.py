@@ -339,12 +339,12 @@ class Phrases(_Applier):
             )
         if self.tmp_dir is not None and not os.path.isdir(self.tmp_dir):
             raise ConfigError(f"`tmp_dir` must be an existing directory; got {self.tmp_dir!r}.")
-        _resolve_threshold(self.scoring, self.threshold)
+        resolve_threshold(self.scoring, self.threshold)
 
     def _score_params(self) -> tuple[str, float, int, str]:
         return (
             self.scoring,
-            _resolve_threshold(self.scoring, self.threshold),
+            resolve_threshold(self.scoring, self.threshold),
             self.min_count,
             self.delimiter,
         )
@@ -509,7 +509,8 @@ def _check_int(name: str, value: Any, low: int) -> None:
         raise ConfigError(f"`{name}` must be an int with {low} <= {name} < 2**63; got {value!r}.")
 
 
-def _resolve_threshold(scoring: str, threshold: float | None) -> float:
+def resolve_threshold(scoring: str, threshold: float | None) -> float:
+    """The threshold a scorer uses: ``threshold`` checked for ``scoring``, or its default."""
     if threshold is None:
         if scoring not in _DEFAULT_THRESHOLD:
             raise ConfigError(
@@ -572,7 +573,7 @@ def load(path: PathLike) -> Phrases | FrozenPhrases:
             model.connector_words_ = connectors
             return model
         scoring, delimiter = params.get("scoring"), params.get("delimiter")
-        threshold = _resolve_threshold(scoring, params.get("threshold"))
+        threshold = resolve_threshold(scoring, params.get("threshold"))
         _check_int("min_count", params.get("min_count"), 1)
         if not isinstance(delimiter, str) or not delimiter:
             raise ConfigError(f"`delimiter` must be a non-empty str; got {delimiter!r}.")

@@ -504,6 +504,14 @@ class PhrasedCorpus:
         self._stream = stream
         self._fallback = fallback
 
+    def token_ids(self) -> tuple[list[str], Iterator[np.ndarray]] | None:
+        """The joined stream as ids (names, id chunks ending with -1), so that a scan reads
+        the ids, not strings made from them (:class:`wordvec.text.scan.TokenIds`); None
+        when the phrases were applied to the text again (words pruned while scanning)."""
+        if self._stream is None:
+            return None
+        return self._stream.names, self._stream.chunks()
+
     def __iter__(self) -> Iterator[list[str]]:
         if self._stream is None:
             if self._fallback is None:

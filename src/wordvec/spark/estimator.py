@@ -20,11 +20,11 @@ import os
 import time
 from typing import Any
 
-from ..files.paths import check_output
 from ..config import TrainConfig
 from ..engine.schedule import EpochStats
 from ..engine.train import init_weights
 from ..errors import ConfigError, CorpusError
+from ..files.paths import check_output
 from ..model import Word2Vec as _Model
 from . import corpus as _corpus
 from .checkpoint import read_checkpoint
@@ -42,15 +42,13 @@ MAX_PARTITIONS = 4096
 
 # The default schedule: every DEFAULT_ROUND_WORDS / partitions words over all partitions
 # (sync_every = DEFAULT_ROUND_WORDS / partitions**2 words per partition), at least
-# three times an epoch. Averaging more partitions tolerates less drift between synchronisations:
-# on en17m (skip-gram, 5 epochs) 2 partitions matched one machine with 4-8M words per
-# partition and round, 8 partitions needed 250k (bench/bench_spark.py, docs/distributed.md).
+# three times an epoch. Averaging more partitions tolerates less drift between
+# synchronisations, hence fewer words per round with more partitions (the measurements
+# behind these numbers: docs/distributed.md, "Why the defaults").
 DEFAULT_ROUND_WORDS = 16_000_000
 MIN_DEFAULT_SYNC = 100_000  # ... but never fewer words per partition and round than this
 # ... and at least this many rounds an epoch: with one round an epoch a small corpus on
-# few partitions averages models trained a whole epoch apart (3.4M words of en17m,
-# skip-gram + hs, 3 epochs, 2 / 4 / 8 partitions: analogy 8.18 / 5.76 / 5.77% with 3
-# rounds, 9.48 / 7.71 / 6.08% with 9)
+# few partitions averages models trained a whole epoch apart.
 MIN_ROUNDS_PER_EPOCH = 3
 
 

@@ -186,10 +186,8 @@ def scaled(cfg: TrainConfig, rule: str, partitions: int) -> TrainConfig:
     times with hierarchical softmax; the other rules keep it.
 
     The cap: every pair trains the top inner nodes of the Huffman tree, and at 8 times
-    the learning rate they diverge (skip-gram + hs, a 3.4M-word slice of en17m, 3
-    epochs, no sub-sampling, 8 partitions: analogy 0.02% at 8x, 5.77% at 4x, 5.38% at
-    2x). Negative sampling trains well at 8x (en17m, 8 partitions: 35.3%, one machine
-    36.9%)."""
+    the learning rate they diverge; negative sampling trains well at 8 times
+    (docs/distributed.md, "Why the defaults", has the measurements)."""
     factor = scale(cfg, rule, partitions)
     if factor == 1:
         return cfg
@@ -221,8 +219,8 @@ def merge(
         its equilibrium (a frequent word over a long round), it is the mean of
         those equilibria. With the cap (hierarchical softmax, 8 partitions,
         ``scale`` 4), dividing every row by ``partitions`` instead would give the
-        rows few partitions changed only half their update: analogy 6.08% against
-        6.49% (3.4M words of en17m, 3 epochs, one run each).
+        rows few partitions changed only half their update, and analogy accuracy
+        drops (docs/distributed.md, "Why the defaults").
     ``"row_mean"``
         Each row becomes the mean of the new values of the partitions that changed
         it (MLlib's rule): a word seen in one partition gets that partition's full

@@ -32,8 +32,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ..encoded import remap_ids
 from ..errors import CorpusError
-from ..text.fastscan import _Scanner
+from ..text.corpus import pieces, tokenise
+from ..text.fastscan import Scanner
 from ..text.scan import SENTENCE_END, Scan, scan_sentences
 
 __all__ = [
@@ -46,7 +48,6 @@ __all__ = [
 ]
 
 NO_FILE = ""  # the file of every row of an RDD or a DataFrame
-_DROPPED = -2
 
 
 class Segment(NamedTuple):
@@ -76,7 +77,8 @@ def sentence_pieces(row: Any, lowercase: bool, max_len: int) -> Iterator[list[st
     if row is None:
         return
     if isinstance(row, str):
-        tokens = (row.lower() if lowercase else row).split()
+        yield from pieces(tokenise(row, lowercase), max_len)
+        return
     elif isinstance(row, (list, tuple)):
         tokens = list(row)
         try:
@@ -93,12 +95,7 @@ def sentence_pieces(row: Any, lowercase: bool, max_len: int) -> Iterator[list[st
             f"a row is a {type(row).__name__} ({_describe(row)}); rows must be lines of "
             "text (str) or lists of str tokens"
         )
-    if len(tokens) <= max_len:
-        if tokens:
-            yield tokens
-    else:
-        for i in range(0, len(tokens), max_len):
-            yield tokens[i : i + max_len]
+    yield from pieces(tokens, max_len)
 
 
 def _by_file(rows: Iterable[Any], with_files: bool) -> Iterator[tuple[str, Iterator[Any]]]:
@@ -164,7 +161,7 @@ def _compiled_scan(
     if not rows or not all(isinstance(row, str) for row in rows):
         return None
     cache = tempfile.TemporaryFile(dir=tmp_dir)  # noqa: SIM115 - returned open in the Scan
-    scanner = _Scanner(max_len, max_vocab, cache)
+    scanner = Scanner(max_len, max_vocab, cache)
     carry = b""
     for start in range(0, len(rows), _LINES_PER_BLOCK):
         block = rows[start : start + _LINES_PER_BLOCK]
@@ -191,12 +188,10 @@ def _compiled_scan(
 def encode_segment(segment: Segment, index: dict[str, int]) -> np.ndarray:
     """The segment's stream in final ids: out-of-vocabulary tokens dropped, ``-1`` kept
     after every sentence (a sentence of unknown words leaves its ``-1``, as on one machine)."""
-    remap = np.fromiter(
-        (index.get(w, _DROPPED) for w in segment.words), dtype=np.int32, count=len(segment.words)
+    final = np.fromiter(
+        (index.get(w, -1) for w in segment.words), dtype=np.int64, count=len(segment.words)
     )
-    remap = np.append(remap, np.int32(SENTENCE_END))  # remap[-1]: the sentence end stays
-    out = remap[segment.ids]
-    return out[out != _DROPPED]
+    return remap_ids(segment.ids, final)
 
 
 def encode_rows(

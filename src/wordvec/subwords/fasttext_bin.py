@@ -48,8 +48,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..files.atomic import atomic_write
 from ..errors import ConfigError, FormatError
+from ..files.atomic import atomic_write
 from .keyed import SubwordVectors
 from .ngrams import check_ngram_params
 

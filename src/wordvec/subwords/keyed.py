@@ -37,8 +37,8 @@ import numba
 import numpy as np
 
 from .._version import __version__
-from ..files.container import decode_strings, encode_strings, read_container, write_container
 from ..errors import ConfigError, FormatError, UnknownWordError
+from ..files.container import decode_strings, encode_strings, read_container, write_container
 from ..vectors.keyedvectors import KeyedVectors
 from .ngrams import check_ngram_params, ngram_table, oov_rows, word_rows
 

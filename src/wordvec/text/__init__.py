@@ -7,15 +7,16 @@ for text files) and :mod:`~wordvec.text.scan` (``scan()``, the one entry point,
 with the Python scanner behind it).
 """
 
-from .corpus import TextCorpus, default_corpus_path, iter_sentences
-from .scan import SENTENCE_END, Scan, scan, scan_sentences
+from .corpus import TextCorpus, default_corpus_path, iter_sentences, pieces, tokenise
+from .scan import SENTENCE_END, Scan
 
+# (the scan() function is not re-exported here: wordvec.text.scan is its module)
 __all__ = [
     "TextCorpus",
     "default_corpus_path",
     "iter_sentences",
-    "scan",
-    "scan_sentences",
+    "tokenise",
+    "pieces",
     "Scan",
     "SENTENCE_END",
 ]

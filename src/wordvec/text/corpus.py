@@ -43,7 +43,15 @@ from typing import IO
 from ..errors import ConfigError, CorpusError
 from ..files.atomic import write_anonymous
 
-__all__ = ["TextCorpus", "iter_sentences", "default_corpus_path"]
+__all__ = [
+    "TextCorpus",
+    "iter_sentences",
+    "default_corpus_path",
+    "tokenise",
+    "pieces",
+    "open_file",
+    "decoded_blocks",
+]
 
 # Bytes read per block, and the length (in characters) past which an unfinished
 # line is tokenised early. 1 MiB keeps per-block overhead negligible while the
@@ -84,9 +92,26 @@ def _sniff(head: bytes) -> str | None:
 # --------------------------------------------------------------------------- tokenising
 
 
-def _pieces(tokens: list[str], max_len: int) -> Iterator[Sentence]:
+def tokenise(line: str, lowercase: bool = False) -> list[str]:
+    """The tokens of one line of text: wordvec's one definition of a token.
+
+    Tokens are the maximal runs of non-whitespace characters, split where
+    :meth:`str.split` splits (ASCII and Unicode whitespace); ``lowercase`` lowers the
+    whole line first (so context-dependent mappings such as the Greek final sigma
+    are those of the line). Every driver tokenises text with this function or, for
+    files, with a reader that gives the same tokens: the streaming reader of
+    :class:`TextCorpus` and the compiled scanner (:mod:`~wordvec.text.fastscan`);
+    tests hold both to it.
+    """
+    return (line.lower() if lowercase else line).split()
+
+
+def pieces(tokens: list[str], max_len: int) -> Iterator[Sentence]:
+    """``tokens`` as sentences of at most ``max_len`` tokens (a long line is cut into
+    consecutive pieces, as word2vec C does); an empty list gives nothing."""
     if len(tokens) <= max_len:
-        yield tokens
+        if tokens:
+            yield tokens
     else:
         for i in range(0, len(tokens), max_len):
             yield tokens[i : i + max_len]
@@ -131,14 +156,14 @@ def _sentences_from_text(
                 first = pending + lines[0].split()
                 pending = []
                 lines[0] = ""
-                yield from _pieces(first, max_len)
+                yield from pieces(first, max_len)
             for line in lines:
                 tokens = line.split()
                 if tokens:
                     if len(tokens) <= max_len:
                         yield tokens
                     else:
-                        yield from _pieces(tokens, max_len)
+                        yield from pieces(tokens, max_len)
         else:
             tail += text
 
@@ -167,13 +192,13 @@ def _sentences_from_text(
         pending.append(token.lower() if lowercase else token)
     last = pending + (tail.lower() if lowercase else tail).split()
     if last:
-        yield from _pieces(last, max_len)
+        yield from pieces(last, max_len)
 
 
 # --------------------------------------------------------------------------- decoding
 
 
-def _decoded_blocks(
+def decoded_blocks(
     read: Callable[[int], bytes], name: str, errors: str, fmt: str | None
 ) -> Iterator[str]:
     """Read ``read(_BLOCK_SIZE)`` until EOF and decode UTF-8, reporting exact byte offsets."""
@@ -217,7 +242,7 @@ def _decoded_blocks(
 
 
 @contextlib.contextmanager
-def _open_file(path: Path) -> Iterator[tuple[IO[bytes], str | None]]:
+def open_file(path: Path) -> Iterator[tuple[IO[bytes], str | None]]:
     """Open ``path`` for binary reading, decompressing by magic bytes."""
     with contextlib.ExitStack() as stack:
         try:
@@ -247,15 +272,15 @@ def _open_file(path: Path) -> Iterator[tuple[IO[bytes], str | None]]:
 
 
 def _file_sentences(path: Path, errors: str, max_len: int, lowercase: bool) -> Iterator[Sentence]:
-    with _open_file(path) as (stream, fmt):
-        blocks = _decoded_blocks(stream.read, str(path), errors, fmt)
+    with open_file(path) as (stream, fmt):
+        blocks = decoded_blocks(stream.read, str(path), errors, fmt)
         yield from _sentences_from_text(blocks, max_len, lowercase, _BLOCK_SIZE)
 
 
 def _stdin_sentences(
     stdin: _StdinCopy, errors: str, max_len: int, lowercase: bool
 ) -> Iterator[Sentence]:
-    blocks = _decoded_blocks(stdin.reader(), "<stdin>", errors, None)
+    blocks = decoded_blocks(stdin.reader(), "<stdin>", errors, None)
     yield from _sentences_from_text(blocks, max_len, lowercase, _BLOCK_SIZE)
 
 
@@ -350,7 +375,7 @@ def _token_lists(sentences: Iterable[object], max_len: int, lowercase: bool) -> 
             continue
         if lowercase:
             tokens = [token.lower() for token in tokens]
-        yield from _pieces(tokens, max_len)
+        yield from pieces(tokens, max_len)
 
 
 # --------------------------------------------------------------------------- sources
@@ -485,6 +510,11 @@ class TextCorpus:
                 "`source` must be a path, '-' (stdin) or an iterable of token lists; "
                 f"got {type(source).__name__}."
             )
+
+    @property
+    def iterable(self) -> Iterable[object] | None:
+        """The Python iterable this corpus reads (None for files and standard input)."""
+        return self._iterable
 
     def __iter__(self) -> Iterator[Sentence]:
         """Start a new pass over the corpus.

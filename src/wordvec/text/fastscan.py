@@ -1,10 +1,10 @@
 """Compiled vocabulary scan of text files: what `scan_sentences` gives, faster.
 
-Private: :func:`wordvec.text.scan.scan` calls it for a corpus read from files and falls
+:func:`~wordvec.text.scan.scan` calls it for a corpus read from files and falls
 back to the Python scan when it does not apply.
 
-:func:`wordvec.text.scan.scan_sentences` spends most of its time in a ``dict`` lookup per token on
-freshly made ``str`` objects. For a corpus read from files, :func:`scan_files`
+:func:`~wordvec.text.scan.scan_sentences` spends most of its time in a ``dict`` lookup
+per token on freshly made ``str`` objects. For a corpus read from files, :func:`scan_files`
 never makes those strings: it reads binary blocks, lets Python's UTF-8 decoder
 validate them (through :mod:`wordvec.text.corpus`'s own reader, so errors and their
 byte offsets are exactly the ones iterating the corpus raises), and a compiled
@@ -39,7 +39,7 @@ import numba
 import numpy as np
 
 from ..files.atomic import write_anonymous
-from .corpus import TextCorpus, _decoded_blocks, _open_file
+from .corpus import TextCorpus, decoded_blocks, open_file
 from .idcache import CACHE_WRITE, SENTENCE_END, Scan
 
 __all__ = ["scan_files"]
@@ -422,7 +422,7 @@ def _rehash(new, old, hashes):  # pragma: no cover - compiled
 # --------------------------------------------------------------------------- driver
 
 
-class _Scanner:
+class Scanner:
     """Feeds blocks to the kernel, grows its arrays, and writes the id cache."""
 
     def __init__(
@@ -509,9 +509,9 @@ def _extend(a: np.ndarray, size: int) -> np.ndarray:
     return grown
 
 
-def _scan_file(scanner: _Scanner, path: Path, errors: str, lowercase: bool) -> bool:
+def _scan_file(scanner: Scanner, path: Path, errors: str, lowercase: bool) -> bool:
     """Scan one file; False when the fast path cannot give the exact result."""
-    with _open_file(path) as (stream, fmt):
+    with open_file(path) as (stream, fmt):
         raw: list[bytes] = []
         want = [_BLOCK_SIZE]
 
@@ -525,7 +525,7 @@ def _scan_file(scanner: _Scanner, path: Path, errors: str, lowercase: bool) -> b
         carry: bytes | None = b""
         final = False
         first = True
-        blocks = _decoded_blocks(read, str(path), errors, fmt)
+        blocks = decoded_blocks(read, str(path), errors, fmt)
         while not final:
             text = next(blocks, None)
             final = text is None
@@ -586,7 +586,7 @@ def scan_files(corpus: TextCorpus, *, max_vocab: int | None, tmp_dir: str | None
         return None
     cache = tempfile.TemporaryFile(dir=tmp_dir)  # noqa: SIM115 - returned open in the Scan
     try:
-        scanner = _Scanner(corpus.max_sentence_length, max_vocab, cache, tmp_dir)
+        scanner = Scanner(corpus.max_sentence_length, max_vocab, cache, tmp_dir)
         for path in corpus.paths:
             if not _scan_file(scanner, path, corpus.errors, corpus.lowercase):
                 cache.close()

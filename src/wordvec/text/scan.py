@@ -26,6 +26,7 @@ from __future__ import annotations
 import tempfile
 import zlib
 from collections.abc import Iterable
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -33,7 +34,7 @@ from ..files.atomic import write_anonymous
 from .fastscan import scan_files
 from .idcache import CACHE_WRITE, SENTENCE_END, Scan
 
-__all__ = ["scan", "scan_sentences", "Scan", "SENTENCE_END"]
+__all__ = ["scan", "scan_sentences", "scan_token_ids", "TokenIds", "Scan", "SENTENCE_END"]
 
 _FLUSH_TOKENS = 1 << 20  # ids buffered in Python before they go to NumPy / the cache
 
@@ -61,9 +62,117 @@ def scan(
         ``fingerprint``. Close it when done.
     """
     fast = scan_files(sentences, max_vocab=max_vocab, tmp_dir=tmp_dir)
+    if fast is None:
+        fast = _scan_held_ids(sentences, max_vocab=max_vocab, tmp_dir=tmp_dir)
     if fast is not None:
         return fast
     return scan_sentences(sentences, max_vocab=max_vocab, tmp_dir=tmp_dir)
+
+
+class TokenIds(Protocol):
+    """A corpus that already holds its tokens as ids (a phrased corpus: the phrase
+    layer's joined id stream). :func:`scan` scans the ids instead of the strings the
+    corpus would yield, with the same result."""
+
+    def token_ids(self) -> tuple[list[str], Iterable[np.ndarray]] | None:
+        """``(names, chunks)``: ``names[i]`` the token of id i, ``chunks`` int32 arrays
+        of ids, each ending with ``SENTENCE_END``; None when the ids are not the text
+        (then the corpus is scanned as strings)."""
+        ...
+
+
+def _scan_held_ids(sentences: Any, *, max_vocab: int | None, tmp_dir: str | None) -> Scan | None:
+    """The scan of a :class:`TextCorpus` over a :class:`TokenIds` source, from its ids."""
+    from .corpus import TextCorpus
+
+    if not isinstance(sentences, TextCorpus):
+        return None
+    held = getattr(sentences.iterable, "token_ids", None)
+    ids = held() if held is not None else None
+    if ids is None:
+        return None
+    names, chunks = ids
+    return scan_token_ids(
+        names,
+        chunks,
+        max_len=sentences.max_sentence_length,
+        lowercase=sentences.lowercase,
+        max_vocab=max_vocab,
+        tmp_dir=tmp_dir,
+    )
+
+
+def scan_token_ids(
+    names: list[str],
+    chunks: Iterable[np.ndarray],
+    *,
+    max_len: int,
+    lowercase: bool = False,
+    max_vocab: int | None = None,
+    tmp_dir: str | None = None,
+) -> Scan | None:
+    """What :func:`scan_sentences` gives for the sentences of an id stream, from the ids.
+
+    ``chunks`` hold ids into ``names`` with ``SENTENCE_END`` after every sentence; the
+    sentences they stand for (``[names[i] for i in sentence]``, long ones cut into
+    pieces of ``max_len``, empty ones skipped) get provisional ids in first-seen
+    order, are counted and written to the id cache, exactly as the strings would be
+    (same words, counts, token and sentence counts, cache bytes and fingerprint).
+    Returns None where that cannot be done from the ids alone: more than
+    ``max_vocab`` distinct tokens (the Python scan prunes), ``lowercase`` with a
+    name that lowercasing changes, or an id that stands for no name.
+    """
+    if lowercase and any(n != n.lower() for n in names):
+        return None
+    provisional = np.full(len(names), -1, dtype=np.int64)  # stream id -> provisional id
+    by_stream = np.zeros(len(names), dtype=np.int64)  # counts per stream id
+    n_words = n_tokens = n_sentences = 0
+    crc = 0
+    fh = tempfile.TemporaryFile(dir=tmp_dir)  # noqa: SIM115 - returned open in the Scan
+    try:
+        for chunk in chunks:
+            chunk = np.asarray(chunk)
+            at = np.flatnonzero(chunk != SENTENCE_END)  # token positions in the chunk
+            tokens = chunk[at].astype(np.int64)
+            if tokens.size and (tokens.min() < 0 or tokens.max() >= len(names)):
+                fh.close()
+                return None
+            first_ids, first_at = np.unique(tokens, return_index=True)
+            new = provisional[first_ids] < 0
+            fresh = first_ids[new][np.argsort(first_at[new], kind="stable")]
+            provisional[fresh] = np.arange(n_words, n_words + fresh.size)
+            n_words += fresh.size
+            if max_vocab is not None and n_words > max_vocab:
+                fh.close()
+                return None
+            by_stream += np.bincount(tokens, minlength=len(names))
+            # a SENTENCE_END after every piece of at most max_len tokens of a sentence
+            ends = np.flatnonzero(chunk == SENTENCE_END)
+            sentence = np.searchsorted(ends, at)
+            starts = np.concatenate([[0], ends[:-1] + 1])
+            pos = at - starts[sentence]
+            length = ends[sentence] - starts[sentence]
+            cut = (pos % max_len == max_len - 1) | (pos == length - 1)
+            before = np.concatenate([[0], np.cumsum(cut)[:-1]]).astype(np.int64)
+            place = np.arange(tokens.size) + before  # where each token goes in `out`
+            out = np.empty(tokens.size + int(cut.sum()), dtype=np.int32)
+            out[place] = provisional[tokens]
+            out[place[cut] + 1] = SENTENCE_END
+            crc = zlib.crc32(out, crc)
+            write_anonymous(fh, memoryview(out).cast("B"), tmp_dir, CACHE_WRITE)
+            n_tokens += tokens.size
+            n_sentences += int(cut.sum())
+        fh.flush()
+    except BaseException:
+        fh.close()
+        raise
+    held = np.flatnonzero(provisional >= 0)
+    words = [""] * n_words
+    counts = np.zeros(n_words, dtype=np.int64)
+    for sid, pid in zip(held.tolist(), provisional[held].tolist(), strict=True):
+        words[pid] = names[sid]
+    counts[provisional[held]] = by_stream[held]
+    return Scan(words, counts, n_tokens, n_sentences, fh, False, crc)
 
 
 def scan_sentences(

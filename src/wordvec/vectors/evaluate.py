@@ -39,9 +39,10 @@ from typing import Any, overload
 import numpy as np
 
 from ..errors import ConfigError, FormatError
-from .keyedvectors import ANALOGY_METHODS, KeyedVectors
 from ..subwords.keyed import SubwordVectors
-from .queries import COSMUL_EPSILON, analogy_answers
+from .keyedvectors import ANALOGY_METHODS, KeyedVectors
+from .neighbours import COSMUL_EPSILON, top_k
+from .queries import analogy_answers
 
 __all__ = [
     "SectionResult",
@@ -301,7 +302,7 @@ def _check_restrict(restrict_vocab: Any) -> int:
     return int(restrict_vocab)
 
 
-def _ok_vocab(kv: KeyedVectors, restrict_vocab: int, case_insensitive: bool):
+def lookup_rows(kv: KeyedVectors, restrict_vocab: int, case_insensitive: bool):
     """Lookup key -> representative row, and the representative of every searched row.
 
     Returns
@@ -361,7 +362,7 @@ def analogies(
         raise ConfigError(f"`method` must be one of {ANALOGY_METHODS}; got {method!r}.")
     path = shipped_path(SHIPPED_ANALOGIES) if path is None else path
     sections = _read_questions(path)
-    lookup, rep, key = _ok_vocab(kv, restrict_vocab, case_insensitive)
+    lookup, rep, key = lookup_rows(kv, restrict_vocab, case_insensitive)
 
     names, section_of, rows, skipped = [], [], [], []
     unseen, unseen_section = [], []  # (oov) questions with an unseen a, b or c
@@ -380,7 +381,7 @@ def analogies(
                 n_skipped += 1
         skipped.append(n_skipped)
     q = np.array(rows, dtype=np.int64).reshape(-1, 4)  # (n, 4): a, b, c, expected
-    correct = _correct(kv, q, rep, method)
+    correct = correct_answers(kv, q, rep, method)
     if unseen:
         correct = np.concatenate([correct, _correct_unseen(kv, unseen, rep, method)])
         section_of = section_of + unseen_section
@@ -393,9 +394,9 @@ def analogies(
     return AnalogyResult(os.fspath(path), restrict_vocab, method, results)
 
 
-def _correct(kv: KeyedVectors, q: np.ndarray, rep: np.ndarray, method: str) -> np.ndarray:
+def correct_answers(kv: KeyedVectors, q: np.ndarray, rep: np.ndarray, method: str) -> np.ndarray:
     """Which questions are answered right: ``q`` (n, 4) holds the representative rows
-    (see :func:`_ok_vocab`) of a, b, c and the expected word; returns (n,) bool."""
+    (see :func:`lookup_rows`) of a, b, c and the expected word; returns (n,) bool."""
     if not q.shape[0]:
         return np.zeros(0, dtype=bool)
     # gensim's rule: the first of the best _CANDIDATES answers that is no variant of a,
@@ -407,7 +408,7 @@ def _correct(kv: KeyedVectors, q: np.ndarray, rep: np.ndarray, method: str) -> n
 def _correct_unseen(
     kv: SubwordVectors, questions: list, rep: np.ndarray, method: str
 ) -> np.ndarray:
-    """As :func:`_correct`, for questions ``(words, rows)`` with an unseen a, b or c
+    """As :func:`correct_answers`, for questions ``(words, rows)`` with an unseen a, b or c
     (row -1): their unit vectors come from n-grams; the searched rows are the same."""
     normed = kv.get_normed()[: len(rep)]
     n, d = len(questions), kv.dim
@@ -438,7 +439,7 @@ def _correct_unseen(
         for t in range(3):
             inside = qrows[t] >= 0
             scores[at[inside], qrows[t][inside]] = -np.inf
-        cand, _ = kv._top(scores, k)
+        cand, _ = top_k(scores, k)
         groups = rep[cand]  # (m, k)
         qrep = np.where(qrows >= 0, rep[np.maximum(qrows, 0)], -1).T  # (m, 3)
         is_question = (groups[:, :, None] == qrep[:, None, :]).any(axis=2)
@@ -468,7 +469,7 @@ def phrase_analogies(
 
 
 # --------------------------------------------------------------------------- similarity
-def _rank(x: np.ndarray) -> np.ndarray:
+def tie_ranks(x: np.ndarray) -> np.ndarray:
     """Ranks 1..n of ``x``, ties given the mean of the ranks they span."""
     order = np.argsort(x, kind="stable")
     xs = x[order]
@@ -479,7 +480,7 @@ def _rank(x: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def _pearson(x: np.ndarray, y: np.ndarray) -> float:
+def pearson_r(x: np.ndarray, y: np.ndarray) -> float:
     if x.size < 2:
         return math.nan
     xc, yc = x - x.mean(), y - y.mean()
@@ -517,7 +518,7 @@ def word_pairs(
     oov = _check_oov(kv, oov)
     restrict_vocab = _check_restrict(restrict_vocab)
     pairs = _read_pairs(path)
-    lookup, _, key = _ok_vocab(kv, restrict_vocab, case_insensitive)
+    lookup, _, key = lookup_rows(kv, restrict_vocab, case_insensitive)
     ia, ib, gold = [], [], []
     unseen, unseen_gold = [], []
     for a, b, score in pairs:
@@ -541,12 +542,12 @@ def word_pairs(
         model = np.concatenate([model, np.array(extra, dtype=np.float64)])
         gold = gold + unseen_gold
     gold_arr = np.array(gold, dtype=np.float64)
-    spearman = _pearson(_rank(gold_arr), _rank(model)) if gold else math.nan
+    spearman = pearson_r(tie_ranks(gold_arr), tie_ranks(model)) if gold else math.nan
     return SimilarityResult(
         name=Path(path).stem,
         path=os.fspath(path),
         spearman=spearman,
-        pearson=_pearson(gold_arr, model),
+        pearson=pearson_r(gold_arr, model),
         oov_ratio=(len(pairs) - n_known) / len(pairs),
         pairs=len(gold),
         oov=len(pairs) - n_known,

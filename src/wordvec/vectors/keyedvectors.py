@@ -4,15 +4,11 @@ Every similarity here is a cosine: the rows are normalised to unit length once
 (:meth:`KeyedVectors.get_normed`) and a query becomes one matrix product with
 that cached matrix. The batched methods (``*_batch``) answer many queries at
 once as a matrix product, in chunks whose score matrix stays near
-``_CHUNK_BYTES`` so that memory is bounded whatever the number of queries.
-
-Analogy methods (a : b :: c : ?), after Levy and Goldberg (2014),
-"Linguistic Regularities in Sparse and Explicit Word Representations":
-
-* ``"3cosadd"``: argmax_x cos(x, b) - cos(x, a) + cos(x, c), which ranks
-  candidates exactly like cos(x, b̂ - â + ĉ) (Mikolov's vector offset).
-* ``"3cosmul"``: argmax_x s(x, b) s(x, c) / (s(x, a) + epsilon) with the cosine
-  shifted to [0, 1], s = (cos + 1) / 2, and epsilon = 0.001 as in the paper.
+:data:`~wordvec.vectors.neighbours.CHUNK_BYTES` so that memory is bounded whatever
+the number of queries. The array work (unit rows, top-k, chunk sizes, the analogy
+methods 3CosAdd and 3CosMul) is in :mod:`~wordvec.vectors.neighbours`; the
+queries beyond the basic ones are free functions in :mod:`~wordvec.vectors.queries`
+that the methods here delegate to.
 """
 
 from __future__ import annotations
@@ -23,16 +19,10 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConfigError, FormatError, UnknownWordError
-from . import queries
-from .queries import ANALOGY_METHODS, COSMUL_EPSILON
+from . import neighbours, queries
+from .neighbours import ANALOGY_METHODS, COSMUL_EPSILON, check_topn, search_rows
 
 __all__ = ["KeyedVectors", "ANALOGY_METHODS"]
-
-# Upper bound on the float32 score matrix of one chunk of a batched query.
-_CHUNK_BYTES = 64 << 20
-
-# Up to this many results, top-n selection is done by repeated arg-max.
-_ARGMAX_TOPN = 8
 
 WordOrVector = str | np.ndarray
 
@@ -156,7 +146,7 @@ class KeyedVectors:
         if self._finite:
             return
         v = self._vectors
-        step = max(1, _CHUNK_BYTES // max(1, 4 * v.shape[1]))
+        step = max(1, neighbours.CHUNK_BYTES // max(1, 4 * v.shape[1]))
         for lo in range(0, v.shape[0], step):
             self._check_rows(np.asarray(v[lo : lo + step]), lo)
         self._finite = True
@@ -237,12 +227,12 @@ class KeyedVectors:
             v = self._vectors
             normed = np.empty(v.shape, dtype=np.float32)
             # chunked so that the temporaries stay small for a large vocabulary
-            step = max(1, _CHUNK_BYTES // max(1, 4 * v.shape[1]))
+            step = max(1, neighbours.CHUNK_BYTES // max(1, 4 * v.shape[1]))
             for lo in range(0, v.shape[0], step):
                 block = np.asarray(v[lo : lo + step], dtype=np.float32)
                 if not self._finite:
                     self._check_rows(block, lo)
-                queries.unit_rows(block, out=normed[lo : lo + step])
+                neighbours.unit_rows(block, out=normed[lo : lo + step])
             self._finite = True
             self._normed = normed
         return self._normed
@@ -253,26 +243,6 @@ class KeyedVectors:
         return self.get_normed()
 
     # ------------------------------------------------------------------ helpers
-    def _n_search(self, restrict_vocab: int | None) -> int:
-        """How many leading rows a query searches."""
-        if restrict_vocab is None:
-            return len(self)
-        if (
-            isinstance(restrict_vocab, bool)
-            or not isinstance(restrict_vocab, (int, np.integer))
-            or restrict_vocab < 1
-        ):
-            raise ConfigError(
-                f"`restrict_vocab` must be an int >= 1 or None; got {restrict_vocab!r}."
-            )
-        return min(int(restrict_vocab), len(self))
-
-    @staticmethod
-    def _check_topn(topn: Any) -> int:
-        if isinstance(topn, bool) or not isinstance(topn, (int, np.integer)) or topn < 1:
-            raise ConfigError(f"`topn` must be an int >= 1; got {topn!r}.")
-        return int(topn)
-
     def _unit_terms(self, items: WordOrVector | Sequence[WordOrVector] | None, what: str):
         """Unit vectors and (for words) row indices of query terms."""
         if items is None:
@@ -294,57 +264,8 @@ class KeyedVectors:
                     )
                 if not np.isfinite(v).all():
                     raise ConfigError(f"`{what}` vectors must be finite; got {v!r}.")
-                vecs.append(queries.unit_rows(v[None, :])[0])
+                vecs.append(neighbours.unit_rows(v[None, :])[0])
         return vecs, idx
-
-    def _as_indices(self, items: Any, name: str) -> np.ndarray:
-        """Word list or index array -> int64 index array, shape (n,)."""
-        arr = np.asarray(items)
-        if arr.dtype.kind in "iu":
-            arr = arr.astype(np.int64, copy=False).reshape(-1)
-            if arr.size and (arr.min() < 0 or arr.max() >= len(self)):
-                raise ConfigError(
-                    f"`{name}` indices must lie in [0, {len(self)}); "
-                    f"got values in [{arr.min()}, {arr.max()}]."
-                )
-            return arr
-        if isinstance(items, str):
-            items = [items]
-        return self.get_indices(items)
-
-    @staticmethod
-    def _top(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Best ``k`` columns of each row, best first (ties: lower index first).
-
-        scores : (m, n) -> (indices (m, k) int64, values (m, k) float32).
-        ``scores`` may be overwritten.
-        """
-        m, n = scores.shape
-        k = min(k, n)
-        if k <= _ARGMAX_TOPN:
-            # A few arg-max passes beat argpartition several times over for the
-            # small k of analogy questions: they are single vectorised scans.
-            rows = np.arange(m)
-            idx = np.empty((m, k), np.int64)
-            vals = np.empty((m, k), scores.dtype)
-            for j in range(k):
-                best = scores.argmax(axis=1)
-                idx[:, j] = best
-                vals[:, j] = scores[rows, best]
-                scores[rows, best] = -np.inf
-            return idx, vals
-        part = np.argpartition(scores, n - k, axis=1)[:, n - k :]
-        vals = np.take_along_axis(scores, part, axis=1)
-        order = np.lexsort((part, -vals), axis=1)
-        idx = np.take_along_axis(part, order, axis=1).astype(np.int64)
-        return idx, np.take_along_axis(vals, order, axis=1)
-
-    def _pairs(self, idx: np.ndarray, vals: np.ndarray) -> list[tuple[str, float]]:
-        return [
-            (self.words[i], float(s))
-            for i, s in zip(idx.tolist(), vals.tolist(), strict=True)
-            if s != -np.inf
-        ]
 
     # ------------------------------------------------------------------ single queries
     def similarity(self, a: str, b: str) -> float:
@@ -378,8 +299,8 @@ class KeyedVectors:
         list of (str, float)
             ``topn`` pairs (word, cosine with the combined query), best first.
         """
-        topn = self._check_topn(topn)
-        n_search = self._n_search(restrict_vocab)
+        topn = check_topn(topn)
+        n_search = search_rows(len(self), restrict_vocab)
         pos, pos_idx = self._unit_terms(positive, "positive")
         neg, neg_idx = self._unit_terms(negative, "negative")
         if not pos and not neg:
@@ -391,7 +312,7 @@ class KeyedVectors:
         if norm > 0:
             query = query / norm
         scores = self.get_normed()[:n_search] @ query.astype(np.float32)
-        return self._finish(scores, pos_idx + neg_idx, topn)
+        return queries.best_words(self, scores, pos_idx + neg_idx, topn)
 
     def most_similar_cosmul(
         self,
@@ -407,8 +328,8 @@ class KeyedVectors:
         ``epsilon`` defaults to the paper's 0.001 (gensim uses 1e-6). Arguments
         and return value as :meth:`most_similar`.
         """
-        topn = self._check_topn(topn)
-        n_search = self._n_search(restrict_vocab)
+        topn = check_topn(topn)
+        n_search = search_rows(len(self), restrict_vocab)
         pos, pos_idx = self._unit_terms(positive, "positive")
         neg, neg_idx = self._unit_terms(negative, "negative")
         if not pos:
@@ -422,14 +343,7 @@ class KeyedVectors:
             for q in neg:
                 denom *= (normed @ q + 1.0) / 2.0
             scores /= denom + np.float32(epsilon)
-        return self._finish(scores, pos_idx + neg_idx, topn)
-
-    def _finish(self, scores: np.ndarray, exclude: list[int], topn: int):
-        scores = np.array(scores, dtype=np.float32)  # a copy: the -inf marks must not leak
-        exclude = [i for i in exclude if i < scores.shape[0]]
-        scores[exclude] = -np.inf
-        idx, vals = self._top(scores[None, :], topn)
-        return self._pairs(idx[0], vals[0])
+        return queries.best_words(self, scores, pos_idx + neg_idx, topn)
 
     def analogy(
         self,
@@ -502,7 +416,7 @@ class KeyedVectors:
         """1 - cosine of a word or vector with ``other_words`` (default: every word)."""
         return queries.distances(self, query, other_words)
 
-    cosine_similarities = staticmethod(queries.cosine_similarities)
+    cosine_similarities = staticmethod(neighbours.cosine_similarities)
 
     def closer_than(self, word1: str, word2: str) -> list[str]:
         """Words more similar to ``word1`` than ``word2`` is, in row order."""
@@ -517,16 +431,49 @@ class KeyedVectors:
         return queries.most_similar_to_given(self, word, candidates)
 
     def add_vectors(self, words: Sequence[str], vectors: np.ndarray, replace: bool = False) -> None:
-        """Append words with their vectors (n, d); existing ones change only with ``replace``."""
-        queries.add_vectors(self, words, vectors, replace)
+        """Append words and their vectors (shape (n, d)); a word already present keeps its
+        vector unless ``replace``. New words get count 0 when ``kv`` has counts."""
+        if isinstance(words, str):
+            words = [words]
+        words = list(words)
+        rows = np.asarray(vectors, dtype=np.float32)
+        if rows.ndim == 1:
+            rows = rows.reshape(1, -1)
+        if rows.shape != (len(words), self.dim):
+            raise ConfigError(
+                f"`vectors` must have shape ({len(words)}, {self.dim}), one row per word; "
+                f"got {rows.shape}."
+            )
+        for i, w in enumerate(words):
+            if not isinstance(w, str):
+                raise ConfigError(f"`words` must hold only str; got {type(w).__name__} at {i}.")
+        k2i = self.key_to_index
+        new: dict[str, int] = {}  # word -> its (last) row in `rows`; a repeated new word adds once
+        old_rows, old_at = [], []
+        for i, w in enumerate(words):
+            if w in k2i:
+                old_rows.append(i)
+                old_at.append(k2i[w])
+            else:
+                new[w] = i
+        vectors_now = self.vectors
+        if replace and old_rows:
+            if not vectors_now.flags.writeable:
+                vectors_now = vectors_now.copy()  # memory-mapped read-only: edit a copy
+            vectors_now[old_at] = rows[old_rows]
+        if new:
+            vectors_now = np.vstack([vectors_now, rows[list(new.values())]])
+            for w in new:
+                k2i[w] = len(self.words)
+                self.words.append(w)
+            if self.counts is not None:
+                self.counts = np.concatenate([self.counts, np.zeros(len(new), np.int64)])
+        self.vectors = vectors_now  # drops the unit-vector cache
 
     # ------------------------------------------------------------------ batched queries
-    def _chunk_rows(self, n_search: int) -> int:
-        return max(1, _CHUNK_BYTES // (4 * max(1, n_search)))
-
     def similarity_batch(self, a: Sequence[str] | np.ndarray, b: Sequence[str] | np.ndarray):
         """Cosines of many pairs: words or row indices, shape (n,) each -> (n,) float32."""
-        ia, ib = self._as_indices(a, "a"), self._as_indices(b, "b")
+        ia, ib = queries.as_indices(self, a, "a"), queries.as_indices(self, b, "b")
         if ia.shape != ib.shape:
             raise ConfigError(
                 f"`a` and `b` must have the same length; got {ia.size} and {ib.size}."

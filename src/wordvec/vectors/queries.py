@@ -1,7 +1,10 @@
-"""More queries over a :class:`~wordvec.vectors.KeyedVectors`, as free functions.
+"""More queries over a vectors object (a :class:`~wordvec.vectors.KeyedVectors`), as free functions.
 
 :class:`~wordvec.vectors.KeyedVectors` delegates to these (``kv.distances(...)``
-calls :func:`distances`), which keeps that module small. Every similarity is a
+calls :func:`distances`), which keeps that module small. They use only the public
+side of a vectors object (:class:`Vectors`: its words, vectors, unit vectors and
+word lookups) and the array functions of :mod:`~wordvec.vectors.neighbours`, so
+this module does not import the class that calls it. Every similarity is a
 cosine taken from the cached unit vectors (``kv.get_normed()``), so a zero
 vector has cosine 0 with everything. Unknown words raise
 :class:`~wordvec.errors.UnknownWordError` (a ``KeyError``) naming the word.
@@ -13,27 +16,33 @@ return types on top.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
 from ..errors import ConfigError
-
-if TYPE_CHECKING:  # pragma: no cover - typing only (vectors imports this module)
-    from .keyedvectors import KeyedVectors
-
-ANALOGY_METHODS = ("3cosadd", "3cosmul")
-
-# Levy & Goldberg (2014), eq. 4: keeps 3CosMul finite when s(x, a) is 0.
-COSMUL_EPSILON = 1e-3
+from .neighbours import (
+    ANALOGY_METHODS,
+    COSMUL_EPSILON,
+    check_topn,
+    chunk_rows,
+    cosine_similarities,
+    search_rows,
+    top_k,
+    unit,
+    unit_rows,
+    vector_norm,
+)
 
 __all__ = [
-    "unit_rows",
-    "vector_norm",
+    "Vectors",
+    "as_indices",
     "most_similar_batch",
     "analogy_batch",
     "analogy_answers",
+    "unit_rows",
+    "vector_norm",
     "get_vector",
     "similarities",
     "similar_by_vector",
@@ -44,50 +53,59 @@ __all__ = [
     "closer_than",
     "rank",
     "most_similar_to_given",
-    "add_vectors",
 ]
 
 
-# Squared norms below this may have lost precision to subnormal squares in float32.
-_SMALL_SQUARED_NORM = np.float32(1e-32)
+class Vectors(Protocol):
+    """What the queries use of a vectors object (:class:`~wordvec.vectors.KeyedVectors`)."""
+
+    words: list[str]
+
+    @property
+    def vectors(self) -> np.ndarray: ...  # (V, d) float32
+    @property
+    def dim(self) -> int: ...
+    def __len__(self) -> int: ...
+    def get_index(self, word: str) -> int: ...
+    def get_indices(self, words: Iterable[str]) -> np.ndarray: ...
+    def get_normed(self) -> np.ndarray: ...  # (V, d) unit rows
+    def similarity(self, a: str, b: str) -> float: ...
 
 
-def unit_rows(rows: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """``rows`` (n, d) scaled to unit length, float32 (into ``out`` if given); a zero row
-    stays zero.
-
-    One float32 pass for ordinary rows (the hot path of every query); a row whose
-    squared norm overflows float32 (finite components above ~1.8e19) or comes near
-    its subnormal range (components below ~1e-16) is normalised in float64 instead,
-    so that every finite non-zero row keeps its direction, whatever its scale.
-    """
-    rows = np.asarray(rows, dtype=np.float32)
-    if out is None:
-        out = np.empty(rows.shape, np.float32)
-    with np.errstate(over="ignore"):
-        squared = np.einsum("ij,ij->i", rows, rows)
-    ok = (squared >= _SMALL_SQUARED_NORM) & np.isfinite(squared)
-    norms = np.sqrt(np.where(ok, squared, np.float32(1)))
-    np.divide(rows, norms[:, None], out=out)
-    if not ok.all():
-        bad = np.flatnonzero(~ok)
-        wide = rows[bad].astype(np.float64)
-        wide_norms = np.linalg.norm(wide, axis=1)
-        wide_norms[wide_norms == 0] = 1.0
-        out[bad] = wide / wide_norms[:, None]
-    return out
+def as_indices(kv: Vectors, items: Any, name: str) -> np.ndarray:
+    """Word list or index array -> int64 index array, shape (n,); ``name`` is the
+    parameter an error names."""
+    arr = np.asarray(items)
+    if arr.dtype.kind in "iu":
+        arr = arr.astype(np.int64, copy=False).reshape(-1)
+        if arr.size and (arr.min() < 0 or arr.max() >= len(kv)):
+            raise ConfigError(
+                f"`{name}` indices must lie in [0, {len(kv)}); "
+                f"got values in [{arr.min()}, {arr.max()}]."
+            )
+        return arr
+    if isinstance(items, str):
+        items = [items]
+    return kv.get_indices(items)
 
 
-def vector_norm(v: np.ndarray) -> float:
-    """The L2 norm of a vector, in float64: no overflow or underflow for float32 input."""
-    return float(np.linalg.norm(np.asarray(v, dtype=np.float64)))
+def best_words(
+    kv: Vectors, scores: np.ndarray, exclude: list[int], topn: int
+) -> list[tuple[str, float]]:
+    """The ``topn`` best (word, score) pairs of ``scores`` (n,), best first, the rows in
+    ``exclude`` left out."""
+    scores = np.array(scores, dtype=np.float32)  # a copy: the -inf marks must not leak
+    exclude = [i for i in exclude if i < scores.shape[0]]
+    scores[exclude] = -np.inf
+    idx, vals = top_k(scores[None, :], topn)
+    return [
+        (kv.words[i], float(s))
+        for i, s in zip(idx[0].tolist(), vals[0].tolist(), strict=True)
+        if s != -np.inf
+    ]
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    return unit_rows(np.asarray(v, np.float32)[None, :])[0]
-
-
-def _as_vector(kv: KeyedVectors, item: str | np.ndarray, name: str) -> np.ndarray:
+def _as_vector(kv: Vectors, item: str | np.ndarray, name: str) -> np.ndarray:
     """A word's unit vector, or a given vector (shape (d,)) normalised, as float32."""
     if isinstance(item, str):
         return kv.get_normed()[kv.get_index(item)]
@@ -96,10 +114,10 @@ def _as_vector(kv: KeyedVectors, item: str | np.ndarray, name: str) -> np.ndarra
         raise ConfigError(
             f"`{name}` must be a word or a vector of shape ({kv.dim},); got {v.shape}."
         )
-    return _unit(v)
+    return unit(v)
 
 
-def get_vector(kv: KeyedVectors, word: str, norm: bool = False) -> np.ndarray:
+def get_vector(kv: Vectors, word: str, norm: bool = False) -> np.ndarray:
     """The vector of ``word``, shape (d,): a read-only view of its row, or with ``norm``
     a new unit-length copy (a zero vector stays zero)."""
     if norm:
@@ -110,25 +128,25 @@ def get_vector(kv: KeyedVectors, word: str, norm: bool = False) -> np.ndarray:
 
 
 def similarities(
-    kv: KeyedVectors, query: str | np.ndarray, restrict_vocab: int | None = None
+    kv: Vectors, query: str | np.ndarray, restrict_vocab: int | None = None
 ) -> np.ndarray:
     """Cosine of ``query`` (a word or a vector of shape (d,)) with every word (row order),
     shape (n,) float32, n = ``restrict_vocab`` or V; the query word itself included."""
-    n = kv._n_search(restrict_vocab)
+    n = search_rows(len(kv), restrict_vocab)
     return kv.get_normed()[:n] @ _as_vector(kv, query, "query")
 
 
 def similar_by_vector(
-    kv: KeyedVectors, vector: np.ndarray, topn: int = 10, restrict_vocab: int | None = None
+    kv: Vectors, vector: np.ndarray, topn: int = 10, restrict_vocab: int | None = None
 ) -> list[tuple[str, float]]:
     """The ``topn`` words nearest to a vector (cosine), best first; no word is left out."""
     if isinstance(vector, str):
         raise ConfigError("`vector` must be an array of shape (d,); for a word use most_similar.")
-    topn = kv._check_topn(topn)
-    return kv._finish(similarities(kv, vector, restrict_vocab), [], topn)
+    topn = check_topn(topn)
+    return best_words(kv, similarities(kv, vector, restrict_vocab), [], topn)
 
 
-def n_similarity(kv: KeyedVectors, words1: Sequence[str], words2: Sequence[str]) -> float:
+def n_similarity(kv: Vectors, words1: Sequence[str], words2: Sequence[str]) -> float:
     """Cosine between the means of the (raw, not normalised) vectors of two word lists."""
     if isinstance(words1, str) or isinstance(words2, str) or not len(words1) or not len(words2):
         raise ConfigError(
@@ -136,16 +154,16 @@ def n_similarity(kv: KeyedVectors, words1: Sequence[str], words2: Sequence[str])
         )
     m1 = kv.vectors[kv.get_indices(words1)].mean(axis=0)
     m2 = kv.vectors[kv.get_indices(words2)].mean(axis=0)
-    return float(_unit(m1) @ _unit(m2))
+    return float(unit(m1) @ unit(m2))
 
 
-def distance(kv: KeyedVectors, word1: str, word2: str) -> float:
+def distance(kv: Vectors, word1: str, word2: str) -> float:
     """Cosine distance, 1 - cosine similarity, of two words."""
     return 1.0 - kv.similarity(word1, word2)
 
 
 def distances(
-    kv: KeyedVectors, query: str | np.ndarray, other_words: Sequence[str] | None = None
+    kv: Vectors, query: str | np.ndarray, other_words: Sequence[str] | None = None
 ) -> np.ndarray:
     """1 - cosine of ``query`` (a word or a vector) with each of ``other_words``, shape (m,),
     or with every word in row order (the query word included) when none are given."""
@@ -157,27 +175,7 @@ def distances(
     return np.float32(1.0) - kv.get_normed()[kv.get_indices(other_words)] @ q
 
 
-def cosine_similarities(vector: np.ndarray, vectors: np.ndarray) -> np.ndarray:
-    """Cosine of one vector (d,) with each row of ``vectors`` (n, d): shape (n,).
-
-    Follows the formula literally, so a zero vector gives NaN (0 / 0), as in gensim.
-    """
-    vector = np.asarray(vector)
-    vectors = np.asarray(vectors)
-    if vector.ndim != 1 or vectors.ndim != 2 or vectors.shape[1] != vector.shape[0]:
-        raise ConfigError(
-            f"`vector` must have shape (d,) and `vectors` shape (n, d); "
-            f"got {vector.shape} and {vectors.shape}."
-        )
-    # in float64, where neither the dot products nor the norms of finite float32
-    # vectors can overflow or underflow; the result in the inputs' precision
-    wide, wides = vector.astype(np.float64), vectors.astype(np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cos = (wides @ wide) / (np.linalg.norm(wide) * np.linalg.norm(wides, axis=1))
-    return cos.astype(np.result_type(vector, vectors), copy=False)
-
-
-def closer_than(kv: KeyedVectors, word1: str, word2: str) -> list[str]:
+def closer_than(kv: Vectors, word1: str, word2: str) -> list[str]:
     """Every word more similar to ``word1`` than ``word2`` is (``word1`` itself left out),
     in row order (most frequent first), not by similarity."""
     i1, i2 = kv.get_index(word1), kv.get_index(word2)
@@ -186,13 +184,13 @@ def closer_than(kv: KeyedVectors, word1: str, word2: str) -> list[str]:
     return [kv.words[i] for i in closer.tolist() if i != i1]
 
 
-def rank(kv: KeyedVectors, word1: str, word2: str) -> int:
+def rank(kv: Vectors, word1: str, word2: str) -> int:
     """Rank of ``word2`` among the neighbours of ``word1`` (1 = the nearest):
     ``len(closer_than(word1, word2)) + 1``."""
     return len(closer_than(kv, word1, word2)) + 1
 
 
-def most_similar_to_given(kv: KeyedVectors, word: str, candidates: Sequence[str]) -> str:
+def most_similar_to_given(kv: Vectors, word: str, candidates: Sequence[str]) -> str:
     """The word of ``candidates`` most similar to ``word`` (the first one on a tie)."""
     if isinstance(candidates, str) or not len(candidates):
         raise ConfigError(f"`candidates` must be a non-empty list of words; got {candidates!r}.")
@@ -201,52 +199,9 @@ def most_similar_to_given(kv: KeyedVectors, word: str, candidates: Sequence[str]
     return list(candidates)[int(np.argmax(sims))]
 
 
-def add_vectors(
-    kv: KeyedVectors, words: Sequence[str], vectors: np.ndarray, replace: bool = False
-) -> None:
-    """Append words and their vectors (shape (n, d)); a word already present keeps its
-    vector unless ``replace``. New words get count 0 when ``kv`` has counts."""
-    if isinstance(words, str):
-        words = [words]
-    words = list(words)
-    rows = np.asarray(vectors, dtype=np.float32)
-    if rows.ndim == 1:
-        rows = rows.reshape(1, -1)
-    if rows.shape != (len(words), kv.dim):
-        raise ConfigError(
-            f"`vectors` must have shape ({len(words)}, {kv.dim}), one row per word; "
-            f"got {rows.shape}."
-        )
-    for i, w in enumerate(words):
-        if not isinstance(w, str):
-            raise ConfigError(f"`words` must hold only str; got {type(w).__name__} at {i}.")
-    k2i = kv.key_to_index
-    new: dict[str, int] = {}  # word -> its (last) row in `rows`; a repeated new word adds once
-    old_rows, old_at = [], []
-    for i, w in enumerate(words):
-        if w in k2i:
-            old_rows.append(i)
-            old_at.append(k2i[w])
-        else:
-            new[w] = i
-    vectors_now = kv.vectors
-    if replace and old_rows:
-        if not vectors_now.flags.writeable:
-            vectors_now = vectors_now.copy()  # memory-mapped read-only: edit a copy
-        vectors_now[old_at] = rows[old_rows]
-    if new:
-        vectors_now = np.vstack([vectors_now, rows[list(new.values())]])
-        for w in new:
-            k2i[w] = len(kv.words)
-            kv.words.append(w)
-        if kv.counts is not None:
-            kv.counts = np.concatenate([kv.counts, np.zeros(len(new), np.int64)])
-    kv.vectors = vectors_now  # drops the unit-vector cache
-
-
 # --------------------------------------------------------------------------- batched
 def most_similar_batch(
-    kv: KeyedVectors,
+    kv: Vectors,
     words: Sequence[str] | np.ndarray,
     topn: int = 10,
     restrict_vocab: int | None = None,
@@ -267,27 +222,27 @@ def most_similar_batch(
     scores : ndarray, shape (n, k), float32
         Their cosines with the query word.
     """
-    topn = kv._check_topn(topn)
-    n_search = kv._n_search(restrict_vocab)
-    q = kv._as_indices(words, "words")
+    topn = check_topn(topn)
+    n_search = search_rows(len(kv), restrict_vocab)
+    q = as_indices(kv, words, "words")
     k = max(0, min(topn, n_search - 1))
     normed = kv.get_normed()
     cand = normed[:n_search]
     out_i = np.empty((q.size, k), np.int64)
     out_s = np.empty((q.size, k), np.float32)
-    step = kv._chunk_rows(n_search)
+    step = chunk_rows(n_search)
     for lo in range(0, q.size, step):
         qi = q[lo : lo + step]
         scores = normed[qi] @ cand.T  # (chunk, n_search)
         rows = np.arange(qi.size)
         inside = qi < n_search
         scores[rows[inside], qi[inside]] = -np.inf
-        out_i[lo : lo + step], out_s[lo : lo + step] = kv._top(scores, k)
+        out_i[lo : lo + step], out_s[lo : lo + step] = top_k(scores, k)
     return out_i, out_s
 
 
 def analogy_batch(
-    kv: KeyedVectors,
+    kv: Vectors,
     a: Sequence[str] | np.ndarray,
     b: Sequence[str] | np.ndarray,
     c: Sequence[str] | np.ndarray,
@@ -319,9 +274,9 @@ def analogy_batch(
     """
     if method not in ANALOGY_METHODS:
         raise ConfigError(f"`method` must be one of {ANALOGY_METHODS}; got {method!r}.")
-    topn = kv._check_topn(topn)
-    n_search = kv._n_search(restrict_vocab)
-    ia, ib, ic = (kv._as_indices(x, name) for x, name in ((a, "a"), (b, "b"), (c, "c")))
+    topn = check_topn(topn)
+    n_search = search_rows(len(kv), restrict_vocab)
+    ia, ib, ic = (as_indices(kv, x, name) for x, name in ((a, "a"), (b, "b"), (c, "c")))
     if not ia.shape == ib.shape == ic.shape:
         raise ConfigError(
             f"`a`, `b` and `c` must have the same length; got {ia.size}, {ib.size}, {ic.size}."
@@ -330,12 +285,12 @@ def analogy_batch(
     out_i = np.empty((ia.size, k), np.int64)
     out_s = np.empty((ia.size, k), np.float32)
     for rows, scores in _analogy_scores(kv, ia, ib, ic, n_search, method, epsilon):
-        out_i[rows], out_s[rows] = kv._top(scores, k)
+        out_i[rows], out_s[rows] = top_k(scores, k)
     return out_i, out_s
 
 
 def analogy_answers(
-    kv: KeyedVectors,
+    kv: Vectors,
     a: np.ndarray,
     b: np.ndarray,
     c: np.ndarray,
@@ -369,7 +324,7 @@ def analogy_answers(
         The answers' rows (-1 where fewer than 4 rows are searched: no answer).
     """
     n_search = len(groups)
-    ia, ib, ic = (kv._as_indices(x, name) for x, name in ((a, "a"), (b, "b"), (c, "c")))
+    ia, ib, ic = (as_indices(kv, x, name) for x, name in ((a, "a"), (b, "b"), (c, "c")))
     answers = np.full(ia.size, -1, np.int64)
     k = max(0, min(candidates, n_search - 3))
     if k == 0:
@@ -394,12 +349,12 @@ def analogy_answers(
     return answers
 
 
-def _analogy_scores(kv, ia, ib, ic, n_search: int, method: str, epsilon: float):
+def _analogy_scores(kv: Vectors, ia, ib, ic, n_search: int, method: str, epsilon: float):
     """``(rows, scores)`` per chunk of questions: ``scores`` (chunk, n_search) float32,
     each question's score for every searched row, its own a, b and c set to -inf."""
     normed = kv.get_normed()
     cand = normed[:n_search]
-    step = kv._chunk_rows(n_search) // (3 if method == "3cosmul" else 1) or 1
+    step = chunk_rows(n_search) // (3 if method == "3cosmul" else 1) or 1
     eps = np.float32(epsilon)
     for lo in range(0, ia.size, step):
         qa, qb, qc = ia[lo : lo + step], ib[lo : lo + step], ic[lo : lo + step]
