@@ -26,7 +26,7 @@ LAYERS: list[list[str]] = [
     ["reference.activations"],
     ["reference.losses"],
     ["reference.models", "reference.network", "reference.sgd"],
-    ["reference.gradcheck", "reference.trainer"],
+    ["reference.gradcheck", "reference.trainer", "reference.subwords"],
     ["reference"],
     # the native container (model files, vectors) and the checks of output paths
     ["container", "_paths"],
