@@ -47,8 +47,9 @@ LAYERS: list[list[str]] = [
     ["engine", "engine.tables"],
     ["engine.kernels"],
     ["engine.schedule", "engine.softmax"],
-    ["engine.jit"],
+    ["engine.jit", "engine.subword_kernels"],
     ["engine.train"],
+    ["engine.subword_train"],
     # vectors and what is done with them
     ["queries"],
     ["vectors"],
