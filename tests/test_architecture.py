@@ -53,6 +53,9 @@ LAYERS: list[list[str]] = [
     # vectors and what is done with them
     ["queries"],
     ["vectors"],
+    # subword vectors (any word from its n-gram rows) and fastText's .bin files
+    ["subwords.keyed"],
+    ["subwords.fasttext_bin"],
     ["formats", "evaluate", "plot"],
     # phrases: token lists -> token lists with phrases joined (scan stage inside; files
     # through the native container of formats)

@@ -9,10 +9,17 @@ word2vec text (``.txt``, fastText's ``.vec``)
     shortest form that reads back as the same float32 (what gensim writes), so
     a text round trip is exact. A trailing space (word2vec C, fastText) is
     accepted, and so is a file without the header line (GloVe).
+fastText binary (``.bin`` starting with fastText's magic number 793712314)
+    Read as :class:`~wordvec.subwords.keyed.SubwordVectors` (every word gets a
+    vector from its n-grams) by :func:`wordvec.subwords.fasttext_bin.load_fasttext`;
+    a ``.bin`` is told apart from word2vec binary by that number. Written only on
+    request (``write_fasttext_bin``, a model's ``save_fasttext``): ``save`` to
+    ``.bin`` writes word2vec binary.
 native (``.wvec``)
     A container (:mod:`wordvec.container`): magic bytes, format version, a JSON
     header describing each array (dtype, shape, offset), then the raw
     little-endian arrays at 64-byte-aligned offsets, memory-mapped on load.
+    SubwordVectors are stored with their n-gram rows (kind "subword_vectors").
 
 Every reader checks what a header claims against the size of the file before
 allocating anything, and turns malformed input into
@@ -38,6 +45,9 @@ from ._io import atomic_write
 from ._version import __version__
 from .container import MAGIC, decode_strings, encode_strings, read_container, write_container
 from .errors import ConfigError, FormatError
+from .subwords.fasttext_bin import is_fasttext_bin, load_fasttext
+from .subwords.keyed import KIND as _SUBWORD_KIND
+from .subwords.keyed import SubwordVectors, save_subword_vectors, subword_vectors_from_container
 from .vectors import KeyedVectors
 
 __all__ = ["FORMATS", "resolve_format", "save", "load"]
@@ -58,6 +68,9 @@ _EXTENSIONS = {
 
 # --------------------------------------------------------------------------- native KeyedVectors
 def _save_native(kv: KeyedVectors, path: PathLike) -> None:
+    if isinstance(kv, SubwordVectors):
+        save_subword_vectors(kv, path)  # with its n-gram rows, so unseen words keep vectors
+        return
     kv.check_finite()
     blob, offsets = encode_strings(kv.words)
     arrays = {"vectors": kv.vectors, "words_blob": blob, "words_offsets": offsets}
@@ -74,6 +87,8 @@ def _save_native(kv: KeyedVectors, path: PathLike) -> None:
 
 def _load_native(path: PathLike, mmap: bool) -> KeyedVectors:
     meta, arrays = read_container(path, mmap=mmap)
+    if meta.get("kind") == _SUBWORD_KIND:
+        return subword_vectors_from_container(path, meta, arrays)
     if meta.get("kind") != "keyed_vectors":
         raise FormatError(f"{path}: holds kind {meta.get('kind')!r}, not 'keyed_vectors'")
     vectors = arrays.get("vectors")
@@ -425,5 +440,7 @@ def load(
     if fmt == "native":
         return _load_native(path, mmap)
     if fmt == "word2vec-bin":
+        if is_fasttext_bin(path):  # fastText's .bin: its magic number, never a word2vec header
+            return load_fasttext(path)
         return _load_word2vec_bin(path, errors)
     return _load_word2vec_text(path, errors)

@@ -35,6 +35,8 @@ from wordvec import container, evaluate, formats
 from wordvec.corpus import iter_sentences
 from wordvec.errors import FormatError, WordvecError
 from wordvec.model import Word2Vec, _read
+from wordvec.subwords.fasttext_bin import FastTextArgs, write_fasttext_bin
+from wordvec.subwords.keyed import SubwordVectors
 from wordvec.vectors import KeyedVectors
 
 FAST = 100  # examples per reader in the default run
@@ -91,6 +93,15 @@ def seeds(tmp_path_factory) -> dict[str, bytes]:
         _sentences(), checkpoint=d / "m.ckpt", checkpoint_every=1e-9
     )
     out["checkpoint"] = (d / "m.ckpt").read_bytes()
+    # a fastText .bin (5 n-gram buckets) and the native file of its subword vectors
+    rng = np.random.default_rng(3)
+    args = FastTextArgs(dim=4, bucket=5, minn=2, maxn=3)
+    inp = rng.standard_normal((len(WORDS) + 5, 4)).astype(np.float32)
+    out_m = rng.standard_normal((len(WORDS), 4)).astype(np.float32)
+    write_fasttext_bin(d / "f.bin", args, WORDS, np.arange(len(WORDS), 0, -1), inp, out_m)
+    out["fasttext"] = (d / "f.bin").read_bytes()
+    formats.save(SubwordVectors(WORDS, inp, 2, 3, 5), d / "s.wvec")
+    out["subword-native"] = (d / "s.wvec").read_bytes()
     out["questions"] = QUESTIONS
     out["pairs"] = PAIRS
     out["corpus"] = gzip.compress(CORPUS, mtime=0)
@@ -106,6 +117,22 @@ def _read_vectors(fmt: str, mmap: bool = False) -> Callable[[Path], object]:
         kv = formats.load(path, format=fmt, mmap=mmap)
         if not mmap:  # what a reader returns is usable: finite, consistent shapes
             assert np.isfinite(kv.vectors).all()
+        assert kv.vectors.shape == (len(kv.words), kv.dim)
+        assert len(set(kv.words)) == len(kv.words)
+        return kv
+
+    return read
+
+
+def _read_subwords(mmap: bool) -> Callable[[Path], object]:
+    """A fastText .bin or a native subword file, then an unseen word and every vector
+    (non-finite rows of a mapped matrix are found when used, as for native-mmap)."""
+
+    def read(path: Path) -> object:
+        kv = formats.load(path, mmap=mmap)
+        assert isinstance(kv, SubwordVectors)
+        assert kv["unseen-wörd"].shape == (kv.dim,)
+        kv.check_finite()
         assert kv.vectors.shape == (len(kv.words), kv.dim)
         assert len(set(kv.words)) == len(kv.words)
         return kv
@@ -136,6 +163,9 @@ READERS: dict[str, tuple[str, str, Callable[[Path], object]]] = {
     "word2vec-bin": ("bin", "v.bin", _read_vectors("word2vec-bin")),
     "native": ("native", "v.wvec", _read_vectors("native")),
     "native-mmap": ("native", "v.wvec", _read_vectors("native", mmap=True)),
+    "fasttext-bin": ("fasttext", "f.bin", _read_subwords(mmap=False)),
+    "subword-native": ("subword-native", "s.wvec", _read_subwords(mmap=False)),
+    "subword-native-mmap": ("subword-native", "s.wvec", _read_subwords(mmap=True)),
     "model": ("model", "m.model", _read_model),
     "checkpoint": ("checkpoint", "m.ckpt", _read_checkpoint),
     "questions": ("questions", "q.txt", lambda p: evaluate.analogies(KV, p)),
@@ -283,7 +313,33 @@ def _container(meta: dict, specs: dict, body: bytes = b"") -> bytes:
     return prefix + header + b"\0" * pad + body
 
 
+def _fasttext(
+    dims=(4, 5), nwords=1, nlabels=0, prune=-1, matrix=(6, 4), quant=0, words=b"the\0"
+) -> bytes:
+    """A fastText .bin whose header says what it is told (the body holds one word)."""
+    dim, bucket = dims
+    head = struct.pack("<ii", 793712314, 12)
+    head += struct.pack("<12id", dim, 5, 5, 5, 5, 1, 2, 2, bucket, 2, 3, 100, 1e-4)
+    head += struct.pack("<iiiqq", nwords + nlabels, nwords, nlabels, 10, prune)
+    head += words + struct.pack("<qb", 7, 0) + bytes([quant])
+    return head + struct.pack("<qq", *matrix) + b"\0" * 64
+
+
 LIES = {
+    "fasttext-bin": [
+        _fasttext(nwords=2**31 - 1),
+        _fasttext(nwords=-1),
+        _fasttext(nlabels=3),
+        _fasttext(prune=2**62),
+        _fasttext(prune=-2),
+        _fasttext(quant=1),
+        _fasttext(matrix=(2**62, 4)),
+        _fasttext(matrix=(6, -4)),
+        _fasttext(dims=(2**31 - 1, 5), matrix=(6, 2**31 - 1)),
+        _fasttext(dims=(4, 2**31 - 2)),
+        _fasttext(words=b"the"),  # no NUL: the entry runs into the counts
+        struct.pack("<ii", 793712314, 12),
+    ],
     "word2vec-text": [
         b"1000000000 300\nthe 1 2 3\n",
         b"1 1000000000\nthe 1 2 3\n",
