@@ -65,6 +65,7 @@ LAYERS: list[list[str]] = [
     # model and checkpoint files, then the estimator over all the stages
     ["modelfile", "progress"],
     ["model"],
+    ["fasttext"],
     # gensim 4's API over the estimator and the vectors
     [
         "compat.callbacks",

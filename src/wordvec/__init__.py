@@ -20,6 +20,7 @@ from .errors import (  # noqa: E402
     UnknownWordError,
     WordvecError,
 )
+from .fasttext import FastText, load_fasttext  # noqa: E402
 from .formats import load, save  # noqa: E402
 from .model import Word2Vec  # noqa: E402
 from .phrases import FrozenPhrases, Phrases  # noqa: E402
@@ -28,6 +29,8 @@ from .vectors import KeyedVectors  # noqa: E402
 __all__ = [
     "__version__",
     "Word2Vec",
+    "FastText",
+    "load_fasttext",
     "KeyedVectors",
     "Phrases",
     "FrozenPhrases",
