@@ -24,6 +24,8 @@ from .fasttext import FastText, load_fasttext  # noqa: E402
 from .formats import load, save  # noqa: E402
 from .model import Word2Vec  # noqa: E402
 from .phrases import FrozenPhrases, Phrases  # noqa: E402
+from .subwords.fasttext_bin import load_fasttext  # noqa: E402
+from .subwords.keyed import SubwordVectors  # noqa: E402
 from .vectors import KeyedVectors  # noqa: E402
 
 __all__ = [
@@ -32,6 +34,8 @@ __all__ = [
     "FastText",
     "load_fasttext",
     "KeyedVectors",
+    "SubwordVectors",
+    "load_fasttext",
     "Phrases",
     "FrozenPhrases",
     "TrainConfig",
