@@ -20,7 +20,7 @@ from .errors import (  # noqa: E402
     UnknownWordError,
     WordvecError,
 )
-from .fasttext import FastText, load_fasttext  # noqa: E402
+from .fasttext import FastText  # noqa: E402
 from .formats import load, save  # noqa: E402
 from .model import Word2Vec  # noqa: E402
 from .phrases import FrozenPhrases, Phrases  # noqa: E402
@@ -32,7 +32,6 @@ __all__ = [
     "__version__",
     "Word2Vec",
     "FastText",
-    "load_fasttext",
     "KeyedVectors",
     "SubwordVectors",
     "load_fasttext",

@@ -22,8 +22,8 @@ counts the tokens read, wordvec the words of a line). fastText updates the rate 
 100 tokens of a thread; wordvec per sentence.
 
 Files: :meth:`save` / :meth:`load` (wordvec's native model file, with the n-gram rows),
-:meth:`save_fasttext` (fastText's ``.bin``) and :func:`load_fasttext` (a fastText
-``.bin`` as a model that can go on training).
+:meth:`save_fasttext` (fastText's ``.bin``) and :meth:`FastText.load_fasttext` (a fastText
+``.bin`` as a model that can go on training; ``wordvec.load_fasttext`` reads its vectors only).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from .subwords.fasttext_bin import FastTextArgs, read_fasttext_bin, write_fastte
 from .subwords.keyed import SubwordVectors
 from .vocab import Vocab
 
-__all__ = ["FastText", "load_fasttext"]
+__all__ = ["FastText"]
 
 
 class FastText(Word2Vec):
@@ -240,40 +240,40 @@ class FastText(Word2Vec):
             ntokens=int(self.vocab_.total),
         )  # fmt: skip
 
+    @classmethod
+    def load_fasttext(cls, path: str | os.PathLike[str], **params: Any) -> FastText:
+        """A fastText ``.bin`` (unsupervised, negative sampling or hierarchical softmax) as a
+        :class:`FastText` model: ``wv`` answers at once (the input matrix stays memory-mapped
+        until training starts, which copies it), and :meth:`FastText.train` continues training.
 
-def load_fasttext(path: str | os.PathLike[str], **params: Any) -> FastText:
-    """A fastText ``.bin`` (unsupervised, negative sampling or hierarchical softmax) as a
-    :class:`FastText` model: ``wv`` answers at once (the input matrix stays memory-mapped
-    until training starts, which copies it), and :meth:`FastText.train` continues training.
-
-    fastText's files do not hold the learning rate or the noise exponent: those are
-    FastText's defaults unless given in ``params`` (constructor parameters).
-    """
-    f = read_fasttext_bin(path)
-    a = f.args
-    name = os.fspath(path)
-    if a.loss not in ("ns", "hs"):
-        raise ConfigError(
-            f"{name}: a fastText model with loss {a.loss!r} cannot go on training here (only "
-            "'ns' and 'hs'); read its vectors with wordvec.load"
-        )
-    v = len(f.words)
-    if a.loss == "hs":
-        if np.any(np.diff(f.counts) > 0):
-            raise ConfigError(f"{name}: hierarchical softmax needs words by descending count")
-        w_out = -np.asarray(f.output_matrix[: max(v - 1, 1)], dtype=np.float32)
-    else:
-        w_out = f.output_matrix
-    settings = dict(
-        model="skipgram" if a.model == "sg" else "cbow",
-        loss="neg" if a.loss == "ns" else "hs",
-        dim=a.dim, window=a.ws, epochs=a.epoch, min_count=max(a.min_count, 1),
-        negative=a.neg if a.loss == "ns" else 5, sample=float(a.t),
-        minn=a.minn if a.maxn else 3, maxn=a.maxn, bucket=a.bucket if a.maxn else 2_000_000,
-    )  # fmt: skip
-    settings.update(params)
-    vocab = Vocab(list(f.words), np.asarray(f.counts, dtype=np.int64))
-    return FastText.from_state(vocab, f.input_matrix, w_out, **settings)
+        fastText's files do not hold the learning rate or the noise exponent: those are
+        FastText's defaults unless given in ``params`` (constructor parameters).
+        """
+        f = read_fasttext_bin(path)
+        a = f.args
+        name = os.fspath(path)
+        if a.loss not in ("ns", "hs"):
+            raise ConfigError(
+                f"{name}: a fastText model with loss {a.loss!r} cannot go on training here (only "
+                "'ns' and 'hs'); read its vectors with wordvec.load"
+            )
+        v = len(f.words)
+        if a.loss == "hs":
+            if np.any(np.diff(f.counts) > 0):
+                raise ConfigError(f"{name}: hierarchical softmax needs words by descending count")
+            w_out = -np.asarray(f.output_matrix[: max(v - 1, 1)], dtype=np.float32)
+        else:
+            w_out = f.output_matrix
+        settings = dict(
+            model="skipgram" if a.model == "sg" else "cbow",
+            loss="neg" if a.loss == "ns" else "hs",
+            dim=a.dim, window=a.ws, epochs=a.epoch, min_count=max(a.min_count, 1),
+            negative=a.neg if a.loss == "ns" else 5, sample=float(a.t),
+            minn=a.minn if a.maxn else 3, maxn=a.maxn, bucket=a.bucket if a.maxn else 2_000_000,
+        )  # fmt: skip
+        settings.update(params)
+        vocab = Vocab(list(f.words), np.asarray(f.counts, dtype=np.int64))
+        return cls.from_state(vocab, f.input_matrix, w_out, **settings)
 
 
 def _writable(w: np.ndarray) -> np.ndarray:

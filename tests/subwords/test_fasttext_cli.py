@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from wordvec import FastText, load_fasttext
+from wordvec import FastText
 from wordvec.cli import main
 from wordvec.formats import load
 
@@ -27,7 +27,7 @@ def _train(tmp_path, *extra):
 def test_subwords_train_fasttext_with_its_defaults(tmp_path, capsys):
     assert _train(tmp_path, "--subwords", "2-4", "--bucket", "300",
                   "--save-model", str(tmp_path / "m.bin")) == 0  # fmt: skip
-    m = load_fasttext(tmp_path / "m.bin")  # fastText's .bin by the extension
+    m = FastText.load_fasttext(tmp_path / "m.bin")  # fastText's .bin by the extension
     assert (m.minn, m.maxn, m.bucket) == (2, 4, 300)
     assert m.config.model == "skipgram" and m.config.sample == 1e-4
     kv = load(str(tmp_path / "v.vec"))
