@@ -230,3 +230,18 @@ def test_initial_weights_are_fasttexts():
     assert w_in.shape == (107, 50) and w_out.shape == (6, 50) and not w_out.any()
     assert w_in.dtype == np.float32
     assert np.abs(w_in).max() <= 1 / 50 and np.abs(w_in).max() > 0.9 / 50
+
+
+def test_a_non_finite_ngram_row_fails_the_epoch():
+    from wordvec.engine.schedule import EpochStats
+    from wordvec.errors import TrainingError
+
+    vocab = Vocab(WORDS, COUNTS)
+    w_in, w_out = _weights(len(WORDS), seed=1)
+    offsets, rows = ngram_table(WORDS, MINN, MAXN, BUCKET)
+    trainer = SubwordTrainer(_config(loss="neg", negative=2), vocab, w_in, w_out,
+                             sub_offsets=offsets, sub_rows=rows)  # fmt: skip
+    trainer._check_health(EpochStats(1.0, 1.0, 10, 10), 0)  # finite: nothing to say
+    w_in[len(WORDS) + BUCKET - 1, 3] = np.inf  # the last bucket row
+    with pytest.raises(TrainingError, match="weights"):
+        trainer._check_health(EpochStats(1.0, 1.0, 10, 10), 0)

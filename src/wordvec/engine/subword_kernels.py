@@ -140,8 +140,14 @@ def _job_kernel(model_kind: int, loss_kind: int):
                     stopped = True
                     break
                 center = sent[pos]
-                if pos + 1 < n:  # the next center's own row (its n-gram rows are scattered)
-                    _prefetch_row(w_in, sent[pos + 1])
+                # the rows a later step reads, asked for now (hints change no result): the
+                # next center's rows (skip-gram), or those of the word entering the widest
+                # window (CBOW); a word's n-gram rows are scattered over the buckets
+                ahead = pos + 1 if model_kind == SKIPGRAM else pos + window + 1
+                if ahead < n:
+                    nxt_word = sent[ahead]
+                    for q in range(sub_offsets[nxt_word], sub_offsets[nxt_word + 1]):
+                        _prefetch_row(w_in, sub_rows[q])
                 b, state = window_width(state, window, hp.shrink)
                 n_ctx = np.int64(0)
                 for j in range(max(0, pos - b), min(n, pos + b + 1)):

@@ -10,6 +10,7 @@ fastText's do (:func:`init_subword_weights`).
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -80,6 +81,17 @@ class SubwordTrainer(Trainer):
                 f"the n-gram table covers {len(self.sub_offsets) - 1} words; the vocabulary "
                 f"holds {len(self.vocab)}"
             )
+
+    def _check_health(self, stats, epoch: int) -> None:
+        """As Trainer's, but the (V + bucket) x d input matrix is checked in blocks: one
+        boolean copy of 2M rows would add a fifth to the run's peak memory."""
+        if not math.isfinite(stats.loss_sum):
+            raise self._diverged(epoch, self.cfg.start_alpha, "the loss")
+        step = 1 << 16
+        for w in (self.w_in, self.w_out):
+            for lo in range(0, len(w), step):
+                if not np.isfinite(w[lo : lo + step]).all():
+                    raise self._diverged(epoch, self.cfg.start_alpha, "the weights")
 
     def run_job(self, ids, a0, a1, seed, max_sentence):
         return subword_kernels.train_subword_job(
