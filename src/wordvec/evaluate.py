@@ -15,6 +15,14 @@ as chunked matrix products instead of one ``most_similar`` call per question.
   gensim, the answer is the best of the top 5 candidates that is not a
   variant of a question word.
 
+With ``oov=True`` (subword vectors only: a fastText model, :class:`SubwordVectors`)
+a word outside the vocabulary is not a reason to skip: its vector is built from
+its character n-grams (as written in the file; zero if it has none), so a pair
+with an unseen word is scored, and an analogy question with an unseen a, b or c
+is asked; a question whose expected answer is unseen is still skipped (it can
+never be an answer). The questions fully in the vocabulary are scored exactly as
+without ``oov``.
+
 The standard sets ship in ``wordvec/data`` (see ``data/LICENSES.md``).
 """
 
@@ -31,6 +39,8 @@ from typing import Any, overload
 import numpy as np
 
 from .errors import ConfigError, FormatError
+from .queries import COSMUL_EPSILON
+from .subwords.keyed import SubwordVectors
 from .vectors import ANALOGY_METHODS, KeyedVectors
 
 __all__ = [
@@ -263,6 +273,24 @@ def _read_pairs(path: PathLike) -> list[tuple[str, str, float]]:
 
 
 # --------------------------------------------------------------------------- vocabulary view
+def _check_oov(kv: KeyedVectors, oov: bool) -> bool:
+    if not isinstance(oov, bool):
+        raise ConfigError(f"`oov` must be True or False; got {oov!r}.")
+    if oov and not isinstance(kv, SubwordVectors):
+        raise ConfigError(
+            "`oov=True` needs subword vectors (a fastText .bin, or SubwordVectors) to build "
+            f"unseen words from their n-grams; got {type(kv).__name__}, which has none."
+        )
+    return oov
+
+
+def _unit_of(kv: SubwordVectors, word: str) -> np.ndarray:
+    """The unit vector of any word from its n-grams (a zero vector stays zero)."""
+    v = kv.word_vector(word)
+    n = float(np.linalg.norm(v))
+    return v / np.float32(n) if n > 0 else v
+
+
 def _check_restrict(restrict_vocab: Any) -> int:
     if (
         isinstance(restrict_vocab, bool)
@@ -301,6 +329,7 @@ def analogies(
     restrict_vocab: int = 30_000,
     case_insensitive: bool = True,
     method: str = "3cosadd",
+    oov: bool = False,
 ) -> AnalogyResult:
     """Accuracy on analogy questions ``a b c d`` (a : b :: c : d).
 
@@ -318,11 +347,15 @@ def analogies(
     case_insensitive : bool
         Compare words upper-cased (see the module docstring).
     method : {"3cosadd", "3cosmul"}
+    oov : bool
+        Also ask the questions with an unseen a, b or c, their vectors built from
+        n-grams (subword vectors only; see the module docstring).
 
     Returns
     -------
     AnalogyResult
     """
+    oov = _check_oov(kv, oov)
     restrict_vocab = _check_restrict(restrict_vocab)
     if method not in ANALOGY_METHODS:
         raise ConfigError(f"`method` must be one of {ANALOGY_METHODS}; got {method!r}.")
@@ -331,19 +364,26 @@ def analogies(
     lookup, rep, key = _ok_vocab(kv, restrict_vocab, case_insensitive)
 
     names, section_of, rows, skipped = [], [], [], []
+    unseen, unseen_section = [], []  # (oov) questions with an unseen a, b or c
     for s, (name, questions) in enumerate(sections):
         names.append(name)
         n_skipped = 0
         for q in questions:
             ids = [lookup.get(key(w), -1) for w in q]
-            if min(ids) < 0:
-                n_skipped += 1
-            else:
+            if min(ids) >= 0:
                 rows.append(ids)
                 section_of.append(s)
+            elif oov and ids[3] >= 0:
+                unseen.append((q, ids))
+                unseen_section.append(s)
+            else:
+                n_skipped += 1
         skipped.append(n_skipped)
     q = np.array(rows, dtype=np.int64).reshape(-1, 4)  # (n, 4): a, b, c, expected
     correct = _correct(kv, q, rep, method)
+    if unseen:
+        correct = np.concatenate([correct, _correct_unseen(kv, unseen, rep, method)])
+        section_of = section_of + unseen_section
     per_correct = np.bincount(np.asarray(section_of, np.int64)[correct], minlength=len(names))
     per_total = np.bincount(np.asarray(section_of, np.int64), minlength=len(names))
     results = [
@@ -369,6 +409,49 @@ def _correct(kv: KeyedVectors, q: np.ndarray, rep: np.ndarray, method: str) -> n
             first = np.where(is_question.all(axis=1), cand.shape[1] - 1, is_question.argmin(axis=1))
             predicted = groups[np.arange(q.shape[0]), first]
             correct = predicted == q[:, 3]
+    return correct
+
+
+def _correct_unseen(
+    kv: SubwordVectors, questions: list, rep: np.ndarray, method: str
+) -> np.ndarray:
+    """As :func:`_correct`, for questions ``(words, rows)`` with an unseen a, b or c
+    (row -1): their unit vectors come from n-grams; the searched rows are the same."""
+    normed = kv.get_normed()[: len(rep)]
+    n, d = len(questions), kv.dim
+    terms = np.empty((3, n, d), dtype=np.float32)  # unit vectors of a, b, c
+    rows = np.full((3, n), -1, dtype=np.int64)  # their rows (-1: unseen)
+    for j, (words, ids) in enumerate(questions):
+        for t in range(3):
+            if ids[t] >= 0:
+                terms[t, j], rows[t, j] = normed[ids[t]], ids[t]
+            else:
+                terms[t, j] = _unit_of(kv, words[t])
+    expected = np.array([ids[3] for _, ids in questions], dtype=np.int64)
+    correct = np.zeros(n, dtype=bool)
+    k = min(_CANDIDATES, len(rep))
+    step = max(1, (64 << 20) // (12 * max(1, len(rep))))
+    for lo in range(0, n, step):
+        a, b, c = terms[:, lo : lo + step]
+        if method == "3cosadd":
+            query = b - a + c
+            norms = np.linalg.norm(query, axis=1, keepdims=True)
+            scores = (query / np.where(norms > 0, norms, 1.0)) @ normed.T
+        else:
+            scores = (b @ normed.T + 1.0) * 0.5
+            scores *= (c @ normed.T + 1.0) * 0.5
+            scores /= (a @ normed.T + 1.0) * 0.5 + np.float32(COSMUL_EPSILON)
+        qrows = rows[:, lo : lo + step]
+        at = np.arange(qrows.shape[1])
+        for t in range(3):
+            inside = qrows[t] >= 0
+            scores[at[inside], qrows[t][inside]] = -np.inf
+        cand, _ = kv._top(scores, k)
+        groups = rep[cand]  # (m, k)
+        qrep = np.where(qrows >= 0, rep[np.maximum(qrows, 0)], -1).T  # (m, 3)
+        is_question = (groups[:, :, None] == qrep[:, None, :]).any(axis=2)
+        first = np.where(is_question.all(axis=1), k - 1, is_question.argmin(axis=1))
+        correct[lo : lo + step] = groups[at, first] == expected[lo : lo + step]
     return correct
 
 
@@ -419,6 +502,7 @@ def word_pairs(
     path: PathLike,
     restrict_vocab: int = 300_000,
     case_insensitive: bool = True,
+    oov: bool = False,
 ) -> SimilarityResult:
     """Spearman and Pearson correlation of cosines with the human scores in ``path``.
 
@@ -430,22 +514,40 @@ def word_pairs(
     restrict_vocab : int
         Only the first ``restrict_vocab`` words count as known.
     case_insensitive : bool
+    oov : bool
+        Also score the pairs with an unseen word, its vector built from n-grams
+        (subword vectors only); ``oov_ratio`` still counts them.
 
     Returns
     -------
     SimilarityResult
     """
+    oov = _check_oov(kv, oov)
     restrict_vocab = _check_restrict(restrict_vocab)
     pairs = _read_pairs(path)
     lookup, _, key = _ok_vocab(kv, restrict_vocab, case_insensitive)
     ia, ib, gold = [], [], []
+    unseen, unseen_gold = [], []
     for a, b, score in pairs:
         i, j = lookup.get(key(a), -1), lookup.get(key(b), -1)
         if i >= 0 and j >= 0:
             ia.append(i)
             ib.append(j)
             gold.append(score)
+        elif oov:
+            unseen.append((a, i, b, j))
+            unseen_gold.append(score)
+    n_known = len(gold)
     model = kv.similarity_batch(np.array(ia, np.int64), np.array(ib, np.int64)).astype(np.float64)
+    if unseen:
+        normed = kv.get_normed()
+
+        def unit(word: str, row: int) -> np.ndarray:
+            return normed[row] if row >= 0 else _unit_of(kv, word)
+
+        extra = [float(unit(a, i) @ unit(b, j)) for a, i, b, j in unseen]
+        model = np.concatenate([model, np.array(extra, dtype=np.float64)])
+        gold = gold + unseen_gold
     gold_arr = np.array(gold, dtype=np.float64)
     spearman = _pearson(_rank(gold_arr), _rank(model)) if gold else math.nan
     return SimilarityResult(
@@ -453,15 +555,19 @@ def word_pairs(
         path=os.fspath(path),
         spearman=spearman,
         pearson=_pearson(gold_arr, model),
-        oov_ratio=(len(pairs) - len(gold)) / len(pairs),
+        oov_ratio=(len(pairs) - n_known) / len(pairs),
         pairs=len(gold),
-        oov=len(pairs) - len(gold),
+        oov=len(pairs) - n_known,
     )
 
 
 @overload
 def similarity(
-    kv: KeyedVectors, path: PathLike, restrict_vocab: int = ..., case_insensitive: bool = ...
+    kv: KeyedVectors,
+    path: PathLike,
+    restrict_vocab: int = ...,
+    case_insensitive: bool = ...,
+    oov: bool = ...,
 ) -> SimilarityResult: ...
 @overload
 def similarity(
@@ -469,8 +575,9 @@ def similarity(
     path: Sequence[PathLike] | None = ...,
     restrict_vocab: int = ...,
     case_insensitive: bool = ...,
+    oov: bool = ...,
 ) -> dict[str, SimilarityResult]: ...
-def similarity(kv, path=None, restrict_vocab=300_000, case_insensitive=True):
+def similarity(kv, path=None, restrict_vocab=300_000, case_insensitive=True, oov=False):
     """Word-pair similarity on one file, several, or all the shipped sets.
 
     Parameters
@@ -480,15 +587,15 @@ def similarity(kv, path=None, restrict_vocab=300_000, case_insensitive=True):
         One file gives one :class:`SimilarityResult`; a list, or None (the
         shipped WordSim-353 and SimLex-999), gives a dict keyed by file name
         without extension.
-    restrict_vocab, case_insensitive
+    restrict_vocab, case_insensitive, oov
         As :func:`word_pairs`.
     """
     if isinstance(path, (str, os.PathLike)):
-        return word_pairs(kv, path, restrict_vocab, case_insensitive)
+        return word_pairs(kv, path, restrict_vocab, case_insensitive, oov)
     paths = [shipped_path(n) for n in SHIPPED_SIMILARITY] if path is None else list(path)
     out: dict[str, SimilarityResult] = {}
     for p in paths:
-        result = word_pairs(kv, p, restrict_vocab, case_insensitive)
+        result = word_pairs(kv, p, restrict_vocab, case_insensitive, oov)
         name = result.name if result.name not in out else Path(p).name
         out[name] = result
     return out
@@ -504,6 +611,7 @@ def evaluate(
     case_insensitive: bool = True,
     method: str = "3cosadd",
     phrases: bool | PathLike | None = None,
+    oov: bool = False,
 ) -> dict[str, Any]:
     """Run the analogy and similarity evaluations; the ``wordvec evaluate --json`` object.
 
@@ -525,6 +633,10 @@ def evaluate(
     method : {"3cosadd", "3cosmul"}
     phrases : bool or path, optional
         True: the shipped phrase analogies (:func:`phrase_analogies`); a path: that file.
+    oov : bool
+        Subword vectors only: also score with unseen words included (their vectors
+        from n-grams), as ``"analogy_oov"`` and ``"similarity_oov"`` beside the
+        in-vocabulary ``"analogy"`` and ``"similarity"``.
 
     Returns
     -------
@@ -532,18 +644,26 @@ def evaluate(
         ``{"analogy": {"accuracy", "correct", "total", "skipped", "sections",
         "semantic", "syntactic"}, "similarity": {name: {"spearman", "pearson",
         "oov_ratio"}}, "phrase_analogy": {like "analogy"}}``, each key present only
-        if that part was evaluated.
+        if that part was evaluated (and ``"analogy_oov"``, ``"similarity_oov"``
+        with ``oov``).
     """
+    _check_oov(kv, oov)
     out: dict[str, Any] = {}
     if analogies is not None and analogies is not False:
         path = None if analogies is True else analogies
         out["analogy"] = _analogies(kv, path, restrict_vocab, case_insensitive, method).to_dict()
+        if oov:
+            result = _analogies(kv, path, restrict_vocab, case_insensitive, method, oov=True)
+            out["analogy_oov"] = result.to_dict()
     if similarity is not None and similarity is not False:
         paths = None if similarity is True else similarity
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
         results = _similarity(kv, paths, similarity_restrict_vocab, case_insensitive)
         out["similarity"] = {name: r.to_dict() for name, r in results.items()}
+        if oov:
+            results = _similarity(kv, paths, similarity_restrict_vocab, case_insensitive, oov=True)
+            out["similarity_oov"] = {name: r.to_dict() for name, r in results.items()}
     if phrases is not None and phrases is not False:
         path = None if phrases is True else phrases
         result = phrase_analogies(kv, path, restrict_vocab, case_insensitive, method)

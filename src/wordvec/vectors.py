@@ -86,8 +86,12 @@ class KeyedVectors:
         self._setup(words, vectors, counts)
         return self
 
-    def _setup(self, words: list[str], vectors: Any, counts: Any) -> None:
-        key_to_index = dict(zip(words, range(len(words)), strict=True))
+    def _setup(
+        self, words: list[str], vectors: Any, counts: Any, key_to_index: dict | None = None
+    ) -> None:
+        # (a reader that built the index already passes it: no second pass over the words)
+        if key_to_index is None:
+            key_to_index = dict(zip(words, range(len(words)), strict=True))
         if len(key_to_index) != len(words):
             seen: dict[str, int] = {}
             for i, w in enumerate(words):

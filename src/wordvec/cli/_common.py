@@ -9,7 +9,10 @@ from ..errors import ConfigError
 
 FORMATS = ["word2vec-bin", "word2vec-text", "native"]
 EXTENSIONS = ".bin (word2vec binary), .txt or .vec (word2vec text) or .wvec (native)"
-VECTORS_HELP = "vectors file: .bin (word2vec binary), .txt / .vec (word2vec text), .wvec (native)"
+VECTORS_HELP = (
+    "vectors file: .bin (word2vec binary, or a fastText model: any word then gets a vector "
+    "from its n-grams), .txt / .vec (word2vec text), .wvec (native)"
+)
 
 
 def errors_option(p: argparse.ArgumentParser, what: str) -> None:

@@ -182,6 +182,12 @@ def _add_evaluate(sub: argparse._SubParsersAction) -> None:
         help="compare words as they are (default: ignore case)",
     )
     phrases.add_evaluate_option(p)
+    p.add_argument(
+        "--oov",
+        action="store_true",
+        help="subword vectors (a fastText .bin): also score with unseen words included, each "
+        "built from its character n-grams, beside the in-vocabulary scores",
+    )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(func=_cmd_evaluate)
 
@@ -201,15 +207,22 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         case_insensitive=not args.case_sensitive,
         method=args.method,
         phrases=args.phrases,
+        oov=args.oov,
     )
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0
-    if "analogy" in result:
-        a = result["analogy"]
+    blocks = 0
+    for part, how in (("analogy", ""), ("analogy_oov", "; unseen words from their n-grams")):
+        if part not in result:
+            continue
+        if blocks:
+            print()
+        blocks += 1
+        a = result[part]
         print(
             f"analogies ({args.analogies or 'questions-words.txt'}; "
-            f"{args.restrict_vocab} most frequent words; {args.method})"
+            f"{args.restrict_vocab} most frequent words; {args.method}{how})"
         )
         width = max([len(n) for n in a["sections"]] + [9])
         print(
@@ -227,12 +240,15 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
             # no question answered: no accuracy (as for the correlations below)
             acc = f"{s['accuracy']:>8.2%}" if s["accuracy"] is not None else f"{'n/a':>8}"
             print(f"{name:<{width}}  {acc}  {s['correct']:>7}  {s['total']:>6}  {s['skipped']:>7}")
-    if "similarity" in result:
-        if "analogy" in result:
+    for part, title in (("similarity", "similarity"), ("similarity_oov", "similarity+oov")):
+        if part not in result:
+            continue
+        if blocks:
             print()
-        sims = result["similarity"]
-        width = max([len(n) for n in sims] + [10])
-        print(f"{'similarity':<{width}}  {'spearman':>8}  {'pearson':>8}  {'oov':>6}")
+        blocks += 1
+        sims = result[part]
+        width = max([len(n) for n in sims] + [len(title)])
+        print(f"{title:<{width}}  {'spearman':>8}  {'pearson':>8}  {'oov':>6}")
         for name, s in sims.items():
             sp, pe = (
                 f"{x:>8.4f}" if x is not None else f"{'n/a':>8}"
@@ -250,7 +266,9 @@ def _add_convert(sub: argparse._SubParsersAction) -> None:
         "convert",
         help="convert a vectors file between formats",
         description="Read IN and write OUT, each in the format named by --from / --to or "
-        "by its extension (.bin word2vec binary, .txt/.vec word2vec text, .wvec native).",
+        "by its extension (.bin word2vec binary, .txt/.vec word2vec text, .wvec native). A "
+        "fastText .bin (told apart by its magic number) is read as subword vectors: .vec/.txt "
+        "and word2vec .bin get the vocabulary's vectors, .wvec keeps the n-gram rows.",
     )
     p.add_argument("input", metavar="IN", help="vectors file to read")
     p.add_argument("output", metavar="OUT", help="vectors file to write")

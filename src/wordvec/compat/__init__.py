@@ -10,15 +10,18 @@ The submodules mirror gensim's: ``wordvec.compat.word2vec`` (``Word2Vec``,
 ``LineSentence``, ``PathLineSentences``), ``wordvec.compat.keyedvectors``
 (``KeyedVectors``), ``wordvec.compat.callbacks`` (``CallbackAny2Vec``),
 ``wordvec.compat.phrases`` (``Phrases``, ``FrozenPhrases`` / ``Phraser``, over
-:mod:`wordvec.phrases`). The constructor arguments, defaults, methods,
-attributes and return shapes are gensim's; training runs on wordvec's engine and
-the vectors are wordvec's (``model.wv`` works with ``wordvec.evaluate``, ``wordvec.save`` and
+:mod:`wordvec.phrases`), ``wordvec.compat.fasttext`` (``load_facebook_model``,
+``load_facebook_vectors``, ``save_facebook_model``, ``FastTextKeyedVectors``).
+The constructor arguments, defaults, methods, attributes and return shapes are
+gensim's; training runs on wordvec's engine and the vectors are wordvec's
+(``model.wv`` works with ``wordvec.evaluate``, ``wordvec.save`` and
 ``wordvec.plot`` too). gensim itself is never imported. What differs, and why,
 is listed in the docstrings of :mod:`wordvec.compat.word2vec`,
 :mod:`wordvec.compat.keyedvectors` and :mod:`wordvec.compat.phrases`.
 """
 
 from .callbacks import CallbackAny2Vec
+from .fasttext_keyedvectors import FastTextKeyedVectors
 from .keyedvectors import KeyedVectors
 from .phrases import ENGLISH_CONNECTOR_WORDS, FrozenPhrases, Phraser, Phrases
 from .word2vec import LineSentence, PathLineSentences, Word2Vec
@@ -26,6 +29,7 @@ from .word2vec import LineSentence, PathLineSentences, Word2Vec
 __all__ = [
     "Word2Vec",
     "KeyedVectors",
+    "FastTextKeyedVectors",
     "CallbackAny2Vec",
     "LineSentence",
     "PathLineSentences",

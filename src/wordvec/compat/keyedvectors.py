@@ -355,7 +355,9 @@ class KeyedVectors(_EditingMixin, _NativeKeyedVectors):
         mean = self.get_mean_vector(
             keys, weight, pre_normalize=True, post_normalize=True, ignore_missing=False
         )
-        exclude = [self.get_index(k) for k in keys if isinstance(k, _KEY_TYPES) and k in self]
+        exclude = [
+            self.get_index(k) for k in keys if isinstance(k, _KEY_TYPES) and self.has_index_for(k)
+        ]
         dists = self.get_normed()[clip_start:clip_end] @ mean
         if not topn:
             return dists
@@ -391,7 +393,7 @@ class KeyedVectors(_EditingMixin, _NativeKeyedVectors):
         exclude = {
             self.get_index(w)
             for w in positive + negative
-            if not isinstance(w, np.ndarray) and w in self
+            if not isinstance(w, np.ndarray) and self.has_index_for(w)
         }
         pos = [self.get_vector(w, norm=True) if isinstance(w, str) else w for w in positive]
         neg = [self.get_vector(w, norm=True) if isinstance(w, str) else w for w in negative]

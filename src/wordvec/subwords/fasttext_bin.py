@@ -41,15 +41,14 @@ from __future__ import annotations
 import dataclasses
 import mmap as _mmap
 import os
+import re
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 
 from .._io import atomic_write
-from ..container import decode_strings
 from ..errors import ConfigError, FormatError
 from .keyed import SubwordVectors
 from .ngrams import check_ngram_params
@@ -148,57 +147,20 @@ class FastTextModelFile:
     ntokens: int  #: tokens read by training
     input_matrix: np.ndarray  #: float32 (nwords + bucket, dim), memory-mapped, read-only
     output_matrix: np.ndarray  #: float32 (nwords, dim), memory-mapped, read-only
+    key_to_index: dict[str, int] | None = dataclasses.field(default=None, repr=False)
 
     def vectors(self) -> SubwordVectors:
         """The word vectors (any word) this model gives, over the mapped input matrix."""
+        a = self.args
         kv = SubwordVectors._from_decoded(
-            self.words,
-            self.input_matrix,
-            self.args.minn,
-            self.args.maxn,
-            self.args.bucket,
-            self.counts,
-        )
+            self.words, self.input_matrix, a.minn, a.maxn, a.bucket, self.counts,
+            key_to_index=self.key_to_index,
+        )  # fmt: skip
         kv._source = self.path
         return kv
 
 
 # --------------------------------------------------------------------------- reading
-@numba.njit(nogil=True, cache=True)
-def _scan_entries(buf, pos, n, ends, counts, types):
-    """Walk ``n`` dictionary entries from ``pos``: each word's end (its \\0), count and type.
-
-    Returns (entries read, position): fewer than ``n`` entries means the file ends
-    inside entry number "entries read".
-    """
-    size = buf.shape[0]
-    for i in range(n):
-        while pos < size and buf[pos] != 0:
-            pos += 1
-        if pos + _ENTRY_MIN > size:
-            return i, pos
-        ends[i] = pos
-        c = np.int64(0)
-        for k in range(8):
-            c |= np.int64(buf[pos + 1 + k]) << np.int64(8 * k)
-        counts[i] = c
-        types[i] = np.int8(buf[pos + 9]) if buf[pos + 9] < 128 else np.int8(buf[pos + 9] - 256)
-        pos += _ENTRY_MIN
-    return n, pos
-
-
-@numba.njit(nogil=True, cache=True)
-def _gather_words(buf, starts, ends, blob, offsets):
-    """Copy every word's bytes into ``blob``; ``offsets`` (n + 1,) as encode_strings'."""
-    at = 0
-    for i in range(starts.shape[0]):
-        offsets[i] = at
-        for p in range(starts[i], ends[i]):
-            blob[at] = buf[p]
-            at += 1
-    offsets[starts.shape[0]] = at
-
-
 class _Reader:
     """Bounds-checked reads of the fixed-size parts of a mapped file."""
 
@@ -220,6 +182,34 @@ class _Reader:
 
     def fail(self, at: int, message: str) -> FormatError:
         return FormatError(f"{self.path}: byte offset {at}: {message}")
+
+
+# One dictionary entry: the word (no NUL), its NUL, then 9 bytes (int64 count, int8 type).
+# Matched from an entry's start this always succeeds when 10 bytes remain after the word;
+# where it fails, no later position can match either (every later NUL is also reachable from
+# the failed start), so the matches of one findall are the entries, back to back.
+_ENTRY = re.compile(rb"([^\x00]*)\x00.{9}", re.DOTALL)
+
+
+def _scan_dictionary(r: _Reader, raw: np.ndarray, nwords: int):
+    """The words (bytes), the offsets of their NULs, and the end of the dictionary."""
+    found: list[bytes] = []
+    pos = r.pos
+    chunk = max(1 << 20, 24 * nwords)
+    while len(found) < nwords:
+        end = min(r.size, pos + chunk)
+        got = _ENTRY.findall(r.buf, pos, end)
+        del got[nwords - len(found) :]
+        if not got:
+            if end == r.size:
+                raise r.fail(pos, f"truncated inside dictionary entry {len(found)} of {nwords}")
+            chunk *= 2  # a long word: look further
+            continue
+        found += got
+        pos += sum(map(len, got)) + _ENTRY_MIN * len(got)
+    lengths = np.fromiter(map(len, found), dtype=np.int64, count=nwords)
+    nuls = r.pos + np.cumsum(lengths + _ENTRY_MIN) - _ENTRY_MIN
+    return found, lengths, nuls, pos
 
 
 def is_fasttext_bin(path: PathLike) -> bool:
@@ -329,28 +319,20 @@ def read_fasttext_bin(path: PathLike) -> FastTextModelFile:
         )
     if prune_size < -1:
         raise r.fail(at + 20, f"prune index size {prune_size}; it must be >= -1")
-    ends = np.empty(nwords, dtype=np.int64)
-    counts = np.empty(nwords, dtype=np.int64)
-    types = np.empty(nwords, dtype=np.int8)
-    first = r.pos
-    done, pos = _scan_entries(raw, first, nwords, ends, counts, types)
-    if done < nwords:
-        raise r.fail(pos, f"truncated inside dictionary entry {done} of {nwords}")
-    starts = np.empty(nwords, dtype=np.int64)
-    if nwords:
-        starts[0] = first
-        starts[1:] = ends[:-1] + _ENTRY_MIN
-    r.pos = pos
-    lengths = ends - starts
+    found, lengths, nuls, r.pos = _scan_dictionary(r, raw, nwords)
     if nwords and lengths.min() == 0:
         i = int(np.argmin(lengths))
-        raise r.fail(int(starts[i]), f"dictionary entry {i} is an empty word")
+        raise r.fail(int(nuls[i]), f"dictionary entry {i} is an empty word")
+    # each entry's int64 count at its NUL + 1 (unaligned): an 8-byte window of the map
+    windows = np.lib.stride_tricks.as_strided(raw, shape=(max(0, raw.size - 7), 8), strides=(1, 1))
+    counts = windows[nuls + 1].copy().view("<i8").reshape(-1).astype(np.int64)
+    types = raw[nuls + 9].view(np.int8).copy()
     if nwords and types.any():
         i = int(np.flatnonzero(types)[0])
-        raise r.fail(int(ends[i]) + 9, f"dictionary entry {i} has type {types[i]}, not 0 (word)")
+        raise r.fail(int(nuls[i]) + 9, f"dictionary entry {i} has type {types[i]}, not 0 (word)")
     if nwords and counts.min() < 0:
         i = int(np.argmin(counts))
-        raise r.fail(int(ends[i]) + 1, f"dictionary entry {i} has a negative count {counts[i]}")
+        raise r.fail(int(nuls[i]) + 1, f"dictionary entry {i} has a negative count {counts[i]}")
     if prune_size > 0:
         r.need(8 * prune_size, f"the prune index ({prune_size} pairs)")
         r.pos += 8 * prune_size
@@ -365,23 +347,19 @@ def read_fasttext_bin(path: PathLike) -> FastTextModelFile:
     if prune_size >= 0:
         raise r.fail(at, "a pruned dictionary without quantization, which fastText itself refuses")
 
-    blob = np.empty(int(lengths.sum()), dtype=np.uint8)
-    offsets = np.empty(nwords + 1, dtype=np.int64)
-    _gather_words(raw, starts, ends, blob, offsets)
-    words = decode_strings(blob, offsets, source=f"{path}: the dictionary")
-
+    words = _decode_words(r, found, lengths, nuls)
     input_matrix = _read_matrix(r, raw, nwords + args.bucket, args.dim, "input")
     r.unpack(struct.Struct("<B"), "the output quantization flag")  # (meaningless unquantized)
     output_matrix = _read_matrix(r, raw, nwords, args.dim, "output")
     if r.pos != r.size:
         raise r.fail(r.pos, f"{r.size - r.pos} bytes follow the output matrix")
-    if len(set(words)) != nwords:
+    key_to_index = dict(zip(words, range(nwords), strict=True))
+    if len(key_to_index) != nwords:
         seen: dict[str, int] = {}
         for i, w in enumerate(words):
             if w in seen:
-                raise r.fail(
-                    int(starts[i]), f"word {w!r} appears twice (entries {seen[w]} and {i})"
-                )
+                at = int(nuls[i] - lengths[i])
+                raise r.fail(at, f"word {w!r} appears twice (entries {seen[w]} and {i})")
             seen[w] = i
     return FastTextModelFile(
         path=path,
@@ -393,7 +371,22 @@ def read_fasttext_bin(path: PathLike) -> FastTextModelFile:
         ntokens=int(ntokens),
         input_matrix=input_matrix,
         output_matrix=output_matrix,
+        key_to_index=key_to_index,
     )
+
+
+def _decode_words(r: _Reader, found: list[bytes], lengths: np.ndarray, nuls: np.ndarray):
+    """The words as str: one decode of them all (no NUL inside any), else name the culprit."""
+    try:
+        return b"\0".join(found).decode("utf-8").split("\0") if found else []
+    except UnicodeDecodeError:
+        for i, w in enumerate(found):
+            try:
+                w.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                at = int(nuls[i] - lengths[i]) + exc.start
+                raise r.fail(at, f"dictionary entry {i} is not valid UTF-8") from None
+        raise
 
 
 def load_fasttext(path: PathLike) -> SubwordVectors:

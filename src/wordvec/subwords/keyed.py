@@ -105,13 +105,18 @@ class SubwordVectors(KeyedVectors):
         self._setup_subwords(words, ngram_weights, minn, maxn, bucket, counts)
 
     @classmethod
-    def _from_decoded(cls, words, ngram_weights, minn, maxn, bucket, counts=None):  # type: ignore[override]
-        """Constructor for file readers whose ``words`` is a list of str they decoded."""
+    def _from_decoded(  # type: ignore[override]
+        cls, words, ngram_weights, minn, maxn, bucket, counts=None, key_to_index=None
+    ):
+        """Constructor for file readers whose ``words`` is a list of str they decoded
+        (and ``key_to_index``, if they built it: its words are then known unique)."""
         self = cls.__new__(cls)
-        self._setup_subwords(words, ngram_weights, minn, maxn, bucket, counts)
+        self._setup_subwords(words, ngram_weights, minn, maxn, bucket, counts, key_to_index)
         return self
 
-    def _setup_subwords(self, words, ngram_weights, minn, maxn, bucket, counts) -> None:
+    def _setup_subwords(
+        self, words, ngram_weights, minn, maxn, bucket, counts, key_to_index=None
+    ) -> None:
         check_ngram_params(minn, maxn, bucket)
         weights = np.asarray(ngram_weights)
         if weights.ndim != 2 or weights.shape[0] != len(words) + bucket or weights.shape[1] < 1:
@@ -127,7 +132,7 @@ class SubwordVectors(KeyedVectors):
         self.minn, self.maxn, self.bucket = int(minn), int(maxn), int(bucket)
         self._composed: np.ndarray | None = None
         # the base class's setup, with `vectors` left to be composed on first use
-        self._setup(words, None, counts)
+        self._setup(words, None, counts, key_to_index)
 
     # ------------------------------------------------------------------ storage
     def _check_vectors(self, vectors: Any) -> Any:
