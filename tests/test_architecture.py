@@ -78,7 +78,7 @@ LAYERS: list[list[str]] = [
     ["compat._evaluation", "compat._files"],
     ["compat.keyedvectors", "compat._modelfile", "compat.phrases"],
     ["compat.word2vec", "compat.fasttext_keyedvectors"],
-    ["compat.fasttext"],
+    ["compat.fasttext", "compat.fasttext_train"],
     ["compat", "compat.convert"],
     # Spark (the only modules that import pyspark): executor-side text handling and
     # rounds, then the driver's corpus and checkpoints, the estimator, the ML stage and CLI
