@@ -436,7 +436,8 @@ class Word2Vec:
         """Constructor parameters a model file holds beside its TrainConfig (none here)."""
         if f.subwords is not None:
             raise ConfigError(
-                f"{name} holds a subword (fastText) model; load it with wordvec.FastText.load"
+                f"{name} holds a subword (fastText) model: use wordvec.FastText (load, "
+                "resume), or `wordvec train --subwords` to resume it from the command line"
             )
         return {}
 

@@ -85,7 +85,7 @@ def test_native_save_load_round_trip(tmp_path):
     assert (back.minn, back.maxn, back.bucket, back.row_gradient) == (3, 6, 500, "exact")
     np.testing.assert_array_equal(back.w_in_, m.w_in_)
     np.testing.assert_array_equal(back.wv["unseenish"], m.wv["unseenish"])
-    with pytest.raises(ConfigError, match="FastText.load"):
+    with pytest.raises(ConfigError, match="wordvec.FastText"):
         Word2Vec.load(tmp_path / "m.wv")
     Word2Vec(dim=8, min_count=1, epochs=1, threads=1).fit(_sentences(20)).save(tmp_path / "w")
     with pytest.raises(ConfigError, match="Word2Vec.load"):
@@ -201,3 +201,31 @@ def test_a_model_fasttext_trained_keeps_its_meaning(tmp_path, loss):
     if loss == "hs":
         flipped = loss_of(-1.0)
         assert ours < flipped - 1.0, (ours, flipped)
+
+
+def test_two_threads_periodic_checkpoints_progress_and_logging(tmp_path, caplog, capsys):
+    import logging
+
+    from wordvec.modelfile import read_model
+
+    sents = _sentences(800)
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join(" ".join(s) for s in sents) + "\n")
+    m = _small(epochs=2, threads=2, batch_words=100, progress=True)
+    ckpt = tmp_path / "ckpt"
+    with caplog.at_level(logging.INFO, logger="wordvec"):
+        m.fit(str(corpus), checkpoint=ckpt, checkpoint_every=1e-9, handle_signals=False)
+    assert "epoch 2/2" in capsys.readouterr().err  # the progress display's lines
+    assert ckpt.exists()  # written periodically during the run (every job here)
+    f = read_model(ckpt, checkpoint=True)
+    assert f.subwords["bucket"] == 500 and f.w_in.shape[0] == len(f.vocab) + 500
+    text = caplog.text
+    assert "training skipgram with negative sampling" in text and "epoch 2/2" in text
+    assert np.isfinite(m.w_in_).all() and len(m.loss_history_) == 2
+
+
+def test_resuming_a_subword_checkpoint_as_word2vec_says_what_to_do(tmp_path):
+    m = _small().fit(_sentences(100))
+    m.save_checkpoint(tmp_path / "ck")
+    with pytest.raises(ConfigError, match="--subwords"):
+        Word2Vec.resume(tmp_path / "ck", _sentences(100))
