@@ -181,10 +181,14 @@ def _job_kernel(model_kind: int, loss_kind: int):
                             state, negs, neg, target, n_vocab, tables.accept, tables.alias,
                             tables.dominant, tables.cum_x,
                         )  # fmt: skip
+                        _prefetch_row(w_out, target)
                         for k in range(neg):
                             out_ids[n_out] = negs[k]
                             labels[n_out] = 0
                             n_out += 1
+                            # asked for now, arriving while the mean of the input rows is
+                            # computed (a hint: no result changes)
+                            _prefetch_row(w_out, negs[k])
                     else:
                         lo = tables.offsets[target]
                         for k in range(tables.offsets[target + 1] - lo):
