@@ -60,3 +60,20 @@ def test_a_bad_ngram_range_is_refused(tmp_path, capsys):
     with pytest.raises(SystemExit):
         _train(tmp_path, "--subwords", "6-3")
     assert "MINN-MAXN" in capsys.readouterr().err
+
+
+def test_the_resume_command_keeps_subwords_and_resumes_a_fasttext_run(tmp_path):
+    from wordvec.cli import build_parser
+    from wordvec.cli.train import _resume_command
+
+    corpus = _corpus(tmp_path)
+    args = build_parser().parse_args(["train", corpus, "-o", "v.vec", "--subwords", "2-5"])
+    assert "--subwords 2-5" in _resume_command(args, "ck")
+    # a finished run's checkpoint: resuming writes the outputs (as for Word2Vec)
+    m = FastText(dim=8, min_count=2, epochs=1, threads=1, bucket=50, minn=2, maxn=5).fit(corpus)
+    m.save_checkpoint(tmp_path / "ck")
+    out = tmp_path / "w.vec"
+    assert main(["train", corpus, "-o", str(out), "--resume", str(tmp_path / "ck"),
+                 "--subwords", "2-5", "-q"]) == 0  # fmt: skip
+    kv = load(str(out))
+    np.testing.assert_allclose(kv["cat"], m.wv["cat"], atol=1e-5)
