@@ -95,14 +95,15 @@ def child(tool: str, path: str) -> None:
 
 
 # --------------------------------------------------------------------------- page cache
-def evict(path: Path) -> str:
+def evict(path: Path, method: str) -> str:
     """Drop ``path`` from the page cache; returns the method that worked."""
-    try:
-        with open("/proc/sys/vm/drop_caches", "w") as fh:
-            fh.write("3\n")
-        return "drop_caches"
-    except OSError:
-        pass
+    if method == "drop_caches":
+        try:
+            with open("/proc/sys/vm/drop_caches", "w") as fh:
+                fh.write("3\n")
+            return "drop_caches"
+        except OSError:
+            pass
     fd = os.open(path, os.O_RDONLY)
     try:
         os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
@@ -229,6 +230,13 @@ def main() -> None:
     p.add_argument("--dict-words", type=int, default=0, help="count only this many (0: all)")
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--skip-most-similar", action="store_true")
+    p.add_argument(
+        "--cold",
+        choices=["drop_caches", "fadvise"],
+        default="drop_caches",
+        help="how to make the cache cold: drop the whole page cache (needs root; falls back "
+        "to fadvise), or evict only the model file (kinder to a shared machine)",
+    )
     args = p.parse_args()
     if args.child:
         child(*args.child)
@@ -249,7 +257,7 @@ def main() -> None:
                     if cache == "warm":
                         warm(path)
                     else:
-                        methods.add(evict(path))
+                        methods.add(evict(path, args.cold))
                     results.setdefault((name, cache, tool), []).append(run_child(tool, path))
     print(f"\ncold cache by: {', '.join(sorted(methods))}")
     print("| model | words | file GB | cache | tool | open + 1st OOV vector (s) | peak RSS (GB) |")

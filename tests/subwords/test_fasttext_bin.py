@@ -274,3 +274,39 @@ def test_writer_checks_and_is_atomic(model_file):
     assert path.read_bytes() == before
     assert [p.name for p in path.parent.iterdir()] == [path.name]
     assert FASTTEXT_MAGIC == 793712314
+
+
+def test_dictionary_longer_than_one_scan_window(tmp_path):
+    # the reader scans the dictionary in windows of >= 1 MiB: entries cut by a window's end,
+    # and a word longer than a window, must come back whole
+    rng = np.random.default_rng(2)
+    words = [f"{i}" + "ab" * int(rng.integers(1, 40_000)) for i in range(80)]
+    words[40] = "z" * (3 << 20)
+    bucket = 7
+    args = FastTextArgs(dim=2, bucket=bucket, min_count=1)
+    inp = rng.normal(size=(len(words) + bucket, 2)).astype(np.float32)
+    out = rng.normal(size=(len(words), 2)).astype(np.float32)
+    path = tmp_path / "long.bin"
+    write_fasttext_bin(path, args, words, np.arange(len(words), 0, -1) * 1000, inp, out)
+    f = read_fasttext_bin(path)
+    assert f.words == words
+    np.testing.assert_array_equal(f.counts, np.arange(len(words), 0, -1) * 1000)
+    np.testing.assert_array_equal(f.input_matrix, inp)
+
+
+@pytest.mark.parametrize("tail", [b"\0", b"\0" * 9, b"x\0" + b"y" * 5])
+def test_a_long_run_without_nul_is_refused_in_linear_time(tmp_path, tail):
+    # a dictionary that is one 8 MB word whose NUL (if any) is too near the end of the file:
+    # a scan retrying every position would take hours
+    head = _patched(
+        _expected_bytes(*_model()[:1], [], [], np.zeros((BUCKET, DIM)), np.zeros((0, DIM)), 0)[
+            : _DICT_AT + 28
+        ],
+        _DICT_AT,
+        "<i",
+        1,
+    )
+    path = tmp_path / "run.bin"
+    path.write_bytes(_patched(head, _DICT_AT + 4, "<i", 1) + b"w" * (8 << 20) + tail)
+    with pytest.raises(FormatError, match="truncated inside dictionary entry 0"):
+        read_fasttext_bin(path)

@@ -174,6 +174,18 @@ def test_native_file_with_lying_bucket_is_format_error(kv, tmp_path):
     write_container(path, meta, arrays)
     with pytest.raises(FormatError, match="bucket"):
         wordvec.load(path)
+    meta["bucket"] = BUCKET
+    meta["format_version"] = 2
+    write_container(path, meta, arrays)
+    with pytest.raises(FormatError, match="version 2 is newer"):
+        wordvec.load(path)
+    del meta["format_version"]
+    write_container(path, meta, arrays)
+    with pytest.raises(FormatError, match="format_version"):
+        wordvec.load(path)
+    meta["format_version"] = 1
+    write_container(path, meta, arrays)
+    assert wordvec.load(path).bucket == BUCKET
 
 
 def test_vec_text_output_holds_composed_vectors(kv, tmp_path):

@@ -185,26 +185,33 @@ class _Reader:
 
 
 # One dictionary entry: the word (no NUL), its NUL, then 9 bytes (int64 count, int8 type).
-# Matched from an entry's start this always succeeds when 10 bytes remain after the word;
-# where it fails, no later position can match either (every later NUL is also reachable from
-# the failed start), so the matches of one findall are the entries, back to back.
 _ENTRY = re.compile(rb"([^\x00]*)\x00.{9}", re.DOTALL)
 
 
 def _scan_dictionary(r: _Reader, raw: np.ndarray, nwords: int):
-    """The words (bytes), the offsets of their NULs, and the end of the dictionary."""
+    """The words (bytes), the offsets of their NULs, and the end of the dictionary.
+
+    Scanned in windows of about ``chunk`` bytes, each ending 10 bytes after a NUL
+    (never past the end of the file):
+    matched from an entry's start, the pattern then always succeeds while that start
+    lies before the window's last NUL (the entry's own NUL comes first, and its 9 bytes
+    fit), so one findall gives the entries back to back and stops within 9 bytes of
+    the window's end (a regular expression that failed earlier would retry every later
+    position: quadratic on a long run without NUL, e.g. in a hostile file).
+    """
     found: list[bytes] = []
     pos = r.pos
     chunk = max(1 << 20, 24 * nwords)
     while len(found) < nwords:
-        end = min(r.size, pos + chunk)
-        got = _ENTRY.findall(r.buf, pos, end)
+        nul = r.buf.find(b"\0", min(pos + chunk, r.size))
+        if nul < 0:
+            nul = r.buf.rfind(b"\0", pos)  # the last NUL of the file
+        while nul >= pos and nul + 10 > r.size:  # an entry ending there cannot fit
+            nul = r.buf.rfind(b"\0", pos, nul)
+        got = _ENTRY.findall(r.buf, pos, nul + 10) if nul >= pos else []
         del got[nwords - len(found) :]
         if not got:
-            if end == r.size:
-                raise r.fail(pos, f"truncated inside dictionary entry {len(found)} of {nwords}")
-            chunk *= 2  # a long word: look further
-            continue
+            raise r.fail(pos, f"truncated inside dictionary entry {len(found)} of {nwords}")
         found += got
         pos += sum(map(len, got)) + _ENTRY_MIN * len(got)
     lengths = np.fromiter(map(len, found), dtype=np.int64, count=nwords)

@@ -46,6 +46,8 @@ __all__ = ["SubwordVectors", "save_subword_vectors", "subword_vectors_from_conta
 
 #: ``meta["kind"]`` of a native file holding SubwordVectors.
 KIND = "subword_vectors"
+#: Version of that layout (arrays and meta below); a newer file is refused, not misread.
+FORMAT_VERSION = 1
 
 PathLike = str | os.PathLike[str]
 
@@ -349,6 +351,7 @@ def save_subword_vectors(kv: SubwordVectors, path: PathLike) -> None:
         arrays["counts"] = kv.counts
     meta = {
         "kind": KIND,
+        "format_version": FORMAT_VERSION,
         "wordvec_version": __version__,
         "count": len(kv),
         "dim": kv.dim,
@@ -363,6 +366,14 @@ def subword_vectors_from_container(path: PathLike, meta: dict, arrays: dict) -> 
     """SubwordVectors from a container read by :func:`read_container` (``meta["kind"] ==
     KIND``); anything inconsistent is a FormatError naming ``path``."""
     path = os.fspath(path)
+    version = meta.get("format_version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise FormatError(f"{path}: meta 'format_version' must be an int >= 1; got {version!r}")
+    if version > FORMAT_VERSION:
+        raise FormatError(
+            f"{path}: subword vectors format version {version} is newer than this wordvec "
+            f"reads ({FORMAT_VERSION}); upgrade wordvec"
+        )
     weights = arrays.get("ngram_weights")
     blob, offsets = arrays.get("words_blob"), arrays.get("words_offsets")
     if weights is None or blob is None or offsets is None:
