@@ -30,7 +30,7 @@ LAYERS: list[list[str]] = [
     ["reference.activations"],
     ["reference.losses"],
     ["reference.models", "reference.network", "reference.sgd"],
-    ["reference.gradcheck", "reference.trainer"],
+    ["reference.gradcheck", "reference.trainer", "reference.subwords"],
     ["reference"],
     # the native container (vectors, phrase models, model files)
     ["files.container"],
@@ -50,8 +50,9 @@ LAYERS: list[list[str]] = [
     ["engine", "engine.tables"],
     ["engine.kernels"],
     ["engine.schedule", "engine.softmax"],
-    ["engine.jit"],
+    ["engine.jit", "engine.subword_kernels"],
     ["engine.train"],
+    ["engine.subword_train"],
     # vectors and what is done with them
     ["vectors.neighbours"],
     ["vectors.queries"],
@@ -71,6 +72,7 @@ LAYERS: list[list[str]] = [
     # model and checkpoint files, then the estimator over all the stages
     ["files.modelfile", "progress"],
     ["model"],
+    ["fasttext"],
     # gensim 4's API over the estimator and the vectors
     [
         "compat.callbacks",
@@ -83,7 +85,7 @@ LAYERS: list[list[str]] = [
     ["compat._evaluation", "compat._files"],
     ["compat.keyedvectors", "compat._modelfile", "compat.phrases"],
     ["compat.word2vec", "compat.fasttext_keyedvectors"],
-    ["compat.fasttext"],
+    ["compat.fasttext", "compat.fasttext_train"],
     ["compat", "compat.convert"],
     # Spark (the only modules that import pyspark): executor-side text handling and
     # rounds, then the driver's corpus and checkpoints, the estimator, the ML stage and CLI

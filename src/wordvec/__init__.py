@@ -19,6 +19,7 @@ from .errors import (  # noqa: E402
     UnknownWordError,
     WordvecError,
 )
+from .fasttext import FastText  # noqa: E402
 from .model import Word2Vec  # noqa: E402
 from .phrases.phrases import FrozenPhrases, Phrases  # noqa: E402
 from .subwords.fasttext_bin import load_fasttext  # noqa: E402
@@ -30,6 +31,7 @@ from .vectors.keyedvectors import KeyedVectors  # noqa: E402
 __all__ = [
     "__version__",
     "Word2Vec",
+    "FastText",
     "KeyedVectors",
     "SubwordVectors",
     "load_fasttext",

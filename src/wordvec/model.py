@@ -178,7 +178,7 @@ class Word2Vec:
             return vocab
 
         with self._prepared(corpus, cfg, self.tmp_dir, new_vocab) as (vocab, encoded, s):
-            w_in, w_out = init_weights(vocab, cfg)
+            w_in, w_out = self._initial_weights(vocab, cfg)
             self.vocab_, self.w_in_, self.w_out_ = vocab, w_in, w_out
             self.epoch_stats_ = []
             self._train(
@@ -216,7 +216,7 @@ class Word2Vec:
         with self._prepared(corpus, cfg, self.tmp_dir, grown_vocab) as (vocab, encoded, _):
             if encoded.n_words == 0:
                 raise CorpusError("none of the new text's words is in the model's vocabulary")
-            self.w_in_, self.w_out_ = grow_weights(self.w_in_, self.w_out_, len(vocab), cfg)
+            self.w_in_, self.w_out_ = self._grown_weights(len(vocab), cfg)
             self.vocab_ = vocab
             done = list(self.epoch_stats_)
             self.epoch_stats_ = []
@@ -253,7 +253,7 @@ class Word2Vec:
         the corpus is found to be the same.
         """
         _check_checkpointing(checkpoint, checkpoint_every, corpus)
-        self, position, n_words, identity = _read(checkpoint, want_position=True)
+        self, position, n_words, identity = _read(checkpoint, want_position=True, cls=cls)
         self.progress = progress
         self.tmp_dir = tmp_dir
         self.errors = errors
@@ -301,7 +301,7 @@ class Word2Vec:
         job boundary, and a checkpoint (if a path was given) records where."""
         bar = ProgressDisplay() if self.progress else None
         stop = threading.Event()
-        trainer = engine.Trainer(cfg, self.vocab_, self.w_in_, self.w_out_, progress=bar, stop=stop)
+        trainer = self._trainer(cfg, bar, stop)
         trainer.history = list(self.epoch_stats_)
         if checkpoint is not None and checkpoint_every:
 
@@ -351,6 +351,25 @@ class Word2Vec:
         self.epoch_stats_ = trainer.history
         self.loss_history_ = [h.mean_loss for h in trainer.history]
 
+    # ------------------------------------------------------------------ hooks
+    # (what a subclass trained on other weights changes: ``wordvec.fasttext.FastText``)
+    def _initial_weights(self, vocab: Vocab, cfg: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
+        return init_weights(vocab, cfg)
+
+    def _grown_weights(self, n_words: int, cfg: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
+        return grow_weights(self.w_in_, self.w_out_, n_words, cfg)
+
+    def _trainer(self, cfg: TrainConfig, bar, stop: threading.Event) -> engine.Trainer:
+        return engine.Trainer(cfg, self.vocab_, self.w_in_, self.w_out_, progress=bar, stop=stop)
+
+    def _extra_input_rows(self) -> int:
+        """Input rows after the V word rows (a subword model's n-gram buckets)."""
+        return 0
+
+    def _file_extra(self) -> dict[str, Any] | None:
+        """What a model file stores beside the configuration (``modelfile``'s ``extra``)."""
+        return None
+
     # ------------------------------------------------------------------ results
     @property
     def wv(self):
@@ -395,7 +414,8 @@ class Word2Vec:
         w_out = np.asarray(w_out)
         v = len(vocab)
         rows = max(v - 1, 1) if cfg.loss == "hs" else v
-        for name, w, shape in (("w_in", w_in, (v, cfg.dim)), ("w_out", w_out, (rows, cfg.dim))):
+        in_shape = (v + self._extra_input_rows(), cfg.dim)
+        for name, w, shape in (("w_in", w_in, in_shape), ("w_out", w_out, (rows, cfg.dim))):
             if w.shape != shape or w.dtype.kind != "f":
                 raise ConfigError(
                     f"`{name}` must be a float matrix of shape {shape} ({v} words, "
@@ -433,9 +453,19 @@ class Word2Vec:
         _write(self, path, Position(epochs, 0), self.vocab_.total)
 
     @classmethod
+    def _params_from_file(cls, f, name: str) -> dict[str, Any]:
+        """Constructor parameters a model file holds beside its TrainConfig (none here)."""
+        if f.subwords is not None:
+            raise ConfigError(
+                f"{name} holds a subword (fastText) model: use wordvec.FastText (load, "
+                "resume), or `wordvec train --subwords` to resume it from the command line"
+            )
+        return {}
+
+    @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Word2Vec:
         """Load a model written by :meth:`save` (refuses checkpoints of a newer format)."""
-        return _read(path, want_position=False)[0]
+        return _read(path, want_position=False, cls=cls)[0]
 
 
 # ---------------------------------------------------------------------- helpers
@@ -491,7 +521,9 @@ def _check_checkpointing(checkpoint: Any, checkpoint_every: Any, corpus: Any) ->
 
 def _write(model: Word2Vec, path, position, n_words: int, corpus_id=None, extra=None) -> None:
     """Write ``model`` as a model file, or as a checkpoint at ``position`` (``extra``:
-    see :func:`~wordvec.files.modelfile.write_model`)."""
+    see :func:`~wordvec.files.modelfile.write_model`; default the model's own)."""
+    if extra is None:
+        extra = model._file_extra()
     write_model(
         path,
         model.config,
@@ -506,11 +538,13 @@ def _write(model: Word2Vec, path, position, n_words: int, corpus_id=None, extra=
     )
 
 
-def _read(path, want_position: bool):
+def _read(path, want_position: bool, cls=Word2Vec):
     """``(model, position, n_words, corpus identity)`` from a model (the last three None)
-    or, with ``want_position``, a checkpoint file."""
+    or, with ``want_position``, a checkpoint file; ``cls`` is Word2Vec or a subclass
+    (whose ``_params_from_file`` reads what it stored beside the configuration)."""
     f = read_model(path, checkpoint=want_position)
     stats = [EpochStats(loss_sum=x, loss_terms=1.0) for x in f.loss_history]
     params = dataclasses.asdict(f.config)
-    m = Word2Vec.from_state(f.vocab, f.w_in, f.w_out, epoch_stats=stats, **params)
+    params.update(cls._params_from_file(f, os.fspath(path)))
+    m = cls.from_state(f.vocab, f.w_in, f.w_out, epoch_stats=stats, **params)
     return m, f.position, f.n_words, f.corpus

@@ -48,6 +48,7 @@ S = "src/wordvec/engine/softmax.py"
 TB = "src/wordvec/engine/tables.py"
 SCH = "src/wordvec/engine/schedule.py"
 VOC = "src/wordvec/vocab.py"
+SK = "src/wordvec/engine/subword_kernels.py"
 
 # the new tests first, the single-update kernel tests last: with -x, "caught by" names
 # the first test that failed
@@ -60,6 +61,7 @@ ENGINE = [
 ]
 STOP = ["tests/reliability/test_stop_any_job.py"]
 UNTRAINABLE = ["tests/reliability/test_nothing_to_train.py"]
+SUBWORDS = ["tests/subwords/test_subword_kernels.py"]
 
 # (file, old, new, what it breaks, tests to run)
 MUTANTS: list[tuple[str, str, str, str, list[str]]] = [
@@ -210,6 +212,37 @@ MUTANTS: list[tuple[str, str, str, str, list[str]]] = [
     (T, "            position = min(cut) if cut else enqueued - not_run",
         "            position = enqueued - not_run",
         "a job cut short by a stop counts as done", STOP),
+    # --- subword (fastText) kernels: the n-gram path -------------------------------------
+    (SK, "    if exact:\n        for t in range(d):\n            dx[0, t] *= inv",
+        "    if not exact:\n        for t in range(d):\n            dx[0, t] *= inv",
+        "subwords: the row gradient divided by n when it should not be (and not when it should)",
+        SUBWORDS),
+    (SK, "    if exact:\n        for t in range(d):\n            dx[0, t] *= inv",
+        "    if exact:\n        for t in range(d):\n            dx[0, t] *= 1.0",
+        "subwords: the exact rule never divides by n", SUBWORDS),
+    (SK, "for q in range(sub_offsets[center], sub_offsets[center + 1]):",
+        "for q in range(sub_offsets[center] + 1, sub_offsets[center + 1]):",
+        "subwords skip-gram: the center's own word row skipped", SUBWORDS),
+    (SK, "for q in range(sub_offsets[center], sub_offsets[center + 1]):",
+        "for q in range(sub_offsets[center], sub_offsets[center + 1] - 1):",
+        "subwords skip-gram: the center's last n-gram row missing", SUBWORDS),
+    (SK, "for q in range(sub_offsets[o], sub_offsets[o + 1]):",
+        "for q in range(sub_offsets[o] + 1, sub_offsets[o + 1]):",
+        "subwords CBOW: the context words' own word rows skipped", SUBWORDS),
+    (SK, "for q in range(sub_offsets[o], sub_offsets[o + 1]):",
+        "for q in range(sub_offsets[o], sub_offsets[o + 1] - (o == 0)):",
+        "subwords CBOW: word 0's last row missing (its end offset off by one)", SUBWORDS),
+    (SK, "    inv = np.float32(1.0 / n_rows)",
+        "    inv = np.float32(1.0 / (n_rows + 1))",
+        "subwords: the mean divides by n + 1", SUBWORDS),
+    (SK, "    for i in range(n_rows):\n        r = in_rows[i]\n        for t in range(d):\n"
+         "            w_in[r, t] += dx[0, t]",
+         "    for i in range(n_rows - 1):\n        r = in_rows[i]\n        for t in range(d):\n"
+         "            w_in[r, t] += dx[0, t]",
+        "subwords: the last row of the input gets no update", SUBWORDS),
+    (SK, "                            state, negs, neg, target, n_vocab,",
+         "                            state, negs, neg, center, n_vocab,",
+        "subwords skip-gram: negatives exclude the center, not the context word", SUBWORDS),
 ]  # fmt: skip
 
 

@@ -20,6 +20,7 @@ import sys
 from collections.abc import Iterator
 
 from ..errors import ConfigError, CorpusError, TrainingInterrupted, WordvecError
+from ..fasttext import FastText
 from ..files.atomic import file_identity, written_here
 from ..files.paths import check_paths
 from ..model import Word2Vec
@@ -45,7 +46,12 @@ def _add_train(sub: argparse._SubParsersAction) -> None:
         required=True,
         help="vectors file: .bin word2vec binary, .txt/.vec word2vec text, .wvec native",
     )
-    p.add_argument("--model", choices=["skipgram", "cbow"], default="cbow")
+    p.add_argument(
+        "--model",
+        choices=["skipgram", "cbow"],
+        default=None,
+        help="default cbow (word2vec C's); skipgram with --subwords (fastText's)",
+    )
     p.add_argument(
         "--loss",
         choices=["neg", "hs", "softmax"],
@@ -61,18 +67,36 @@ def _add_train(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--sample",
         type=float,
-        default=1e-3,
-        help="sub-sampling threshold, 0 disables (default 1e-3)",
+        default=None,
+        help="sub-sampling threshold, 0 disables (default 1e-3; 1e-4 with --subwords)",
     )
     p.add_argument("--epochs", "--iter", type=int, default=5, help="passes (default 5)")
     p.add_argument(
         "--alpha",
         type=float,
         default=None,
-        help="start learning rate (default 0.025 skipgram, 0.05 cbow)",
+        help="start learning rate (default 0.025 skipgram, 0.05 cbow; 0.05 with --subwords)",
     )
     p.add_argument(
-        "--min-alpha", type=float, default=None, help="final learning rate (default alpha * 1e-4)"
+        "--min-alpha",
+        type=float,
+        default=None,
+        help="final learning rate (default alpha * 1e-4; 0 with --subwords)",
+    )
+    p.add_argument(
+        "--subwords",
+        metavar="MINN-MAXN",
+        type=_ngram_range,
+        help="train fastText subword vectors with character n-grams of MINN to MAXN "
+        "characters (e.g. 3-6; 0 for none): every word, seen or not, gets a vector. "
+        "Other defaults become fastText's (skipgram, sample 1e-4, alpha 0.05 -> 0, noise "
+        "exponent 0.5); --save-model PATH.bin writes fastText's .bin",
+    )
+    p.add_argument(
+        "--bucket",
+        type=int,
+        default=None,
+        help="hashed n-gram rows with --subwords (default 2000000)",
     )
     p.add_argument("--threads", type=int, default=0, help="worker threads (default all cores)")
     p.add_argument("--seed", type=int, default=1)
@@ -90,7 +114,8 @@ def _add_train(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--save-model",
         metavar="PATH",
-        help="also save the full model (both matrices, vocabulary) to PATH",
+        help="also save the full model (both matrices, vocabulary) to PATH; with "
+        "--subwords, a PATH ending in .bin is written as fastText's .bin",
     )
     p.add_argument(
         "--checkpoint",
@@ -150,7 +175,32 @@ def _spark_train_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _ngram_range(text: str) -> tuple[int, int]:
+    """``--subwords``: "MINN-MAXN" or "0" (no n-grams)."""
+    parts = text.split("-")
+    try:
+        values = [int(x) for x in parts]
+    except ValueError:
+        values = []
+    if text.strip() == "0":
+        return 0, 0
+    if len(values) != 2 or values[0] < 1 or values[1] < values[0]:
+        raise argparse.ArgumentTypeError(
+            f"expected MINN-MAXN with 1 <= MINN <= MAXN (e.g. 3-6), or 0; got {text!r}"
+        )
+    return values[0], values[1]
+
+
 def _cmd_train(args: argparse.Namespace) -> int:
+    if args.subwords is None and args.bucket is not None:
+        raise ConfigError("`--bucket` sets the n-gram rows of subword models: add --subwords")
+    if args.subwords is not None and args.spark is not None:
+        raise ConfigError(
+            "subword (--subwords) models cannot be trained on Spark yet; drop --spark to "
+            "train on this machine"
+        )
+    if args.subwords is not None and args.engine == "reference":
+        raise ConfigError("the reference engine trains word2vec only; drop --subwords")
     if args.engine == "reference":
         return _train_reference(args)
     if args.spark is not None:
@@ -188,15 +238,26 @@ def _spark_local_path(corpus: str | None) -> str | None:
 
 
 def estimator_params(args: argparse.Namespace) -> dict:
-    """The Word2Vec parameters `train`'s options set (one machine and Spark alike)."""
+    """The Word2Vec (or, with --subwords, FastText) parameters `train`'s options set (one
+    machine and Spark alike); options left out take the estimator's own defaults."""
+    sub = getattr(args, "subwords", None) is not None
+    extra = {}
+    if sub:
+        minn, maxn = args.subwords
+        bucket = 2_000_000 if args.bucket is None else args.bucket
+        extra = dict(minn=minn if maxn else 3, maxn=maxn, bucket=bucket)
+        if args.alpha is None:
+            extra["alpha"] = 0.05
+        if args.min_alpha is None:
+            extra["min_alpha"] = 0.0
     return dict(
-        model=args.model,
+        model=args.model or ("skipgram" if sub else "cbow"),
         loss=args.loss,
         dim=args.dim,
         window=args.window,
         negative=5 if args.negative is None else args.negative,
         min_count=args.min_count,
-        sample=args.sample,
+        sample=args.sample if args.sample is not None else (1e-4 if sub else 1e-3),
         epochs=args.epochs,
         alpha=args.alpha,
         min_alpha=args.min_alpha,
@@ -209,7 +270,11 @@ def estimator_params(args: argparse.Namespace) -> dict:
         tmp_dir=args.tmp_dir,
         progress=not args.quiet,
         errors=args.errors,
-    )
+    ) | extra
+
+
+def _estimator(args: argparse.Namespace) -> type[Word2Vec]:
+    return FastText if args.subwords is not None else Word2Vec
 
 
 def _train_fast(args: argparse.Namespace) -> int:
@@ -230,7 +295,7 @@ def _train_on(args: argparse.Namespace, corpus, checkpoint: str) -> int:
     at_start = file_identity(checkpoint)  # (a file there now is no write of this run's)
     if args.resume:
         try:
-            model = Word2Vec.resume(
+            model = _estimator(args).resume(
                 args.resume,
                 corpus,
                 progress=not args.quiet,
@@ -241,7 +306,7 @@ def _train_on(args: argparse.Namespace, corpus, checkpoint: str) -> int:
         except TrainingInterrupted as exc:
             raise _with_resume_command(exc, args) from None
     else:
-        model = Word2Vec(**estimator_params(args))
+        model = _estimator(args)(**estimator_params(args))
         if args.loss != "neg" and args.negative:
             # Validation lets negative=5 pass with other losses (it is Word2Vec's
             # default, so an explicit 5 looks the same); here "--negative" was typed.
@@ -259,7 +324,10 @@ def _train_on(args: argparse.Namespace, corpus, checkpoint: str) -> int:
     try:
         formats.save(wv, args.output)
         if args.save_model:
-            model.save(args.save_model)
+            if args.subwords is not None and args.save_model.lower().endswith(".bin"):
+                model.save_fasttext(args.save_model)  # fastText's .bin, by its extension
+            else:
+                model.save(args.save_model)
     except (KeyboardInterrupt, OSError, WordvecError) as exc:  # Ctrl-C, SIGTERM, a full disk
         raise _keep_the_run(exc, model, checkpoint, args) from None
     # the outputs are on disk: the checkpoint is obsolete if it is this run's (written
@@ -405,6 +473,9 @@ def _resume_command(args: argparse.Namespace, checkpoint: str) -> str:
     if args.corpus is not None:
         command.append(args.corpus)
     command += ["-o", args.output, "--resume", checkpoint]
+    if args.subwords is not None:
+        minn, maxn = args.subwords
+        command += ["--subwords", f"{minn}-{maxn}" if maxn else "0"]
     if args.save_model:
         command += ["--save-model", args.save_model]
     # the options of reading the corpus again the same way
@@ -440,7 +511,7 @@ def _train_reference(args: argparse.Namespace) -> int:
         raise ConfigError("`loss` must be 'neg' or 'softmax' for the reference engine; got 'hs'.")
     result = run_course_experiment(
         args.corpus,
-        model=args.model,
+        model=args.model or "cbow",
         loss=loss,
         dim=args.dim if args.dim != 100 else 10,
         window=args.window,

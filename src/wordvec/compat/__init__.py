@@ -22,6 +22,7 @@ is listed in the docstrings of :mod:`wordvec.compat.word2vec`,
 
 from .callbacks import CallbackAny2Vec
 from .fasttext_keyedvectors import FastTextKeyedVectors
+from .fasttext_train import FastText
 from .keyedvectors import KeyedVectors
 from .phrases import ENGLISH_CONNECTOR_WORDS, FrozenPhrases, Phraser, Phrases
 from .word2vec import LineSentence, PathLineSentences, Word2Vec
@@ -30,6 +31,7 @@ __all__ = [
     "Word2Vec",
     "KeyedVectors",
     "FastTextKeyedVectors",
+    "FastText",
     "CallbackAny2Vec",
     "LineSentence",
     "PathLineSentences",

@@ -405,7 +405,7 @@ class Word2Vec:
             stream[0].close()
 
     def _train(self, stream, total_examples, total_words, epochs, compute_loss, callbacks):
-        from ..engine.train import Interrupted, Position, Trainer
+        from ..engine.train import Interrupted, Position
 
         encoded, n_sentences, n_tokens = stream
         if total_examples is not None and total_examples != n_sentences:
@@ -430,10 +430,10 @@ class Word2Vec:
             cfg.workers, len(self._vocab), cfg.dim, self.sg, self.hs, self.sample,
             self.negative, self.window, self.shrink_windows,
         )  # fmt: skip
-        w_in, w_out = self.wv.vectors, self._w_out
+        w_in, w_out = self._input_weights(), self._w_out
         rows = max(len(self._vocab) - 1, 1) if cfg.loss == "hs" else len(self._vocab)
         for name, w, want in (
-            ("wv.vectors", w_in, len(self._vocab)),
+            ("wv.vectors", w_in, len(self._vocab) + self._extra_input_rows()),
             ("output weights", w_out, rows),
         ):
             if w.shape != (want, cfg.dim) or not (w.flags.c_contiguous and w.flags.writeable):
@@ -441,7 +441,7 @@ class Word2Vec:
                     f"the model's {name} must be a writable C-contiguous float32 array of shape "
                     f"({want}, {cfg.dim}) to train; got {w.shape} (replaced or edited by hand?)"
                 )
-        trainer = Trainer(cfg, self._vocab, w_in, w_out, require_training=False)
+        trainer = self._trainer(cfg, w_in, w_out)
         for callback in callbacks:
             callback.on_train_begin(self)
         trained = raw = 0
@@ -457,7 +457,7 @@ class Word2Vec:
             except Interrupted:  # Ctrl-C, turned into a clean stop at a job boundary
                 raise KeyboardInterrupt from None
             finally:
-                self.wv._invalidate()  # the vectors changed in place
+                self._weights_changed()  # the vectors changed in place
             stats = trainer.history[-1]
             trained += stats.kept
             raw += n_tokens
@@ -491,6 +491,21 @@ class Word2Vec:
         for callback in callbacks:
             callback.on_train_end(self)
         return trained, raw
+
+    # hooks: what a model trained on other input weights changes (compat FastText)
+    def _input_weights(self) -> np.ndarray:
+        return self.wv.vectors
+
+    def _extra_input_rows(self) -> int:
+        return 0
+
+    def _trainer(self, cfg: TrainConfig, w_in: np.ndarray, w_out: np.ndarray):
+        from ..engine.train import Trainer
+
+        return Trainer(cfg, self._vocab, w_in, w_out, require_training=False)
+
+    def _weights_changed(self) -> None:
+        self.wv._invalidate()
 
     def get_latest_training_loss(self) -> float:
         """Summed loss of every prediction since the current (or last) ``train()`` began

@@ -269,6 +269,13 @@ class Trainer:
         seconds spent compiling. :meth:`run` calls it first."""
         return jit.prepare(self.cfg, self.w_in, self.w_out, self.tables, self.hyper, self.progress)
 
+    def run_job(self, ids: np.ndarray, a0: float, a1: float, seed: int, max_sentence: int):
+        """Run one job's kernel on the shared weights; returns its statistics array
+        (``kernels.train_job``). The subword trainer (``subword_train.py``) runs its own."""
+        return kernels.train_job(
+            self.w_in, self.w_out, ids, self.tables, self.hyper, a0, a1, seed, max_sentence
+        )
+
     def train_shard(
         self,
         chunks: Iterable[np.ndarray],
@@ -373,10 +380,7 @@ class Trainer:
                     return
                 j, ids, a0, a1, seed, _ = item
                 try:
-                    res = kernels.train_job(
-                        self.w_in, self.w_out, ids, self.tables, self.hyper, a0, a1, seed,
-                        max_sentence,
-                    )  # fmt: skip
+                    res = self.run_job(ids, a0, a1, seed, max_sentence)
                     if res[4]:
                         cut.append(j)
                     elif not math.isfinite(res[0]):  # stop at once, before NaNs spread

@@ -45,6 +45,8 @@ class ModelFile:
     position: Position | None = None
     n_words: int | None = None
     corpus: dict[str, int] | None = None
+    #: a subword model's n-gram settings {"minn", "maxn", "bucket", ...}; None for word2vec
+    subwords: dict[str, Any] | None = None
 
 
 def write_model(
@@ -65,7 +67,9 @@ def write_model(
     ``n_words`` is the in-vocabulary words per epoch (default the vocabulary's
     total), ``corpus`` the identity of the text (checkpoints only). ``extra`` (a
     JSON-able dict, e.g. the settings of :mod:`wordvec.compat`) is stored as is under
-    the key "extra" and ignored by :func:`read_model`.
+    the key "extra" and ignored by :func:`read_model`, except its "subwords" entry: a
+    subword (fastText) model's ``{"minn", "maxn", "bucket", ...}``, whose ``w_in`` holds
+    ``bucket`` n-gram rows after the word rows (read back as ``ModelFile.subwords``).
     """
     blob, offsets = encode_strings(vocab.words)
     meta = {
@@ -128,7 +132,10 @@ def read_model(path: str | os.PathLike[str], *, checkpoint: bool = False) -> Mod
     w_out = _float32_matrix(arrays["w_out"], name, "w_out")
     v = len(words)
     out_rows = max(v - 1, 1) if cfg.loss == "hs" else v
-    if counts.shape != (v,) or w_in.shape != (v, cfg.dim) or w_out.shape != (out_rows, cfg.dim):
+    subwords = _read_subwords(meta, name)
+    in_rows = v + (subwords["bucket"] if subwords is not None else 0)
+    shapes_ok = w_in.shape == (in_rows, cfg.dim) and w_out.shape == (out_rows, cfg.dim)
+    if counts.shape != (v,) or not shapes_ok:
         raise FormatError(
             f"{name}: array shapes disagree: {v} words, counts {counts.shape}, "
             f"w_in {w_in.shape}, w_out {w_out.shape}, dim {cfg.dim}"
@@ -151,10 +158,28 @@ def read_model(path: str | os.PathLike[str], *, checkpoint: bool = False) -> Mod
     if not isinstance(history, list) or not all(x is None or _is_number(x) for x in history):
         raise FormatError(f"{name}: malformed loss history")
     loss_history = [math.nan if x is None else float(x) for x in history]
-    state = ModelFile(cfg, Vocab(words, counts), w_in, w_out, loss_history)
+    state = ModelFile(cfg, Vocab(words, counts), w_in, w_out, loss_history, subwords=subwords)
     if checkpoint:
         _read_position(state, meta, kind, name)
     return state
+
+
+def _read_subwords(meta: dict[str, Any], name: str) -> dict[str, Any] | None:
+    """The "subwords" entry of a model's "extra" block, checked; None when absent."""
+    extra = meta.get("extra")
+    if not isinstance(extra, dict) or "subwords" not in extra:
+        return None
+    sub = extra["subwords"]
+    keys = ("minn", "maxn", "bucket")
+    if not isinstance(sub, dict) or not all(_is_int(sub.get(k)) for k in keys):
+        raise FormatError(f"{name}: malformed subwords block")
+    minn, maxn, bucket = (int(sub[k]) for k in keys)
+    ngrams_ok = maxn == 0 or 1 <= minn <= maxn <= 1000
+    if not (ngrams_ok and 0 <= minn <= 1000 and 0 <= bucket < 2**31):
+        raise FormatError(
+            f"{name}: invalid subwords block (minn={minn}, maxn={maxn}, bucket={bucket})"
+        )
+    return dict(sub)
 
 
 def _read_position(state: ModelFile, meta: dict[str, Any], kind: str, name: str) -> None:
