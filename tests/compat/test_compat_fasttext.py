@@ -52,7 +52,8 @@ def _same(a, b, key):
     elif isinstance(a, list) and a and isinstance(a[0], tuple):
         assert [w for w, _ in a] == [w for w, _ in b], key
         np.testing.assert_allclose([s for _, s in a], [s for _, s in b], atol=1e-5, err_msg=key)
-    elif isinstance(a, float):
+    elif isinstance(a, (float, np.floating)):
+        assert type(a) is type(b), key  # (gensim's return types: np.float32 where it gives one)
         assert a == pytest.approx(b, abs=1e-5), key
     else:
         assert a == b, key

@@ -206,9 +206,10 @@ def test_a_wrong_ngram_table_is_caught(bug):
 def test_the_ngram_table_is_the_per_word_definition():
     offsets, rows = ngram_table(WORDS, MINN, MAXN, BUCKET)
     for i, w in enumerate(WORDS):
-        assert rows[offsets[i] : offsets[i + 1]].tolist() == word_rows(
-            w, i, len(WORDS), MINN, MAXN, BUCKET
-        ).tolist()
+        assert (
+            rows[offsets[i] : offsets[i + 1]].tolist()
+            == word_rows(w, i, len(WORDS), MINN, MAXN, BUCKET).tolist()
+        )
     assert max_rows(offsets) == int(np.diff(offsets).max())
 
 

@@ -250,27 +250,30 @@ def estimator_params(args: argparse.Namespace) -> dict:
             extra["alpha"] = 0.05
         if args.min_alpha is None:
             extra["min_alpha"] = 0.0
-    return dict(
-        model=args.model or ("skipgram" if sub else "cbow"),
-        loss=args.loss,
-        dim=args.dim,
-        window=args.window,
-        negative=5 if args.negative is None else args.negative,
-        min_count=args.min_count,
-        sample=args.sample if args.sample is not None else (1e-4 if sub else 1e-3),
-        epochs=args.epochs,
-        alpha=args.alpha,
-        min_alpha=args.min_alpha,
-        threads=args.threads,
-        seed=args.seed,
-        cbow_mean=not args.cbow_sum,
-        lowercase=args.lowercase,
-        max_vocab=args.max_vocab,
-        max_final_vocab=args.max_final_vocab,
-        tmp_dir=args.tmp_dir,
-        progress=not args.quiet,
-        errors=args.errors,
-    ) | extra
+    return (
+        dict(
+            model=args.model or ("skipgram" if sub else "cbow"),
+            loss=args.loss,
+            dim=args.dim,
+            window=args.window,
+            negative=5 if args.negative is None else args.negative,
+            min_count=args.min_count,
+            sample=args.sample if args.sample is not None else (1e-4 if sub else 1e-3),
+            epochs=args.epochs,
+            alpha=args.alpha,
+            min_alpha=args.min_alpha,
+            threads=args.threads,
+            seed=args.seed,
+            cbow_mean=not args.cbow_sum,
+            lowercase=args.lowercase,
+            max_vocab=args.max_vocab,
+            max_final_vocab=args.max_final_vocab,
+            tmp_dir=args.tmp_dir,
+            progress=not args.quiet,
+            errors=args.errors,
+        )
+        | extra
+    )
 
 
 def _estimator(args: argparse.Namespace) -> type[Word2Vec]:

@@ -155,9 +155,9 @@ class FastTextKeyedVectors(KeyedVectors):
 
     word_vec = get_vector
 
-    def similarity(self, w1: Any, w2: Any) -> float:
-        """Cosine similarity of two words, seen or not."""
-        return float(_unitvec(self[w1]) @ _unitvec(self[w2]))
+    def similarity(self, w1: Any, w2: Any) -> np.float32:
+        """Cosine similarity of two words, seen or not (a ``np.float32``, as gensim returns)."""
+        return np.float32(_unitvec(self[w1]) @ _unitvec(self[w2]))
 
     def add_vectors(self, *args: Any, **kwargs: Any) -> None:
         raise ConfigError(
