@@ -59,6 +59,7 @@ LAYERS: list[list[str]] = [
     ["modelfile", "progress"],
     ["model"],
     # gensim 4's API over the estimator and the vectors
+    ["compat.utils", "compat.test", "compat.test.utils"],
     [
         "compat.callbacks",
         "compat._stats",

@@ -59,6 +59,22 @@ def test_train_writes_vectors_and_prints_neighbours(tmp_path, capsys):
     assert not (tmp_path / "v.txt.ckpt").exists()  # a finished run leaves no checkpoint
 
 
+def test_loss_hs_neg_trains_both_objectives(tmp_path, capsys):
+    from wordvec.model import Word2Vec
+
+    corpus = _planted(tmp_path / "c.txt")
+    out = tmp_path / "v.bin"
+    args = ["train", str(corpus), "-o", str(out), "--loss", "hs+neg", "--negative", "3"]
+    args += ["--dim", "8", "--min-count", "1", "--epochs", "1", "--quiet", "--save-model"]
+    rc = main(args + [str(tmp_path / "m.wvm")])
+    assert rc == 0, capsys.readouterr()
+    m = Word2Vec.load(tmp_path / "m.wvm")
+    assert m.config.loss == "hs+neg" and m.config.negative == 3
+    assert m.w_out_.shape == (2 * len(m.vocab_) - 1, 8)
+    rc = main(["train", str(corpus), "-o", str(out), "--loss", "hs", "--negative", "3"])
+    assert rc != 0 and "hs+neg" in capsys.readouterr().err
+
+
 def test_the_main_job_trains_on_the_shipped_corpus(tmp_path):
     out = tmp_path / "vectors.bin"
     res = subprocess.run(

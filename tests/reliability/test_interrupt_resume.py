@@ -304,7 +304,8 @@ ONE_THREAD = dict(dim=12, window=3, min_count=2, epochs=3, threads=1, seed=5, ba
 
 
 @pytest.mark.parametrize(
-    "model,loss", [(m, l) for m in ("skipgram", "cbow") for l in ("neg", "hs", "softmax")]
+    "model,loss",
+    [(m, l) for m in ("skipgram", "cbow") for l in ("neg", "hs", "softmax", "hs+neg")],
 )
 def test_one_thread_interrupt_and_resume_is_bit_identical(model, loss, tmp_path):
     sentences = planted_sentences(1500, rare_every=9)

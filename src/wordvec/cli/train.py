@@ -46,14 +46,18 @@ def _add_train(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--model", choices=["skipgram", "cbow"], default="cbow")
     p.add_argument(
         "--loss",
-        choices=["neg", "hs", "softmax"],
+        choices=["neg", "hs", "softmax", "hs+neg"],
         default="neg",
-        help="negative sampling, hierarchical softmax or exact softmax",
+        help="negative sampling, hierarchical softmax, exact softmax, or hs+neg (both at once, "
+        "as word2vec C's -hs 1 -negative 5)",
     )
     p.add_argument("--dim", type=int, default=100, help="vector size (default 100)")
     p.add_argument("--window", type=int, default=5, help="max context distance (default 5)")
     p.add_argument(
-        "--negative", type=int, default=None, help="negatives per word for --loss neg (default 5)"
+        "--negative",
+        type=int,
+        default=None,
+        help="negatives per word for --loss neg and hs+neg (default 5)",
     )
     p.add_argument("--min-count", type=int, default=5, help="drop rarer words (default 5)")
     p.add_argument(
@@ -235,12 +239,13 @@ def _train_on(args: argparse.Namespace, corpus, checkpoint: str) -> int:
             raise _with_resume_command(exc, args) from None
     else:
         model = Word2Vec(**estimator_params(args))
-        if args.loss != "neg" and args.negative:
+        if args.loss not in ("neg", "hs+neg") and args.negative:
             # Validation lets negative=5 pass with other losses (it is Word2Vec's
             # default, so an explicit 5 looks the same); here "--negative" was typed.
             raise ConfigError(
-                f"`negative` must be 0 when loss={args.loss!r}; got {args.negative}: negative "
-                "sampling, hierarchical softmax and full softmax are exclusive objectives."
+                f"`negative` must be 0 when loss={args.loss!r}; got {args.negative}: "
+                "hierarchical softmax and the full softmax draw no negatives (--loss hs+neg "
+                "trains hierarchical softmax and negative sampling together)."
             )
         try:
             model.fit(corpus, checkpoint=checkpoint, checkpoint_every=args.checkpoint_every)
@@ -427,8 +432,10 @@ def _train_reference(args: argparse.Namespace) -> int:
     if args.plot and os.path.splitext(args.plot)[1].lower() not in (".png", ".svg"):
         raise ConfigError(f"{args.plot}: --plot must end in .png or .svg")
     loss = "softmax" if args.loss == "softmax" else "neg"
-    if args.loss == "hs":
-        raise ConfigError("`loss` must be 'neg' or 'softmax' for the reference engine; got 'hs'.")
+    if args.loss in ("hs", "hs+neg"):
+        raise ConfigError(
+            f"`loss` must be 'neg' or 'softmax' for the reference engine; got {args.loss!r}."
+        )
     result = run_course_experiment(
         args.corpus,
         model=args.model,

@@ -6,7 +6,10 @@ does), sorted by descending count with ties in reverse order of first
 appearance, which is the order gensim's ``sort_by_descending_frequency`` leaves
 (or first-seen order with ``sorted_vocab=0``). ``update=True`` adds the new
 words that reach ``min_count`` at the end, adds the new counts to the known
-words, and draws input vectors for the new words only.
+words, and draws input vectors for the new words only. A gensim ``trim_rule``
+(:mod:`wordvec.compat.utils`) decides, word by word, in place of ``count >= min_count``
+where it says RULE_KEEP or RULE_DISCARD; the effective ``min_count`` it is handed is
+computed without it, as gensim computes it.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import numpy as np
 from .._idcache import Scan
 from ..errors import ConfigError, CorpusError, TrainingError
 from ..vocab import Vocab
+from .utils import keep_vocab_item
 
 __all__ = ["select", "set_vocab"]
 
@@ -37,24 +41,34 @@ def _input_rows(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
 
 
 def select(
-    counts: np.ndarray, min_count: int, max_final_vocab: int | None, sorted_vocab: int
+    counts: np.ndarray,
+    min_count: int,
+    max_final_vocab: int | None,
+    sorted_vocab: int,
+    words: list[str] | None = None,
+    trim_rule=None,
 ) -> tuple[np.ndarray, int]:
     """gensim's vocabulary: the positions (first-seen order) of the words kept, in model
-    order, and the effective min_count."""
+    order, and the effective min_count (``trim_rule`` is asked about each of ``words``)."""
     effective = min_count
     if max_final_vocab is not None and max_final_vocab < len(counts):
         # gensim raises min_count to one above the count of the first word beyond the cap,
         # so every word tied with it goes too (the vocabulary may end up smaller)
         nth = np.sort(counts)[::-1][max_final_vocab]
         effective = max(int(nth) + 1, min_count)
-    keep = np.flatnonzero(counts >= effective)
+    if trim_rule is None:
+        keep = np.flatnonzero(counts >= effective)
+    else:
+        pairs = zip(words, counts.tolist(), strict=True)
+        kept = [keep_vocab_item(w, c, effective, trim_rule) for w, c in pairs]
+        keep = np.flatnonzero(np.array(kept, dtype=bool).reshape(-1))
     if sorted_vocab:
         # descending count; ties: the word seen later first (gensim's lexsort on -index)
         keep = keep[np.lexsort((-keep, -counts[keep]))]
     return keep, effective
 
 
-def set_vocab(model, s: Scan, corpus_count: int, update: bool) -> None:
+def set_vocab(model, s: Scan, corpus_count: int, update: bool, trim_rule=None) -> None:
     """Build (or, with ``update``, grow) ``model``'s vocabulary and weights from scan ``s``."""
     cfg = model._config()
     logger.info(
@@ -64,8 +78,9 @@ def set_vocab(model, s: Scan, corpus_count: int, update: bool) -> None:
     model.corpus_count = corpus_count
     model.corpus_total_words = int(s.n_tokens)
     keep, effective = select(
-        s.counts, int(model.min_count), model.max_final_vocab, 0 if update else model.sorted_vocab
-    )
+        s.counts, int(model.min_count), model.max_final_vocab, 0 if update else model.sorted_vocab,
+        s.words, trim_rule,
+    )  # fmt: skip
     model.effective_min_count = effective
     rng = np.random.default_rng([cfg.seed, len(model.wv)])
     if not update:
@@ -76,9 +91,8 @@ def set_vocab(model, s: Scan, corpus_count: int, update: bool) -> None:
             )
         vocab = Vocab([s.words[i] for i in keep.tolist()], s.counts[keep])
         w_in = _input_rows(rng, len(vocab), cfg.dim)
-        rows = max(len(vocab) - 1, 1) if cfg.loss == "hs" else len(vocab)
-        model._w_out = np.zeros((rows, cfg.dim), dtype=np.float32)
-        if cfg.loss == "hs":
+        model._w_out = np.zeros((cfg.output_rows(len(vocab)), cfg.dim), dtype=np.float32)
+        if cfg.uses_tree:
             vocab.huffman()  # refuses a one-word vocabulary now, not at train()
     else:
         if model._vocab is None:
@@ -87,7 +101,7 @@ def set_vocab(model, s: Scan, corpus_count: int, update: bool) -> None:
                 "vocabulary. First build the vocabulary of your model with a corpus before "
                 "doing an online update."
             )
-        if cfg.loss == "hs":
+        if cfg.uses_tree:
             raise ConfigError(
                 "build_vocab(update=True) with hs=1: a new vocabulary needs a new Huffman "
                 "tree, which would give the trained output rows other meanings; wordvec keeps "

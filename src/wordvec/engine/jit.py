@@ -98,7 +98,8 @@ def prepare(
 
 def _kinds(cfg: TrainConfig) -> tuple[int, int]:
     model = kernels.SKIPGRAM if cfg.model == "skipgram" else kernels.CBOW
-    return model, kernels.NEG if cfg.loss == "neg" else kernels.HS
+    loss = {"neg": kernels.NEG, "hs": kernels.HS, "hs+neg": kernels.HSNEG}[cfg.loss]
+    return model, loss
 
 
 def _compile_job(w_in, w_out, tables, hyper, max_sentence) -> None:

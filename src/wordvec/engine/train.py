@@ -37,7 +37,7 @@ from ..config import TrainConfig
 from ..errors import ConfigError, CorpusError, TrainingError, WordvecError
 from ..vocab import Vocab
 from . import jit, kernels, softmax
-from .kernels import CBOW, HS, NEG, SKIPGRAM, Hyper, Tables
+from .kernels import CBOW, HS, HSNEG, NEG, SKIPGRAM, Hyper, Tables
 from .schedule import (
     EpochStats,
     Interrupted,
@@ -78,12 +78,12 @@ def init_weights(vocab: Vocab, cfg: TrainConfig) -> tuple[np.ndarray, np.ndarray
 
     ``w_in`` (V x d) is uniform in [-0.5/d, 0.5/d) from ``np.random.default_rng(cfg.seed)``;
     ``w_out`` is zero, V x d, or (V-1) x d for hierarchical softmax (one row per
-    inner node of the Huffman tree). Raises :class:`ConfigError` when the matrices
-    do not fit in memory.
+    inner node of the Huffman tree), both stacked for hs+neg (:meth:`TrainConfig.output_rows`).
+    Raises :class:`ConfigError` when the matrices do not fit in memory.
     """
     rng = np.random.default_rng(cfg.seed)
     v = len(vocab)
-    rows = max(v - 1, 1) if cfg.loss == "hs" else v
+    rows = cfg.output_rows(v)
     try:
         w_in = input_rows(rng, v, cfg.dim)
         w_out = np.zeros((rows, cfg.dim), dtype=np.float32)
@@ -151,7 +151,7 @@ class Trainer:
         cfg = self.cfg
         check_vocabulary(self.vocab, cfg)
         noise = None
-        if cfg.loss == "hs":
+        if cfg.uses_tree:
             points, codes, offsets = self.vocab.huffman()
             max_path = int(np.diff(offsets).max())
         else:
@@ -159,7 +159,7 @@ class Trainer:
             codes = np.zeros(1, np.uint8)
             offsets = np.zeros(len(self.vocab) + 1, np.int64)
             max_path = 0
-        if cfg.loss == "neg":
+        if cfg.uses_negatives:
             accept, alias = self.vocab.alias_table(cfg.ns_exponent)
             noise = self.vocab.noise_distribution(cfg.ns_exponent)
         else:
@@ -170,7 +170,7 @@ class Trainer:
         )
         self.hyper = Hyper(
             SKIPGRAM if cfg.model == "skipgram" else CBOW,
-            NEG if cfg.loss == "neg" else HS,
+            {"neg": NEG, "hs+neg": HSNEG}.get(cfg.loss, HS),  # (softmax: none of them)
             cfg.window,
             cfg.negative,
             cfg.shrink_windows,
@@ -548,6 +548,7 @@ class Trainer:
         objective = {
             "neg": f"negative sampling ({c.negative} negatives)",
             "hs": "hierarchical softmax",
+            "hs+neg": f"hierarchical softmax and negative sampling ({c.negative} negatives)",
             "softmax": "the full softmax",
         }[c.loss]
         logger.info(

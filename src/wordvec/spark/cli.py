@@ -43,10 +43,11 @@ def train_on_spark(
             "with --spark, give CORPUS: a path, glob or URI that Spark reads (the shipped "
             "corpus and standard input are read on one machine only)"
         )
-    if args.loss != "neg" and args.negative:
+    if args.loss not in ("neg", "hs+neg") and args.negative:
         raise ConfigError(
-            f"`negative` must be 0 when loss={args.loss!r}; got {args.negative}: negative "
-            "sampling, hierarchical softmax and full softmax are exclusive objectives."
+            f"`negative` must be 0 when loss={args.loss!r}; got {args.negative}: "
+            "hierarchical softmax and the full softmax draw no negatives (--loss hs+neg "
+            "trains hierarchical softmax and negative sampling together)."
         )
     est = None
     if not args.resume:  # its options checked before Spark starts (as on one machine)
