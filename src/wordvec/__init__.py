@@ -9,8 +9,6 @@ The math of the derivation, in NumPy with every gradient checked, is in
 """
 
 from ._version import __version__  # noqa: E402
-from .config import TrainConfig  # noqa: E402
-from .corpus import TextCorpus, default_corpus_path  # noqa: E402
 from .errors import (  # noqa: E402
     ConfigError,
     CorpusError,
@@ -20,10 +18,36 @@ from .errors import (  # noqa: E402
     UnknownWordError,
     WordvecError,
 )
-from .formats import load, save  # noqa: E402
-from .model import Word2Vec  # noqa: E402
-from .phrases import FrozenPhrases, Phrases  # noqa: E402
-from .vectors import KeyedVectors  # noqa: E402
+
+# The rest is imported on first use (PEP 562): ``import wordvec`` (and so the command
+# line, which parses its arguments and names its corpus before anything else) does not
+# pay for NumPy and Numba until a name that needs them is used.
+_LAZY = {
+    "TrainConfig": ".config",
+    "TextCorpus": ".corpus",
+    "default_corpus_path": ".corpus",
+    "load": ".formats",
+    "save": ".formats",
+    "Word2Vec": ".model",
+    "Phrases": ".phrases",
+    "FrozenPhrases": ".phrases",
+    "KeyedVectors": ".vectors",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value  # later lookups skip this function
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "__version__",

@@ -164,3 +164,18 @@ def test_the_tutorial_evaluation_runs_with_datapath(tmp_path, monkeypatch):
     g = GW2V(gutils.common_texts * 20, min_count=1, vector_size=8, epochs=1, workers=1)
     with pytest.raises(FileNotFoundError):
         g.wv.evaluate_word_analogies("questions-words.txt")
+
+
+# --------------------------------------------------------------------------- logging
+def test_info_logging_says_only_what_happened(caplog):
+    """A compat run trains one epoch at a time; its log has one start line (no "resuming"
+    when nothing was interrupted) and one end line for all of its epochs."""
+    import logging
+
+    caplog.set_level(logging.INFO, logger="wordvec")
+    Word2Vec(wutils.common_texts * 50, min_count=1, vector_size=8, epochs=3, workers=1)
+    engine = [r.getMessage() for r in caplog.records if r.name == "wordvec.engine.train"]
+    assert not any("resuming" in m for m in engine), engine
+    assert len([m for m in engine if m.startswith("training ")]) == 1
+    ends = [m for m in engine if m.startswith("trained ")]
+    assert len(ends) == 1 and ends[0].startswith("trained 3 epochs: 4350 words in ")

@@ -17,12 +17,15 @@ import shlex
 import signal
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from .._paths import check_paths
 from ..errors import ConfigError, CorpusError, TrainingInterrupted, WordvecError
-from ..model import Word2Vec
 from . import phrases
 from ._common import errors_option, os_message, vectors_format
+
+if TYPE_CHECKING:
+    from ..model import Word2Vec
 
 
 def _add_train(sub: argparse._SubParsersAction) -> None:
@@ -214,15 +217,27 @@ def _train_fast(args: argparse.Namespace) -> int:
 
     corpus = args.corpus if args.corpus is not None else default_corpus_path()
     checkpoint = _check_paths(args, corpus)
+    if not args.quiet:  # at once, before the engine (and Numba) is even imported
+        shipped = " (the shipped corpus)" if args.corpus is None else ""
+        what = "resuming" if args.resume else "training"
+        print(f"{what} on {corpus}{shipped} -> {args.output}", file=sys.stderr, flush=True)
     with contextlib.ExitStack() as stack:
         if args.phrases:  # joined on the fly: read once, no text written
             phrased = phrases.phrased_corpus(corpus, args.phrases, args.lowercase, args.tmp_dir)
             corpus = stack.enter_context(phrased)
-        return _train_on(args, corpus, checkpoint)
+        from ..engine import jit
+
+        announce = jit.ANNOUNCE
+        jit.ANNOUNCE = announce and not args.quiet  # --quiet: not even the compile notice
+        try:
+            return _train_on(args, corpus, checkpoint)
+        finally:
+            jit.ANNOUNCE = announce
 
 
 def _train_on(args: argparse.Namespace, corpus, checkpoint: str) -> int:
     from .. import formats
+    from ..model import Word2Vec
 
     before = _identity(checkpoint)  # to tell, at the end, whether this run wrote it
     if args.resume:
@@ -266,7 +281,7 @@ def _train_on(args: argparse.Namespace, corpus, checkpoint: str) -> int:
             os.unlink(checkpoint)
     words = sum(s.words for s in model.epoch_stats_)
     print(
-        f"trained {len(wv)} words x {wv.dim} dims in {seconds:.1f}s "
+        f"trained a vocabulary of {len(wv)} words x {wv.dim} dims in {seconds:.1f}s "
         f"({words / max(seconds, 1e-9) / 1e3:.0f}k words/s); "
         f"loss per epoch: {', '.join(f'{x:.4f}' for x in model.loss_history_)}"
     )
@@ -282,7 +297,9 @@ def _train_on(args: argparse.Namespace, corpus, checkpoint: str) -> int:
             near = ", ".join(f"{x} {s:.2f}" for x, s in wv.most_similar(w, topn=8))
             print(f"  {w:>12}: {near}")
         else:
-            print(f"  {w:>12}: (not in the vocabulary)")
+            other = wv.case_match(w)
+            hint = f"; did you mean {other!r}?" if other else ""
+            print(f"  {w:>12}: (not in the vocabulary{hint})")
     return 0
 
 

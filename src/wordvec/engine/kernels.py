@@ -218,7 +218,7 @@ def _below(r, n):
     return np.int64(((r >> np.uint64(32)) * np.uint64(n)) >> np.uint64(32))
 
 
-@numba.njit(inline="always", **_JIT)
+@numba.njit(**_JIT)
 def _dot1(x, i, w, r, d):
     s = np.float32(0.0)
     for t in range(d):
@@ -226,7 +226,7 @@ def _dot1(x, i, w, r, d):
     return s
 
 
-@numba.njit(inline="always", **_JIT)
+@numba.njit(**_JIT)
 def _dot2x2(x, i0, i1, w, r0, r1, d):
     """The four dot products of inputs x_i0, x_i1 with rows w_r0, w_r1, in one pass."""
     s00 = np.float32(0.0)
@@ -245,7 +245,7 @@ def _dot2x2(x, i0, i1, w, r0, r1, d):
     return s00, s01, s10, s11
 
 
-@numba.njit(inline="always", **_JIT)
+@numba.njit(**_JIT)
 def _add_rows(dst, da, db, src, rows, identity, g, ca, cb, n, transpose):
     """dst[da] += sum_j c(ca, j) src[r_j] and, if db >= 0, dst[db] += sum_j c(cb, j) src[r_j].
 
@@ -256,8 +256,14 @@ def _add_rows(dst, da, db, src, rows, identity, g, ca, cb, n, transpose):
     sources. Returns nothing; rows of dst may repeat (the updates add up).
 
     The choices of coefficient and row are written out where they are used: as small
-    inlined helpers (15 calls here, and block_update inlines this function four times)
-    they were a fifth of block_update's compile time.
+    inlined helpers (15 calls here) they were a fifth of block_update's compile time.
+
+    Compile time. This function, :func:`_dot1` and :func:`_dot2x2` are compiled once each
+    and called (LLVM may still inline them), not inlined by Numba: Numba's inlining
+    copies and types the function's IR again at every call site, which made
+    block_update two thirds of a kernel's first compilation. Their callers pass
+    flags and -1 as runtime values (``np.bool_``, ``np.int64``), not literals, which
+    Numba would type and compile once per combination. Neither changes a result.
     """
     d = dst.shape[1]
     two = db >= 0
@@ -321,9 +327,9 @@ def block_update(x, n_in, w_out, out_ids, labels, n_out, alpha, dx, g, sig, sp):
     """
     d = x.shape[1]
     # 1. s_ik = x_i . u_k
-    i = 0
+    i = np.int64(0)
     while i + 1 < n_in:
-        k = 0
+        k = np.int64(0)
         while k + 1 < n_out:
             a, b, c, e = _dot2x2(x, i, i + 1, w_out, out_ids[k], out_ids[k + 1], d)
             g[i, k] = a
@@ -353,19 +359,22 @@ def block_update(x, n_in, w_out, out_ids, labels, n_out, alpha, dx, g, sig, sp):
         for t in range(d):
             dx[i, t] = 0.0
     # 3. dx_i = sum_k g_ik u_k, from the old u
-    i = 0
+    # (flags, -1 and the loop counters' starts as runtime values, not literals: one compiled
+    # _add_rows serves the four calls; see its docstring)
+    yes, no, none = np.bool_(True), np.bool_(False), np.int64(-1)
+    i = np.int64(0)
     while i + 1 < n_in:
-        _add_rows(dx, i, i + 1, w_out, out_ids, False, g, i, i + 1, n_out, False)
+        _add_rows(dx, i, i + 1, w_out, out_ids, no, g, i, i + 1, n_out, no)
         i += 2
     if i < n_in:
-        _add_rows(dx, i, -1, w_out, out_ids, False, g, i, i, n_out, False)
+        _add_rows(dx, i, none, w_out, out_ids, no, g, i, i, n_out, no)
     # 4. u_k += sum_i g_ik x_i
-    k = 0
+    k = np.int64(0)
     while k + 1 < n_out:
-        _add_rows(w_out, out_ids[k], out_ids[k + 1], x, out_ids, True, g, k, k + 1, n_in, True)
+        _add_rows(w_out, out_ids[k], out_ids[k + 1], x, out_ids, yes, g, k, k + 1, n_in, yes)
         k += 2
     if k < n_out:
-        _add_rows(w_out, out_ids[k], -1, x, out_ids, True, g, k, k, n_in, True)
+        _add_rows(w_out, out_ids[k], none, x, out_ids, yes, g, k, k, n_in, yes)
     return loss
 
 
@@ -398,7 +407,8 @@ def cbow_step(w_in, w_out, ctx, n_ctx, out_ids, labels, n_out, alpha, mean, x, d
             x[0, t] += w_in[row, t]
     for t in range(d):
         x[0, t] *= scale
-    loss = block_update(x, 1, w_out, out_ids, labels, n_out, alpha, dx, g, sig, sp)
+    one = np.int64(1)  # not a literal 1: one compiled block_update serves both models
+    loss = block_update(x, one, w_out, out_ids, labels, n_out, alpha, dx, g, sig, sp)
     # Each context row gets the whole -alpha dJ/dh, as word2vec C and gensim do. For the
     # sum that is the exact gradient; for the mean the exact one is dJ/dh / n, so the
     # input vectors learn n times faster than the derivation says (the convention the

@@ -146,6 +146,9 @@ class Trainer:
     require_training: bool = True
     compile_seconds: float = 0.0  # spent compiling this run's kernels (0 when cached)
     _last_log: float = field(default=0.0, init=False, repr=False)
+    # where the history stood at this trainer's first run(): a caller running one epoch
+    # at a time (wordvec.compat) gets one start line and one end line, as one run does
+    _run_from: int | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         cfg = self.cfg
@@ -222,9 +225,10 @@ class Trainer:
         n_words = corpus.n_words
         stop = self.cfg.epochs if until is None else min(until, self.cfg.epochs)
         self.compile_seconds = self.prepare()  # before any clock starts
-        self._log_start(corpus, start)
+        if self._run_from is None:
+            self._run_from = len(self.history)
+            self._log_start(corpus, start)
         self._last_log = time.perf_counter()
-        before = len(self.history)
         for epoch in range(start.epoch, stop):
             resumed = epoch == start.epoch
             stats = self.train_shard(
@@ -242,7 +246,8 @@ class Trainer:
             self._epoch_done(stats, epoch, n_words)
         if self.require_training:
             self._check_trained(corpus)
-        self._log_end(self.history[before:])
+        if stop == self.cfg.epochs:
+            self._log_end(self.history[self._run_from :])
         return self.history
 
     def _check_trained(self, corpus) -> None:

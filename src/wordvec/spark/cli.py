@@ -89,7 +89,7 @@ def train_on_spark(
     stats = model.spark_stats_
     words = sum(s.words for s in model.epoch_stats_)
     print(
-        f"trained {len(wv)} words x {wv.dim} dims on Spark ({args.spark}, "
+        f"trained a vocabulary of {len(wv)} words x {wv.dim} dims on Spark ({args.spark}, "
         f"{stats['partitions']} partitions, {stats['rounds']} rounds) in {seconds:.1f}s "
         f"({words / max(seconds, 1e-9) / 1e3:.0f}k words/s); loss per epoch: "
         + ", ".join(f"{x:.4f}" for x in model.loss_history_)
