@@ -217,7 +217,10 @@ def _train_fast(args: argparse.Namespace) -> int:
 
     corpus = args.corpus if args.corpus is not None else default_corpus_path()
     checkpoint = _check_paths(args, corpus)
-    if not args.quiet:  # at once, before the engine (and Numba) is even imported
+    # at once, before the engine (and Numba) is even imported; a corpus that is not there
+    # gets its one-line error instead
+    there = str(corpus) == "-" or os.path.exists(corpus)
+    if not args.quiet and there and (not args.resume or os.path.exists(args.resume)):
         shipped = " (the shipped corpus)" if args.corpus is None else ""
         what = "resuming" if args.resume else "training"
         print(f"{what} on {corpus}{shipped} -> {args.output}", file=sys.stderr, flush=True)

@@ -26,8 +26,9 @@ What differs, on purpose:
   input vector, computed from the weights as they were. gensim applies the
   hierarchical-softmax step to the input vector first, then computes negative
   sampling from the moved vector; the difference is of the order of alpha squared
-  per step, and the vectors' quality is the same (``docs/gensim.md`` has the
-  measurement). ``syn1`` and ``syn1neg`` are then both there.
+  per step, and the vectors' quality is the same (the README's "Coming from gensim"
+  has the measurement, ``bench/bench_hs_neg.py``). ``syn1`` and ``syn1neg`` are then
+  both there.
 * Refused: ``null_word``, a ``hashfxn`` other than ``hash``, and
   ``build_vocab(update=True)`` with ``hs=1`` (a new Huffman tree would give the
   trained output rows other meanings).
