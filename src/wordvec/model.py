@@ -45,7 +45,8 @@ _CONFIG_FIELDS = [f.name for f in dataclasses.fields(TrainConfig)]
 
 
 class Word2Vec:
-    """word2vec estimator: skip-gram or CBOW, with negative sampling, hierarchical or full softmax.
+    """word2vec estimator: skip-gram or CBOW, with negative sampling, hierarchical or full
+    softmax, or hierarchical softmax and negative sampling together (``loss="hs+neg"``).
 
     Parameters are those of :class:`wordvec.config.TrainConfig` (see there for
     defaults and meaning), plus ``tmp_dir`` (where the id cache, and a copy of

@@ -179,3 +179,29 @@ def test_info_logging_says_only_what_happened(caplog):
     assert len([m for m in engine if m.startswith("training ")]) == 1
     ends = [m for m in engine if m.startswith("trained ")]
     assert len(ends) == 1 and ends[0].startswith("trained 3 epochs: 4350 words in ")
+
+
+def test_the_words_per_second_of_a_run_leave_its_compilation_out(caplog, monkeypatch):
+    """A first run compiles its kernel before the first epoch: the run's summary line gives
+    that time apart, and its words/s are those of the epochs (as the epoch lines')."""
+    import logging
+    import re
+    import time
+
+    from wordvec.engine.train import Trainer
+
+    calls = []
+
+    def slow_prepare(self) -> float:  # the first call compiles, later ones find it compiled
+        calls.append(1)
+        if len(calls) > 1:
+            return 0.0
+        time.sleep(1.0)
+        return 1.0
+
+    monkeypatch.setattr(Trainer, "prepare", slow_prepare)
+    caplog.set_level(logging.INFO, logger="wordvec")
+    Word2Vec(wutils.common_texts * 50, min_count=1, vector_size=8, epochs=2, workers=1)
+    (end,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("training on")]
+    took = float(re.search(r"took ([\d.]+)s", end).group(1))
+    assert "(and 1.0s compiling the training kernel, once)" in end and took < 1.0, end

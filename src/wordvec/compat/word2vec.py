@@ -453,6 +453,7 @@ class Word2Vec:
         for callback in callbacks:
             callback.on_train_begin(self)
         trained = raw = 0
+        compiling = 0.0  # the first epoch's kernel compilation (first run only), kept apart
         start = time.perf_counter()
         for epoch in range(epochs):
             if self.stop_training:
@@ -466,6 +467,7 @@ class Word2Vec:
                 raise KeyboardInterrupt from None
             finally:
                 self.wv._invalidate()  # the vectors changed in place
+                compiling += trainer.compile_seconds
             stats = trainer.history[-1]
             trained += stats.kept
             raw += n_tokens
@@ -484,7 +486,7 @@ class Word2Vec:
             )  # fmt: skip
             for callback in callbacks:
                 callback.on_epoch_end(self)
-        elapsed = time.perf_counter() - start
+        elapsed = time.perf_counter() - start - compiling
         if trainer.history and not any(h.loss_terms for h in trainer.history):
             logger.warning(
                 "nothing was trained: sub-sampling (sample=%s) or one-word sentences left no "
@@ -493,8 +495,9 @@ class Word2Vec:
         self.train_count += 1
         self.total_train_time += elapsed
         logger.info(
-            "training on %i raw words (%i effective words) took %.1fs, %.0f effective words/s",
+            "training on %i raw words (%i effective words) took %.1fs, %.0f effective words/s%s",
             raw, trained, elapsed, trained / max(elapsed, 1e-9),
+            f" (and {compiling:.1f}s compiling the training kernel, once)" if compiling else "",
         )  # fmt: skip
         for callback in callbacks:
             callback.on_train_end(self)
