@@ -218,7 +218,7 @@ def _below(r, n):
     return np.int64(((r >> np.uint64(32)) * np.uint64(n)) >> np.uint64(32))
 
 
-@numba.njit(**_JIT)
+@numba.njit(inline="always", **_JIT)
 def _dot1(x, i, w, r, d):
     s = np.float32(0.0)
     for t in range(d):
@@ -226,7 +226,7 @@ def _dot1(x, i, w, r, d):
     return s
 
 
-@numba.njit(**_JIT)
+@numba.njit(inline="always", **_JIT)
 def _dot2x2(x, i0, i1, w, r0, r1, d):
     """The four dot products of inputs x_i0, x_i1 with rows w_r0, w_r1, in one pass."""
     s00 = np.float32(0.0)
@@ -245,7 +245,7 @@ def _dot2x2(x, i0, i1, w, r0, r1, d):
     return s00, s01, s10, s11
 
 
-@numba.njit(**_JIT)
+@numba.njit(inline="always", **_JIT)
 def _add_rows(dst, da, db, src, rows, identity, g, ca, cb, n, transpose):
     """dst[da] += sum_j c(ca, j) src[r_j] and, if db >= 0, dst[db] += sum_j c(cb, j) src[r_j].
 
@@ -257,13 +257,10 @@ def _add_rows(dst, da, db, src, rows, identity, g, ca, cb, n, transpose):
 
     The choices of coefficient and row are written out where they are used: as small
     inlined helpers (15 calls here) they were a fifth of block_update's compile time.
-
-    Compile time. This function, :func:`_dot1` and :func:`_dot2x2` are compiled once each
-    and called (LLVM may still inline them), not inlined by Numba: Numba's inlining
-    copies and types the function's IR again at every call site, which made
-    block_update two thirds of a kernel's first compilation. Their callers pass
-    flags and -1 as runtime values (``np.bool_``, ``np.int64``), not literals, which
-    Numba would type and compile once per combination. Neither changes a result.
+    For the same reason block_update calls it from two places, not four (Numba types and
+    compiles every inlined copy anew): about a fifth less time to compile a job kernel.
+    Compiled once and called instead of inlined, it compiled faster still but trained
+    slower (a call per row pair, and no constant flags).
     """
     d = dst.shape[1]
     two = db >= 0
@@ -327,9 +324,9 @@ def block_update(x, n_in, w_out, out_ids, labels, n_out, alpha, dx, g, sig, sp):
     """
     d = x.shape[1]
     # 1. s_ik = x_i . u_k
-    i = np.int64(0)
+    i = 0
     while i + 1 < n_in:
-        k = np.int64(0)
+        k = 0
         while k + 1 < n_out:
             a, b, c, e = _dot2x2(x, i, i + 1, w_out, out_ids[k], out_ids[k + 1], d)
             g[i, k] = a
@@ -358,23 +355,21 @@ def block_update(x, n_in, w_out, out_ids, labels, n_out, alpha, dx, g, sig, sp):
             loss += lp
         for t in range(d):
             dx[i, t] = 0.0
-    # 3. dx_i = sum_k g_ik u_k, from the old u
-    # (flags, -1 and the loop counters' starts as runtime values, not literals: one compiled
-    # _add_rows serves the four calls; see its docstring)
-    yes, no, none = np.bool_(True), np.bool_(False), np.int64(-1)
-    i = np.int64(0)
-    while i + 1 < n_in:
-        _add_rows(dx, i, i + 1, w_out, out_ids, no, g, i, i + 1, n_out, no)
+    # 3. dx_i = sum_k g_ik u_k, from the old u: two inputs a pass, the last alone when n_in
+    # is odd (one call site: each inlined copy of _add_rows is typed and compiled anew)
+    i = 0
+    while i < n_in:
+        pair = i + 1 < n_in
+        _add_rows(dx, i, i + 1 if pair else -1, w_out, out_ids, False, g, i,
+                  i + 1 if pair else i, n_out, False)  # fmt: skip
         i += 2
-    if i < n_in:
-        _add_rows(dx, i, none, w_out, out_ids, no, g, i, i, n_out, no)
-    # 4. u_k += sum_i g_ik x_i
-    k = np.int64(0)
-    while k + 1 < n_out:
-        _add_rows(w_out, out_ids[k], out_ids[k + 1], x, out_ids, yes, g, k, k + 1, n_in, yes)
+    # 4. u_k += sum_i g_ik x_i, two outputs a pass
+    k = 0
+    while k < n_out:
+        pair = k + 1 < n_out
+        _add_rows(w_out, out_ids[k], out_ids[k + 1] if pair else -1, x, out_ids, True, g, k,
+                  k + 1 if pair else k, n_in, True)  # fmt: skip
         k += 2
-    if k < n_out:
-        _add_rows(w_out, out_ids[k], none, x, out_ids, yes, g, k, k, n_in, yes)
     return loss
 
 
@@ -407,8 +402,7 @@ def cbow_step(w_in, w_out, ctx, n_ctx, out_ids, labels, n_out, alpha, mean, x, d
             x[0, t] += w_in[row, t]
     for t in range(d):
         x[0, t] *= scale
-    one = np.int64(1)  # not a literal 1: one compiled block_update serves both models
-    loss = block_update(x, one, w_out, out_ids, labels, n_out, alpha, dx, g, sig, sp)
+    loss = block_update(x, 1, w_out, out_ids, labels, n_out, alpha, dx, g, sig, sp)
     # Each context row gets the whole -alpha dJ/dh, as word2vec C and gensim do. For the
     # sum that is the exact gradient; for the mean the exact one is dJ/dh / n, so the
     # input vectors learn n times faster than the derivation says (the convention the
