@@ -219,6 +219,8 @@ def _train_fast(args: argparse.Namespace) -> int:
     checkpoint = _check_paths(args, corpus)
     # at once, before the engine (and Numba) is even imported; a corpus that is not there
     # gets its one-line error instead
+    if not args.resume:
+        _check_options(args)
     there = str(corpus) == "-" or os.path.exists(corpus)
     if not args.quiet and there and (not args.resume or os.path.exists(args.resume)):
         shipped = " (the shipped corpus)" if args.corpus is None else ""
@@ -236,6 +238,28 @@ def _train_fast(args: argparse.Namespace) -> int:
             return _train_on(args, corpus, checkpoint)
         finally:
             jit.ANNOUNCE = announce
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Every training option, checked before the first line is printed (and before the
+    engine is imported: TrainConfig needs NumPy only)."""
+    import dataclasses
+
+    from ..config import TrainConfig
+
+    if args.loss not in ("neg", "hs+neg") and args.negative:
+        # Validation lets negative=5 pass with other losses (it is Word2Vec's
+        # default, so an explicit 5 looks the same); here "--negative" was typed.
+        raise ConfigError(
+            f"`negative` must be 0 when loss={args.loss!r}; got {args.negative}: "
+            "hierarchical softmax and the full softmax draw no negatives (--loss hs+neg "
+            "trains hierarchical softmax and negative sampling together)."
+        )
+    fields = {f.name for f in dataclasses.fields(TrainConfig)}
+    values = {k: v for k, v in estimator_params(args).items() if k in fields}
+    if values["loss"] not in ("neg", "hs+neg"):
+        values["negative"] = 0  # (as Word2Vec.config: the default K is negative sampling's)
+    TrainConfig(**values).validate()
 
 
 def _train_on(args: argparse.Namespace, corpus, checkpoint: str) -> int:
@@ -256,15 +280,7 @@ def _train_on(args: argparse.Namespace, corpus, checkpoint: str) -> int:
         except TrainingInterrupted as exc:
             raise _with_resume_command(exc, args) from None
     else:
-        model = Word2Vec(**estimator_params(args))
-        if args.loss not in ("neg", "hs+neg") and args.negative:
-            # Validation lets negative=5 pass with other losses (it is Word2Vec's
-            # default, so an explicit 5 looks the same); here "--negative" was typed.
-            raise ConfigError(
-                f"`negative` must be 0 when loss={args.loss!r}; got {args.negative}: "
-                "hierarchical softmax and the full softmax draw no negatives (--loss hs+neg "
-                "trains hierarchical softmax and negative sampling together)."
-            )
+        model = Word2Vec(**estimator_params(args))  # (options checked: _check_options)
         try:
             model.fit(corpus, checkpoint=checkpoint, checkpoint_every=args.checkpoint_every)
         except TrainingInterrupted as exc:
