@@ -74,6 +74,7 @@ LAYERS: list[list[str]] = [
     ["model"],
     ["fasttext"],
     # gensim 4's API over the estimator and the vectors
+    ["compat.utils", "compat.test", "compat.test.utils"],
     [
         "compat.callbacks",
         "compat._stats",

@@ -198,7 +198,7 @@ def test_cli_on_a_pseudo_terminal_draws_a_tqdm_bar(corpus, tmp_path, monkeypatch
     assert "\r" in text
     assert "epoch 2/2 100%|" in text
     assert "epoch 1/2: loss " in text and "epoch 2/2: loss " in text
-    assert "trained 40 words x 8 dims" in capsys.readouterr().out
+    assert "trained a vocabulary of 40 words x 8 dims" in capsys.readouterr().out
 
 
 # --------------------------------------------------------------------------- logging

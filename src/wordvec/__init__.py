@@ -9,7 +9,6 @@ The math of the derivation, in NumPy with every gradient checked, is in
 """
 
 from ._version import __version__  # noqa: E402
-from .config import TrainConfig  # noqa: E402
 from .errors import (  # noqa: E402
     ConfigError,
     CorpusError,
@@ -19,14 +18,39 @@ from .errors import (  # noqa: E402
     UnknownWordError,
     WordvecError,
 )
-from .fasttext import FastText  # noqa: E402
-from .model import Word2Vec  # noqa: E402
-from .phrases.phrases import FrozenPhrases, Phrases  # noqa: E402
-from .subwords.fasttext_bin import load_fasttext  # noqa: E402
-from .subwords.keyed import SubwordVectors  # noqa: E402
-from .text.corpus import TextCorpus, default_corpus_path  # noqa: E402
-from .vectors.formats import load, save  # noqa: E402
-from .vectors.keyedvectors import KeyedVectors  # noqa: E402
+
+# The rest is imported on first use (PEP 562): ``import wordvec`` (and so the command
+# line, which parses its arguments and names its corpus before anything else) does not
+# pay for NumPy and Numba until a name that needs them is used.
+_LAZY = {
+    "TrainConfig": ".config",
+    "TextCorpus": ".text.corpus",
+    "default_corpus_path": ".text.corpus",
+    "load": ".vectors.formats",
+    "save": ".vectors.formats",
+    "load_fasttext": ".subwords.fasttext_bin",
+    "Word2Vec": ".model",
+    "FastText": ".fasttext",
+    "Phrases": ".phrases.phrases",
+    "FrozenPhrases": ".phrases.phrases",
+    "KeyedVectors": ".vectors.keyedvectors",
+    "SubwordVectors": ".subwords.keyed",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value  # later lookups skip this function
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "__version__",

@@ -19,7 +19,7 @@ from .errors import ConfigError
 __all__ = ["TrainConfig", "MODELS", "LOSSES"]
 
 MODELS = ("skipgram", "cbow")
-LOSSES = ("neg", "hs", "softmax")
+LOSSES = ("neg", "hs", "softmax", "hs+neg")
 
 
 @dataclass(frozen=True)
@@ -27,18 +27,20 @@ class TrainConfig:
     """Every training option, with word2vec C's defaults; :meth:`validate` checks them.
 
     Allowed ranges: 1 <= dim, epochs, batch_words <= 2**31 - 1; 1 <= window <= 10,000;
-    0 <= negative <= 10,000, and >= 1 for loss="neg" (0 or the default for the other
-    losses: the three objectives are exclusive); min_count >= 1; sample >= 0;
+    0 <= negative <= 10,000, and >= 1 for loss="neg" and loss="hs+neg" (0 or the default
+    for "hs" and "softmax"); min_count >= 1; sample >= 0;
     alpha > 0; 0 <= min_alpha <= alpha; 0 <= threads <= 4096; 0 <= seed < 2**63;
     -10 <= ns_exponent <= 10; max_vocab >= 2; max_final_vocab >= 1;
     2 <= max_sentence_length <= 1,000,000. Floats must be finite.
     """
 
     model: str = "cbow"  # "cbow" (center from context, word2vec C's default) or "skipgram"
-    loss: str = "neg"  # "neg" negative sampling, "hs" hierarchical softmax, "softmax" exact
+    # "neg" negative sampling, "hs" hierarchical softmax, "softmax" exact, "hs+neg" the sum
+    # of hs and neg (word2vec C's -hs 1 -negative K: two output matrices, one input step)
+    loss: str = "neg"
     dim: int = 100  # vector dimension d
     window: int = 5  # max distance between center and context word
-    negative: int = 5  # K negatives per positive (loss="neg" only)
+    negative: int = 5  # K negatives per positive (loss="neg" and "hs+neg" only)
     min_count: int = 5  # words rarer than this are dropped from the vocabulary
     sample: float = 1e-3  # sub-sampling threshold t of word2vec (0 disables)
     epochs: int = 5  # passes over the corpus
@@ -72,6 +74,23 @@ class TrainConfig:
     def workers(self) -> int:
         return self.threads if self.threads > 0 else (os.cpu_count() or 1)
 
+    @property
+    def uses_negatives(self) -> bool:
+        """Whether the objective includes negative sampling ("neg", "hs+neg")."""
+        return self.loss in ("neg", "hs+neg")
+
+    @property
+    def uses_tree(self) -> bool:
+        """Whether the objective includes hierarchical softmax ("hs", "hs+neg")."""
+        return self.loss in ("hs", "hs+neg")
+
+    def output_rows(self, n_words: int) -> int:
+        """Rows of ``w_out`` for a vocabulary of ``n_words``: V (neg, softmax), V - 1 inner
+        nodes of the Huffman tree (hs, at least 1), or both stacked (hs+neg: rows
+        [0, V) are negative sampling's output vectors, rows [V, V + V - 1) the tree's)."""
+        tree = max(n_words - 1, 1)
+        return {"hs": tree, "hs+neg": n_words + tree}.get(self.loss, n_words)
+
     def replace(self, **changes: object) -> TrainConfig:
         return dataclasses.replace(self, **changes).validate()
 
@@ -87,15 +106,16 @@ class TrainConfig:
         self._set("dim", _int("dim", self.dim, 1))
         self._set("window", _int("window", self.window, 1, MAX_WINDOW))
         self._set("negative", _int("negative", self.negative, 0, MAX_NEGATIVE))
-        if self.loss == "neg" and self.negative < 1:
+        if self.uses_negatives and self.negative < 1:
             raise ConfigError(
-                f"`negative` must be an int >= 1 when loss='neg'; got {self.negative}. "
+                f"`negative` must be an int >= 1 when loss={self.loss!r}; got {self.negative}. "
                 "Use loss='hs' or loss='softmax' for an objective without negatives."
             )
-        if self.loss != "neg" and self.negative not in (0, TrainConfig.negative):
+        if not self.uses_negatives and self.negative not in (0, TrainConfig.negative):
             raise ConfigError(
                 f"`negative` must be 0 when loss={self.loss!r}; got {self.negative}: "
-                "negative sampling, hierarchical softmax and full softmax are exclusive objectives."
+                "hierarchical softmax and the full softmax draw no negatives (loss='hs+neg' "
+                "trains hierarchical softmax and negative sampling together)."
             )
         self._set("min_count", _int("min_count", self.min_count, 1, _INT64_MAX))
         self._set("sample", _float("sample", self.sample, 0.0, None))

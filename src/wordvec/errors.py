@@ -37,13 +37,15 @@ class FormatError(WordvecError, ValueError):
 class UnknownWordError(WordvecError, KeyError):
     """A word is not in the vocabulary. Subclasses KeyError so ``except KeyError`` works."""
 
-    def __init__(self, word: str, what: str = "vocabulary") -> None:
+    def __init__(self, word: str, what: str = "vocabulary", suggestion: str | None = None) -> None:
         super().__init__(word)
         self.word = word
         self.what = what
+        self.suggestion = suggestion  # a word that is there, e.g. the same word in lower case
 
     def __str__(self) -> str:  # KeyError would print repr(args) instead
-        return f"word {self.word!r} is not in the {self.what}"
+        hint = f"; did you mean {self.suggestion!r}?" if self.suggestion is not None else ""
+        return f"word {self.word!r} is not in the {self.what}{hint}"
 
 
 class TrainingError(WordvecError, RuntimeError):

@@ -46,7 +46,8 @@ _CONFIG_FIELDS = [f.name for f in dataclasses.fields(TrainConfig)]
 
 
 class Word2Vec:
-    """word2vec estimator: skip-gram or CBOW, with negative sampling, hierarchical or full softmax.
+    """word2vec estimator: skip-gram or CBOW, with negative sampling, hierarchical or full
+    softmax, or hierarchical softmax and negative sampling together (``loss="hs+neg"``).
 
     Parameters are those of :class:`wordvec.config.TrainConfig` (see there for
     defaults and meaning), plus ``tmp_dir`` (where the id cache, and a copy of
@@ -61,7 +62,9 @@ class Word2Vec:
         The input vectors, one row per vocabulary word (most frequent first).
     vocab_ : Vocab
     w_in_, w_out_ : ndarray of float32
-        Input (V x d) and output (V x d, or (V-1) x d for hierarchical softmax) weights.
+        Input (V x d) and output (V x d, or (V-1) x d for hierarchical softmax) weights;
+        for ``loss="hs+neg"`` both output matrices stacked, (V + V-1) x d: rows [0, V)
+        negative sampling's, rows [V, 2V-1) the Huffman tree's inner nodes.
     loss_history_ : list of float
         Mean loss per epoch (per (input, output-word) pair for skip-gram, per center for CBOW).
     epoch_stats_ : list of EpochStats
@@ -126,7 +129,7 @@ class Word2Vec:
     def config(self) -> TrainConfig:
         """The validated :class:`TrainConfig` of the current parameters."""
         negative = self.negative
-        if self.loss != "neg" and negative == TrainConfig.negative:
+        if self.loss not in ("neg", "hs+neg") and negative == TrainConfig.negative:
             negative = 0  # the default K only applies to negative sampling
         values = {f: getattr(self, f) for f in _CONFIG_FIELDS if f != "negative"}
         return TrainConfig(negative=negative, **values).validate()
@@ -209,7 +212,7 @@ class Word2Vec:
         cfg = self.config if epochs is None else self.config.replace(epochs=epochs)
 
         def grown_vocab(s: Scan) -> Vocab:
-            if update_vocab and cfg.loss != "hs":
+            if update_vocab and not cfg.uses_tree:
                 return self.vocab_.grow(s.words, s.counts, min_count=cfg.min_count)
             return self.vocab_
 
@@ -404,7 +407,8 @@ class Word2Vec:
         """A fitted model from its parts: what ``fit`` leaves, trained elsewhere (e.g. Spark).
 
         ``params`` are the constructor's; ``w_in`` must be V x dim and ``w_out`` V x dim,
-        or (V-1) x dim for hierarchical softmax, V = ``len(vocab)`` (float32, which the
+        or (V-1) x dim for hierarchical softmax, (2V-1) x dim for hs+neg (both stacked,
+        negative sampling's first), V = ``len(vocab)`` (float32, which the
         engine trains in place; other floats are converted). ``epoch_stats`` give
         ``loss_history_``.
         """
@@ -413,7 +417,7 @@ class Word2Vec:
         w_in = np.asarray(w_in)
         w_out = np.asarray(w_out)
         v = len(vocab)
-        rows = max(v - 1, 1) if cfg.loss == "hs" else v
+        rows = cfg.output_rows(v)
         in_shape = (v + self._extra_input_rows(), cfg.dim)
         for name, w, shape in (("w_in", w_in, in_shape), ("w_out", w_out, (rows, cfg.dim))):
             if w.shape != shape or w.dtype.kind != "f":

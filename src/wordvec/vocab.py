@@ -11,7 +11,7 @@ A Vocab knows nothing of the corpus it was counted from (:mod:`wordvec.text.scan
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -284,6 +284,7 @@ def select(
     ties: str = "first",
     cap: str = "cut",
     sort: bool = True,
+    keep: Callable[[int, int], bool] | None = None,
 ) -> tuple[np.ndarray, int]:
     """Which counted words a vocabulary keeps, in vocabulary order: ``(positions, min_count)``.
 
@@ -300,6 +301,11 @@ def select(
         ``"min_count"`` raises ``min_count`` to one above the count of the first word
         beyond the cap, so every word tied with it goes too and the vocabulary may end
         up smaller (gensim's effective ``min_count``).
+    ``keep``
+        None: a word is kept when its count reaches ``min_count``. Else
+        ``keep(position, min_count)`` decides for each counted word (after the cap has set
+        ``min_count``): how gensim's ``trim_rule`` is applied, once per word, while the
+        vocabulary is built and never while training.
     """
     if ties not in _TIES:
         raise ValueError(f"`ties` must be one of {_TIES}; got {ties!r}.")
@@ -309,12 +315,16 @@ def select(
     if cap == "min_count" and max_final_vocab is not None and max_final_vocab < len(counts):
         nth = np.sort(counts)[::-1][max_final_vocab]
         min_count = max(int(nth) + 1, min_count)
-    keep = np.flatnonzero(counts >= min_count)
+    if keep is None:
+        kept = np.flatnonzero(counts >= min_count)
+    else:
+        decisions = (bool(keep(i, min_count)) for i in range(len(counts)))
+        kept = np.flatnonzero(np.fromiter(decisions, dtype=bool, count=len(counts)))
     if sort:
         if ties == "first":
-            keep = keep[np.argsort(-counts[keep], kind="stable")]
+            kept = kept[np.argsort(-counts[kept], kind="stable")]
         else:
-            keep = keep[np.lexsort((-keep, -counts[keep]))]
+            kept = kept[np.lexsort((-kept, -counts[kept]))]
     if cap == "cut" and max_final_vocab is not None:
-        keep = keep[:max_final_vocab]
-    return keep.astype(np.int64, copy=False), min_count
+        kept = kept[:max_final_vocab]
+    return kept.astype(np.int64, copy=False), min_count

@@ -292,7 +292,13 @@ def test_a_parameter_set_to_a_value_reads_as_the_option(tmp_path, capsys):
 
 def test_reference_weights_too_large_for_memory_are_one_line(tmp_path, capsys):
     """--engine reference --dim 2000000000 was NumPy's MemoryError traceback."""
-    sst = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "sst" / "datasetSentences.txt"
+    sst = (
+        Path(__file__).resolve().parents[2].parent
+        / "shared"
+        / "data"
+        / "sst"
+        / "datasetSentences.txt"
+    )
     if not sst.exists():
         pytest.skip(f"{sst} not found")
     out = tmp_path / "v.txt"

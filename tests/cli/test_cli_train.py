@@ -59,6 +59,47 @@ def test_train_writes_vectors_and_prints_neighbours(tmp_path, capsys):
     assert not (tmp_path / "v.txt.ckpt").exists()  # a finished run leaves no checkpoint
 
 
+def test_the_command_line_starts_without_numpy_or_numba():
+    """The parser is built and the first line printed before the engine is imported."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from wordvec.cli import build_parser; "
+        "build_parser().parse_args(['train', '-o', 'v.bin']); "
+        "print(sorted(m for m in ('numba', 'numpy', 'wordvec.model') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_the_first_line_names_the_corpus_and_the_summary_the_vocabulary(tmp_path, capsys):
+    corpus = _planted(tmp_path / "c.txt")
+    out = tmp_path / "v.txt"
+    rc = main(["train", str(corpus), "-o", str(out), "--dim", "8", "--min-count", "1",
+               "--epochs", "1"])  # fmt: skip
+    assert rc == 0
+    captured = capsys.readouterr()
+    assert captured.err.splitlines()[0] == f"training on {corpus} -> {out}"
+    assert "trained a vocabulary of 40 words x 8 dims" in captured.out
+
+
+def test_loss_hs_neg_trains_both_objectives(tmp_path, capsys):
+    from wordvec.model import Word2Vec
+
+    corpus = _planted(tmp_path / "c.txt")
+    out = tmp_path / "v.bin"
+    args = ["train", str(corpus), "-o", str(out), "--loss", "hs+neg", "--negative", "3"]
+    args += ["--dim", "8", "--min-count", "1", "--epochs", "1", "--quiet", "--save-model"]
+    rc = main(args + [str(tmp_path / "m.wvm")])
+    assert rc == 0, capsys.readouterr()
+    m = Word2Vec.load(tmp_path / "m.wvm")
+    assert m.config.loss == "hs+neg" and m.config.negative == 3
+    assert m.w_out_.shape == (2 * len(m.vocab_) - 1, 8)
+    rc = main(["train", str(corpus), "-o", str(out), "--loss", "hs", "--negative", "3"])
+    assert rc != 0 and "hs+neg" in capsys.readouterr().err
+
+
 def test_the_main_job_trains_on_the_shipped_corpus(tmp_path):
     out = tmp_path / "vectors.bin"
     res = subprocess.run(

@@ -111,3 +111,10 @@ def test_shipped_phrase_set_is_the_shared_one():
     shared = BOOKS.parents[1] / "eval" / "questions-phrases.txt"
     assert ev.shipped_path(ev.SHIPPED_PHRASE_ANALOGIES).read_bytes() == shared.read_bytes()
     assert sum(1 for _ in TextCorpus(shared)) == 3218 + 5
+
+
+def test_the_parser_knows_every_scorer_without_importing_the_kernels():
+    from wordvec.cli import phrases as cli_phrases
+    from wordvec.phrases import SCORERS
+
+    assert cli_phrases.SCORINGS == tuple(SCORERS)

@@ -13,7 +13,8 @@ Conventions the engine shares with word2vec C, and that the replay follows on
 purpose: outputs of one center are updated from the weights as they were before the
 center's step (so are its inputs); CBOW with the mean hands dJ/dh whole to every
 context row (n times the exact gradient of the mean); hierarchical softmax's label
-at an inner node is 1 - code.
+at an inner node is 1 - code; "hs+neg" (word2vec C's -hs 1 -negative K) computes each
+objective's step on its own output matrix from the same input and adds both to it.
 """
 
 from __future__ import annotations
@@ -209,15 +210,20 @@ class NoiseDraw:
 def replay_job(
     w_in, w_out, tokens, *, model, loss, window, shrink, cbow_mean, counts, sample,
     negative=0, ns_exponent=0.75, accept=None, alias=None, alpha0, alpha1, seed, max_sentence,
+    w_tree=None,
 ):  # fmt: skip
-    """One negative-sampling or hierarchical-softmax job. Returns (W, U, JobStats, info)."""
+    """One negative-sampling, hierarchical-softmax or "hs+neg" job (then ``w_out`` holds
+    negative sampling's output rows and ``w_tree`` the tree's). Returns (W, U, JobStats,
+    info), with U = (U, U_tree) for "hs+neg"."""
     W = np.array(w_in, dtype=np.float64)
     U = np.array(w_out, dtype=np.float64)
+    T = np.array(w_tree, dtype=np.float64) if loss == "hs+neg" else None
     rng = Stream(seed)
     keep = keep_thresholds(counts, sample)
     n_words = int(np.sum(np.asarray(tokens) >= 0))
-    draw = NoiseDraw(accept, alias, noise(counts, ns_exponent)) if loss == "neg" else None
-    paths, codes = huffman(counts) if loss == "hs" else (None, None)
+    draws = loss in ("neg", "hs+neg")
+    draw = NoiseDraw(accept, alias, noise(counts, ns_exponent)) if draws else None
+    paths, codes = huffman(counts) if loss in ("hs", "hs+neg") else (None, None)
     st = JobStats()
     info = {"n_out": set(), "n_in": set(), "widths": []}
     for sent, read_before, read in sentences(tokens, keep, rng, max_sentence):
@@ -229,7 +235,10 @@ def replay_job(
             ctx = context(sent, pos, rng, window, shrink)
             if not ctx:
                 continue
-            if loss == "neg":
+            tree = []
+            if paths is not None:
+                tree = [(n, 1 - c) for n, c in zip(paths[center], codes[center], strict=True)]
+            if draws:
                 if pos == 0:
                     ahead = draw(rng, center, negative)
                 negs = ahead
@@ -237,29 +246,37 @@ def replay_job(
                     ahead = draw(rng, sent[pos + 1], negative)
                 outputs = [(center, 1)] + [(k, 0) for k in negs]
             else:
-                outputs = [(n, 1 - c) for n, c in zip(paths[center], codes[center], strict=True)]
-            info["n_out"].add(len(outputs))
+                outputs = tree
+            info["n_out"].add(len(outputs) + (len(tree) if T is not None else 0))
             if model == "skipgram":
                 inputs = [(c, W[c].copy()) for c in ctx]
                 info["n_in"].add(len(inputs))
-                l, dxs, dU = logistic_step(W, U, inputs, outputs, alpha)
-                for (c, _), dx in zip(inputs, dxs, strict=True):
-                    W[c] += dx
-                st.terms += len(ctx)
             else:
                 h = W[ctx].sum(axis=0)
                 if cbow_mean:
                     h /= len(ctx)
-                l, (dh,), dU = logistic_step(W, U, [(None, h)], outputs, alpha)
+                inputs = [(None, h)]
+            l, dxs, dU = logistic_step(W, U, inputs, outputs, alpha)
+            if T is not None:  # the tree's step from the same inputs, added to theirs
+                l_t, dxs_t, dT = logistic_step(W, T, inputs, tree, alpha)
+                l += l_t
+                dxs = [a + b for a, b in zip(dxs, dxs_t, strict=True)]
+                for o, du in dT.items():
+                    T[o] += du
+            if model == "skipgram":
+                for (c, _), dx in zip(inputs, dxs, strict=True):
+                    W[c] += dx
+                st.terms += len(ctx)
+            else:
                 for c in ctx:
-                    W[c] += dh  # every context row gets all of -alpha dJ/dh
+                    W[c] += dxs[0]  # every context row gets all of -alpha dJ/dh
                 st.terms += 1
             for o, du in dU.items():
                 U[o] += du
             st.loss += l
     if draw is not None:
         info["dominant_draws"] = draw.dominant_draws
-    return W, U, st, info
+    return W, (U if T is None else (U, T)), st, info
 
 
 def replay_softmax_job(

@@ -70,7 +70,10 @@ def corpus(tmp_path) -> Path:
 def test_a_run_uses_only_the_job_kernel_of_its_model_and_loss(corpus):
     # the test session's own Numba cache: quick once the kernel is in it
     got, _ = _train_in_child(corpus, "skipgram", "neg")
-    assert got["jobs"] == {"skipgram+neg": 1, "skipgram+hs": 0, "cbow+neg": 0, "cbow+hs": 0}
+    assert got["jobs"] == {
+        "skipgram+neg": 1, "skipgram+hs": 0, "skipgram+hs+neg": 0,
+        "cbow+neg": 0, "cbow+hs": 0, "cbow+hs+neg": 0,
+    }  # fmt: skip
     # loaded from the cache, its parts are not compiled at all; compiled, each once
     assert got["steps"]["cbow_step"] == 0
     assert all(n <= 1 for n in got["steps"].values()), got
@@ -121,6 +124,20 @@ def test_prepare_announces_a_compilation_and_its_time(monkeypatch, caplog):
     events.clear()
     assert jit.prepare(cfg, None, None, None, None, events.append) == 0.0
     assert events == []
+
+
+def test_a_library_user_without_progress_or_logging_hears_of_a_compilation(monkeypatch, capsys):
+    """progress=False and no INFO logging: one line on stderr as compiling starts (a first
+    fit is otherwise silent for as long as it compiles); jit.ANNOUNCE = False silences it."""
+    cfg = TrainConfig(model="skipgram", loss="hs").validate()
+    for announce, expected in ((True, 1), (False, 0)):
+        fresh = numba.njit(lambda x: x + 2)  # never compiled, not cached
+        monkeypatch.setattr(jit, "_compile_job", lambda *args, f=fresh: f(1))
+        monkeypatch.setattr(jit, "ANNOUNCE", announce)
+        assert jit.prepare(cfg, None, None, None, None, None) > 0.0
+        err = capsys.readouterr().err
+        lines = [x for x in err.splitlines() if x.startswith("wordvec: compiling the skipgram")]
+        assert len(lines) == expected, err
 
 
 def test_kernels_are_compiled_before_the_first_job(monkeypatch):

@@ -75,7 +75,7 @@ def _config(**kw) -> TrainConfig:
         max_sentence_length=MAX_SENTENCE, alpha=A0, min_alpha=A1, epochs=1,
     )  # fmt: skip
     base.update(kw)
-    if base.get("loss") != "neg":
+    if base.get("loss") not in ("neg", "hs+neg"):
         base["negative"] = 0
     return TrainConfig(**base).validate()
 
@@ -106,6 +106,10 @@ JOBS = [
     ("skipgram", "hs", 0, True, 0.75, False),
     ("cbow", "hs", 0, True, 0.75, True),
     ("cbow", "hs", 0, False, 0.75, True),
+    ("skipgram", "hs+neg", 4, True, 0.75, True),  # both objectives: the path then K + 1
+    ("skipgram", "hs+neg", 3, True, 3.0, False),
+    ("cbow", "hs+neg", 3, True, 0.75, True),
+    ("cbow", "hs+neg", 2, False, 0.75, True),
 ]
 
 
@@ -115,9 +119,12 @@ def _run_job(model, loss, negative, mean, exponent, shrink, seed=11):
         model=model, loss=loss, negative=negative, cbow_mean=mean, ns_exponent=exponent,
         shrink_windows=shrink,
     )  # fmt: skip
-    w_in, w_out = _weights(len(COUNTS) - 1 if loss == "hs" else len(COUNTS), seed=seed)
+    w_in, w_out = _weights(cfg.output_rows(len(COUNTS)), seed=seed)
     tokens = _corpus(COUNTS, LENGTHS, seed=seed)
     trainer = Trainer(cfg, vocab, w_in.copy(), w_out.copy())
+    w_tree = None
+    if loss == "hs+neg":  # the engine stacks them; the replay keeps them apart
+        w_out, w_tree = w_out[: len(COUNTS)], w_out[len(COUNTS) :]
     res = kernels.train_job(
         trainer.w_in, trainer.w_out, tokens, trainer.tables, trainer.hyper, A0, A1, 1234 + seed,
         MAX_SENTENCE,
@@ -127,8 +134,10 @@ def _run_job(model, loss, negative, mean, exponent, shrink, seed=11):
         w_in, w_out, tokens, model=model, loss=loss, window=WINDOW, shrink=shrink,
         cbow_mean=mean, counts=COUNTS, sample=SAMPLE, negative=negative, ns_exponent=exponent,
         accept=accept, alias=alias, alpha0=A0, alpha1=A1, seed=1234 + seed,
-        max_sentence=MAX_SENTENCE,
+        max_sentence=MAX_SENTENCE, w_tree=w_tree,
     )  # fmt: skip
+    if loss == "hs+neg":
+        w_out, U = np.vstack([w_out, w_tree]), np.vstack(U)
     return res, trainer, (w_in, w_out), (W, U), st, info
 
 
@@ -152,7 +161,7 @@ def test_a_job_matches_the_float64_replay(model, loss, negative, mean, exponent,
     # the job reached what it is meant to reach
     assert 0 < st.kept < st.read  # sub-sampling dropped some words and kept others
     assert max(info["n_in"] or {1}) >= 2 or model == "cbow"
-    if loss == "hs":
+    if loss in ("hs", "hs+neg"):
         assert {n % 2 for n in info["n_out"]} == {0, 1}  # paths of odd and even length
     if exponent > 1:
         assert info["dominant_draws"] > 0

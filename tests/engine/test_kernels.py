@@ -14,6 +14,7 @@ from wordvec.engine import kernels as K
 from wordvec.engine import softmax as S
 from wordvec.reference.losses import (
     hierarchical_softmax_loss_and_gradient,
+    hs_neg_loss_and_gradient,
     naive_softmax_loss_and_gradient,
     neg_sampling_loss_and_gradient,
 )
@@ -203,6 +204,101 @@ def test_hierarchical_softmax_step_is_minus_alpha_reference_gradient(model):
     assert loss == pytest.approx(exp_loss, rel=1e-5)
     _close(new_in - w_in, exp_in)
     _close(new_out - w_out, exp_out)
+
+
+@pytest.mark.parametrize("model,mean", [("skipgram", True), ("cbow", True), ("cbow", False)])
+def test_hs_neg_step_is_minus_alpha_reference_gradient_of_the_summed_loss(model, mean):
+    """hs+neg: the job kernel stacks w_out = [negative sampling's V rows; the tree's V - 1]
+    and trains the path's rows (V + node) with the center and its negatives in one step:
+    the input's change is -alpha (grad_neg + grad_hs), both from the weights on entry."""
+    v, d = 13, 24
+    counts = np.array([50, 40, 30, 20, 12, 10, 9, 7, 5, 4, 3, 2, 1])
+    w_in, w_neg = _weights(v, d, seed=7)
+    w_hs = np.random.default_rng(8).normal(0, 0.5, (v - 1, d)).astype(np.float32)
+    w_out = np.vstack([w_neg, w_hs])
+    center = 9
+    points, codes = _huffman_path(counts, center)
+    negs = np.array([3, 11, 3, 0])
+    out_ids = np.concatenate([v + points, [center], negs]).astype(np.int64)
+    labels = np.concatenate([1 - codes, [1], np.zeros(len(negs))]).astype(np.uint8)
+    ctx = [1, 4, 4, 12]
+    new_in, new_out = w_in.copy(), w_out.copy()
+    n_in = len(ctx) if model == "skipgram" else 1
+    x, dx, g = _scratch(n_in, len(out_ids), d)
+    args = (np.array(ctx, np.int64), len(ctx), out_ids, labels, len(out_ids), ALPHA)
+    tables = (x, dx, g, K.SIGMOID_TABLE, K.SOFTPLUS_TABLE)
+    if model == "skipgram":
+        loss = K.sg_step(new_in, new_out, *args, *tables)
+    else:
+        loss = K.cbow_step(new_in, new_out, *args, mean, *tables)
+
+    U_neg, U_hs = w_neg.astype(np.float64), w_hs.astype(np.float64)
+    exp_loss, exp_in = 0.0, np.zeros((v, d))
+    exp_neg, exp_hs = np.zeros((v, d)), np.zeros((v - 1, d))
+    if model == "skipgram":
+        inputs = [(c, w_in[c].astype(np.float64)) for c in ctx]
+    else:
+        h = w_in[ctx].astype(np.float64).sum(axis=0) / (len(ctx) if mean else 1)
+        inputs = [(None, h)]
+    for c, v_c in inputs:
+        l, g_v, g_n, g_h = hs_neg_loss_and_gradient(v_c, center, U_neg, negs, points, codes, U_hs)
+        exp_loss += l
+        exp_neg -= ALPHA * g_n
+        exp_hs -= ALPHA * g_h
+        for row in [c] if c is not None else ctx:  # CBOW: every context row gets all of dh
+            exp_in[row] -= ALPHA * g_v
+    assert loss == pytest.approx(exp_loss, rel=1e-5)
+    _close(new_in - w_in, exp_in)
+    _close(new_out[:v] - w_neg, exp_neg)
+    _close(new_out[v:] - w_hs, exp_hs)
+
+
+@pytest.mark.parametrize("model", ["skipgram", "cbow"])
+def test_hs_neg_job_trains_both_objectives_as_the_step_by_step_reference(model):
+    """A whole hs+neg job of the compiled kernel on a two-word vocabulary (every negative
+    is the other word; the tree is one node): the stacked outputs, labels and summed
+    input step of every center, against the reference's summed loss step by step."""
+    from wordvec.vocab import Vocab
+
+    k = 2
+    vocab = Vocab(["a", "b"], np.array([12, 10], np.int64))
+    accept, alias = vocab.alias_table(0.75)
+    points, codes, offsets = vocab.huffman()
+    keep = np.full(2, np.iinfo(np.uint32).max, np.uint32)
+    tables = K.make_tables(keep, accept, alias, points, codes, offsets)
+    model_kind = K.SKIPGRAM if model == "skipgram" else K.CBOW
+    hp = K.Hyper(model_kind, K.HSNEG, 1, k, False, False, int(np.diff(offsets).max()))
+    sentences = [[0, 1, 0, 1, 0], [1, 0]]
+    tokens = np.array([w for s in sentences for w in [*s, -1]], np.int32)
+    w_in, w_neg = _weights(2, 8, seed=4)
+    w_hs = np.random.default_rng(9).normal(0, 0.5, (1, 8)).astype(np.float32)
+    new_in, new_out = w_in.copy(), np.vstack([w_neg, w_hs])
+    res = K.train_job(new_in, new_out, tokens, tables, hp, ALPHA, ALPHA, 99, 100)
+
+    W, U_neg, U_hs = w_in.astype(np.float64), w_neg.astype(np.float64), w_hs.astype(np.float64)
+    exp_loss = 0.0
+    for sent in sentences:
+        for pos, center in enumerate(sent):
+            ctx = [sent[j] for j in (pos - 1, pos + 1) if 0 <= j < len(sent)]
+            negs = np.full(k, 1 - center)
+            lo, hi = offsets[center], offsets[center + 1]
+            g_in, g_neg, g_hs = np.zeros_like(W), np.zeros_like(U_neg), np.zeros_like(U_hs)
+            inputs = [(c, W[c]) for c in ctx] if model == "skipgram" else [(None, W[ctx].sum(0))]
+            for c, v_c in inputs:
+                loss, g_v, g_n, g_h = hs_neg_loss_and_gradient(
+                    v_c, center, U_neg, negs, points[lo:hi], codes[lo:hi], U_hs
+                )
+                exp_loss += loss
+                for row in [c] if c is not None else ctx:
+                    g_in[row] += g_v
+                g_neg += g_n
+                g_hs += g_h
+            W -= ALPHA * g_in
+            U_neg -= ALPHA * g_neg
+            U_hs -= ALPHA * g_hs
+    assert res[0] == pytest.approx(exp_loss, rel=1e-5)
+    _close(new_in, W)
+    _close(new_out, np.vstack([U_neg, U_hs]))
 
 
 @pytest.mark.parametrize("model,mean", [("skipgram", True), ("cbow", True), ("cbow", False)])

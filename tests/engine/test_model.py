@@ -12,7 +12,7 @@ import pytest
 from wordvec.errors import ConfigError, CorpusError
 from wordvec.model import Word2Vec
 
-COMBOS = [(m, l) for m in ("skipgram", "cbow") for l in ("neg", "hs", "softmax")]
+COMBOS = [(m, l) for m in ("skipgram", "cbow") for l in ("neg", "hs", "softmax", "hs+neg")]
 
 
 def planted_corpus(n_sentences=4000, group_size=30, length=12, seed=0):
@@ -109,7 +109,7 @@ def test_bad_parameters_are_rejected_before_any_work():
         Word2Vec(window=0).fit(iter(()))
     with pytest.raises(ConfigError, match="`negative` must be an int >= 1 when loss='neg'"):
         Word2Vec(negative=0).fit([["a"]])
-    with pytest.raises(ConfigError, match="exclusive"):
+    with pytest.raises(ConfigError, match="draw no negatives"):
         Word2Vec(loss="hs", negative=3).fit([["a"]])
 
 
@@ -125,6 +125,36 @@ def test_save_and_load_round_trip(tmp_path):
     assert back.loss_history_ == m.loss_history_
     assert back.config == m.config
     assert back.wv.most_similar("a1", topn=3) == m.wv.most_similar("a1", topn=3)
+
+
+def test_hs_neg_model_files_hold_both_output_matrices_and_old_files_still_load(tmp_path):
+    from wordvec.files.container import read_container
+
+    m = Word2Vec(model="skipgram", loss="hs+neg", negative=3, dim=8, min_count=1, epochs=1)
+    m.fit(planted_corpus(300))
+    v = len(m.vocab_)
+    assert m.w_out_.shape == (2 * v - 1, 8)  # negative sampling's V rows, then the tree's V - 1
+    assert np.abs(m.w_out_[:v]).sum() > 0 and np.abs(m.w_out_[v:]).sum() > 0  # both trained
+    path = tmp_path / "both.wvm"
+    m.save(path)
+    meta, arrays = read_container(path, mmap=False)
+    assert meta["model_format_version"] == 2
+    assert arrays["w_out"].shape == (v, 8) and arrays["w_out_tree"].shape == (v - 1, 8)
+    back = Word2Vec.load(path)
+    assert np.array_equal(back.w_out_, m.w_out_) and back.config == m.config
+    # a file of one objective is still written (and read) as version 1
+    one = Word2Vec(loss="hs", dim=8, min_count=1, epochs=1).fit(planted_corpus(300))
+    one.save(tmp_path / "one.wvm")
+    assert read_container(tmp_path / "one.wvm", mmap=False)[0]["model_format_version"] == 1
+    assert np.array_equal(Word2Vec.load(tmp_path / "one.wvm").w_out_, one.w_out_)
+
+
+def test_hs_neg_keeps_its_tree_when_training_on_more_text():
+    first = planted_corpus(600)
+    m = Word2Vec(model="cbow", loss="hs+neg", dim=8, min_count=1, epochs=1, threads=1).fit(first)
+    rng = np.random.default_rng(5)
+    m.train([[f"c{i}" for i in rng.integers(0, 20, 10)] for _ in range(50)] + first[:50])
+    assert len(m.vocab_) == 60 and m.w_out_.shape == (119, 8)
 
 
 def test_train_continues_on_more_text_and_grows_the_vocabulary():

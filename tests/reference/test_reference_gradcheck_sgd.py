@@ -69,6 +69,7 @@ def test_gradient_checks_cover_everything_and_pass():
         "leaky_relu_grad",
         "naive softmax loss",
         "neg sampling loss",
+        "hs + neg sampling loss",
         "skipgram + naive softmax",
         "skipgram + neg sampling",
         "cbow (sum) + naive softmax",
@@ -83,6 +84,26 @@ def test_gradient_checks_cover_everything_and_pass():
     assert table.count(" ok") == len(rows) and "FAIL" not in table
 
 
+def test_hs_neg_loss_is_the_sum_of_its_two_objectives():
+    """hs+neg (word2vec C's -hs 1 -negative K): one loss, the input's gradient summed."""
+    from wordvec.reference import (
+        hierarchical_softmax_loss_and_gradient,
+        hs_neg_loss_and_gradient,
+        neg_sampling_loss_and_gradient,
+    )
+
+    rng = np.random.default_rng(3)
+    v_c, U_neg, U_hs = rng.normal(size=4), rng.normal(size=(6, 4)), rng.normal(size=(5, 4))
+    negs, path, bits = np.array([0, 2, 2]), np.array([4, 1]), np.array([0, 1])
+    loss, g_v, g_neg, g_hs = hs_neg_loss_and_gradient(v_c, 3, U_neg, negs, path, bits, U_hs)
+    l1, g1, gn = neg_sampling_loss_and_gradient(v_c, 3, U_neg, negs)
+    l2, g2, gh = hierarchical_softmax_loss_and_gradient(v_c, path, bits, U_hs)
+    assert loss == pytest.approx(l1 + l2)
+    np.testing.assert_allclose(g_v, g1 + g2)
+    np.testing.assert_allclose(g_neg, gn)
+    np.testing.assert_allclose(g_hs, gh)
+
+
 def test_format_table_marks_failures():
     rows = gradient_checks()
     assert "FAIL" in format_table(rows, tolerance=0.0)
@@ -94,7 +115,7 @@ def test_cli_gradcheck(capsys):
     assert (
         "skipgram + neg sampling" in out
         and "network" in out
-        and "all 13 gradients" in out
+        and "all 14 gradients" in out
         and "hierarchical softmax" in out
     )
     assert main(["gradcheck", "--tolerance", "0"]) == 1

@@ -244,7 +244,9 @@ def test_resume_refuses_another_corpus_with_a_one_line_error(tmp_path):
     done = run_cli(str(other), "-o", str(out), "--resume", str(ckpt))
     assert done.returncode == 1
     lines = done.stderr.decode().strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("wordvec: error: this corpus is not the one")
+    # the run's first line (said at once, before the checkpoint is read), then one error line
+    assert len(lines) == 2 and lines[0].startswith(f"resuming on {other} -> ")
+    assert lines[1].startswith("wordvec: error: this corpus is not the one")
     assert "Traceback" not in done.stderr.decode()
     assert not out.exists() and ckpt.exists()  # nothing lost: resume on the right one still works
     assert run_cli(str(corpus), "-o", str(out), "--resume", str(ckpt), "-q").returncode == 0
@@ -304,7 +306,8 @@ ONE_THREAD = dict(dim=12, window=3, min_count=2, epochs=3, threads=1, seed=5, ba
 
 
 @pytest.mark.parametrize(
-    "model,loss", [(m, l) for m in ("skipgram", "cbow") for l in ("neg", "hs", "softmax")]
+    "model,loss",
+    [(m, l) for m in ("skipgram", "cbow") for l in ("neg", "hs", "softmax", "hs+neg")],
 )
 def test_one_thread_interrupt_and_resume_is_bit_identical(model, loss, tmp_path):
     sentences = planted_sentences(1500, rare_every=9)

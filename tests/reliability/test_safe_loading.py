@@ -475,7 +475,7 @@ def _corrupt(meta: dict, arrays: dict, change: str) -> tuple[dict, dict]:
     elif change == "config-dim":
         meta["config"]["dim"] = meta["config"]["dim"] + 1
     elif change == "version-newer":
-        meta["model_format_version"] = 2
+        meta["model_format_version"] = 3
     elif change == "kind":
         meta["kind"] = "keyed_vectors"
     elif change == "counts-huge":  # would send the Huffman construction into an endless loop

@@ -98,7 +98,7 @@ def test_min_alpha_above_alpha_names_both():
     "kwargs,match",
     [
         ({"model": "sg"}, "`model` must be one of 'skipgram', 'cbow'; got 'sg'."),
-        ({"loss": "ns"}, "`loss` must be one of 'neg', 'hs', 'softmax'; got 'ns'."),
+        ({"loss": "ns"}, "`loss` must be one of 'neg', 'hs', 'softmax', 'hs+neg'; got 'ns'."),
         ({"loss": "hs", "negative": 3}, "`negative` must be 0 when loss='hs'; got 3"),
         ({"cbow_mean": 1}, "`cbow_mean` must be a bool; got 1."),
         ({"lowercase": "yes"}, "`lowercase` must be a bool; got 'yes'."),
@@ -213,8 +213,10 @@ def test_cli_unusable_corpus_is_one_line_exit_1_and_leaves_no_file(data, match, 
     path = _write(tmp_path / "corpus.txt", data)
     out = tmp_path / "out.bin"
     assert main(["train", str(path), "-o", str(out)]) == 1
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("wordvec: error: ") and match in err
+    # the run's first line (said at once, before the corpus is read), then one error line
+    first, error = capsys.readouterr().err.splitlines()
+    assert first == f"training on {path} -> {out}"
+    assert error.startswith("wordvec: error: ") and match in error
     assert sorted(os.listdir(tmp_path)) == ["corpus.txt"]  # no output, checkpoint or temp file
 
 

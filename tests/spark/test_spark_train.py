@@ -208,6 +208,7 @@ def test_every_parameter_of_the_single_machine_estimator_is_here():
     "kwargs,match",
     [
         (dict(loss="softmax"), "exact softmax"),
+        (dict(loss="hs+neg"), "hs\\+neg.*one machine only"),
         (dict(threads=2), "threads"),
         (dict(partitions=0), "partitions"),
         (dict(sync_every=0), "sync_every"),

@@ -81,6 +81,23 @@ def test_unknown_word_is_a_keyerror_naming_the_word(kv):
         assert info.value.word == "nope" and "'nope'" in str(info.value)
 
 
+def test_an_unknown_word_with_another_case_here_gets_did_you_mean(kv, vec_file, capsys):
+    assert "did you mean" not in str(pytest.raises(UnknownWordError, kv.get_index, "nope").value)
+    for typed in ("W7", "W7".lower().upper()):
+        with pytest.raises(
+            UnknownWordError, match=r"'W7' is not in the vocabulary; did you mean 'w7'\?"
+        ):
+            kv.most_similar(typed)
+    words = ["king", "Paris", "NATO"]
+    cased = KeyedVectors(words, np.eye(3, dtype=np.float32))
+    assert [cased.case_match(w) for w in ("King", "paris", "nato", "queen")] == [
+        "king", "Paris", "NATO", None,
+    ]  # fmt: skip
+    assert main(["similar", vec_file, "W3"]) == 1
+    err = capsys.readouterr().err
+    assert "did you mean 'w3'?" in err and err.count("\n") == 1
+
+
 @pytest.mark.parametrize(
     "words, vectors, counts, match",
     [

@@ -8,12 +8,18 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
 from ..files.paths import check_paths
-from ..phrases.phrases import ENGLISH_CONNECTOR_WORDS, SCORERS, PhrasedCorpus, Phrases
 from ..text.corpus import TextCorpus, default_corpus_path
+
+if TYPE_CHECKING:
+    from ..phrases.phrases import PhrasedCorpus
+
+# wordvec.phrases.SCORERS, written out: the parser is built without importing the
+# compiled phrase kernels (tests/cli/test_phrases_cli.py holds the two equal)
+SCORINGS = ("default", "npmi", "word2phrase")
 
 
 def _add_phrases(sub: argparse._SubParsersAction) -> None:
@@ -27,7 +33,9 @@ def _add_phrases(sub: argparse._SubParsersAction) -> None:
             "a directory of files, or '-' for stdin; it is read once for all passes."
         ),
     )
-    p.add_argument("corpus", help="text to read ('-' for stdin)")
+    p.add_argument(
+        "corpus", nargs="?", help="text to read ('-' for stdin; default: the shipped corpus)"
+    )
     p.add_argument("-o", "--output", required=True, help="file to write the joined text to")
     p.add_argument("--min-count", type=int, default=5, help="delta of the score (default 5)")
     p.add_argument(
@@ -36,7 +44,7 @@ def _add_phrases(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="join pairs scoring above it (default 10; 100 for word2phrase; npmi: required)",
     )
-    p.add_argument("--scoring", choices=list(SCORERS), default="default")
+    p.add_argument("--scoring", choices=list(SCORINGS), default="default")
     p.add_argument(
         "--passes", type=int, default=1, help="passes; 2 gives phrases of 3-4 words (default 1)"
     )
@@ -67,15 +75,20 @@ def _connectors(value: str | None) -> frozenset[str]:
     if value is None:
         return frozenset()
     if value == "english":
+        from ..phrases import ENGLISH_CONNECTOR_WORDS
+
         return ENGLISH_CONNECTOR_WORDS
     return frozenset(w for w in value.split(",") if w)
 
 
 def run_phrases(args: argparse.Namespace) -> int:
     """``wordvec phrases``: fit on the corpus and write it joined, atomically."""
+    from ..phrases import Phrases
+
+    source = args.corpus if args.corpus is not None else default_corpus_path()
     check_paths(
         outputs={"-o": args.output, "--save-model": args.save_model},
-        inputs={"CORPUS": args.corpus},
+        inputs={"CORPUS": source},
         directories={"--tmp-dir": args.tmp_dir},
     )
     model = Phrases(
@@ -89,7 +102,7 @@ def run_phrases(args: argparse.Namespace) -> int:
         tmp_dir=args.tmp_dir,
     )
     model._validate()  # before reading anything
-    corpus = TextCorpus(args.corpus, lowercase=args.lowercase)
+    corpus = TextCorpus(source, lowercase=args.lowercase)
     t0 = time.perf_counter()
     model.fit_write(corpus, args.output)
     seconds = time.perf_counter() - t0
@@ -129,6 +142,8 @@ def phrased_corpus(corpus: Any, passes: int, lowercase: bool, tmp_dir: str | Non
     """
     if passes < 0 or isinstance(passes, bool):
         raise ConfigError(f"`phrases` must be an int >= 0; got {passes!r}.")
+    from ..phrases import Phrases
+
     source = corpus if corpus is not None else default_corpus_path()
     model = Phrases(passes=passes, tmp_dir=tmp_dir)
     t0 = time.perf_counter()

@@ -18,14 +18,16 @@ import shlex
 import signal
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..errors import ConfigError, CorpusError, TrainingInterrupted, WordvecError
-from ..fasttext import FastText
 from ..files.atomic import file_identity, written_here
 from ..files.paths import check_paths
-from ..model import Word2Vec
 from . import phrases
 from ._common import errors_option, os_message, vectors_format
+
+if TYPE_CHECKING:
+    from ..model import Word2Vec
 
 
 def _add_train(sub: argparse._SubParsersAction) -> None:
@@ -54,14 +56,18 @@ def _add_train(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--loss",
-        choices=["neg", "hs", "softmax"],
+        choices=["neg", "hs", "softmax", "hs+neg"],
         default="neg",
-        help="negative sampling, hierarchical softmax or exact softmax",
+        help="negative sampling, hierarchical softmax, exact softmax, or hs+neg (both at once, "
+        "as word2vec C's -hs 1 -negative 5)",
     )
     p.add_argument("--dim", type=int, default=100, help="vector size (default 100)")
     p.add_argument("--window", type=int, default=5, help="max context distance (default 5)")
     p.add_argument(
-        "--negative", type=int, default=None, help="negatives per word for --loss neg (default 5)"
+        "--negative",
+        type=int,
+        default=None,
+        help="negatives per word for --loss neg and hs+neg (default 5)",
     )
     p.add_argument("--min-count", type=int, default=5, help="drop rarer words (default 5)")
     p.add_argument(
@@ -277,7 +283,14 @@ def estimator_params(args: argparse.Namespace) -> dict:
 
 
 def _estimator(args: argparse.Namespace) -> type[Word2Vec]:
-    return FastText if args.subwords is not None else Word2Vec
+    """FastText with --subwords, else Word2Vec (imported here: the parser needs neither)."""
+    if args.subwords is not None:
+        from ..fasttext import FastText
+
+        return FastText
+    from ..model import Word2Vec
+
+    return Word2Vec
 
 
 def _train_fast(args: argparse.Namespace) -> int:
@@ -285,11 +298,49 @@ def _train_fast(args: argparse.Namespace) -> int:
 
     corpus = args.corpus if args.corpus is not None else default_corpus_path()
     checkpoint = _check_paths(args, corpus)
+    # at once, before the engine (and Numba) is even imported; a corpus that is not there
+    # gets its one-line error instead
+    if not args.resume:
+        _check_options(args)
+    there = str(corpus) == "-" or os.path.exists(corpus)
+    if not args.quiet and there and (not args.resume or os.path.exists(args.resume)):
+        shipped = " (the shipped corpus)" if args.corpus is None else ""
+        what = "resuming" if args.resume else "training"
+        print(f"{what} on {corpus}{shipped} -> {args.output}", file=sys.stderr, flush=True)
     with contextlib.ExitStack() as stack:
         if args.phrases:  # joined on the fly: read once, no text written
             phrased = phrases.phrased_corpus(corpus, args.phrases, args.lowercase, args.tmp_dir)
             corpus = stack.enter_context(phrased)
-        return _train_on(args, corpus, checkpoint)
+        from ..engine import jit
+
+        announce = jit.ANNOUNCE
+        jit.ANNOUNCE = announce and not args.quiet  # --quiet: not even the compile notice
+        try:
+            return _train_on(args, corpus, checkpoint)
+        finally:
+            jit.ANNOUNCE = announce
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Every training option, checked before the first line is printed (and before the
+    engine is imported: TrainConfig needs NumPy only)."""
+    import dataclasses
+
+    from ..config import TrainConfig
+
+    if args.loss not in ("neg", "hs+neg") and args.negative:
+        # Validation lets negative=5 pass with other losses (it is Word2Vec's
+        # default, so an explicit 5 looks the same); here "--negative" was typed.
+        raise ConfigError(
+            f"`negative` must be 0 when loss={args.loss!r}; got {args.negative}: "
+            "hierarchical softmax and the full softmax draw no negatives (--loss hs+neg "
+            "trains hierarchical softmax and negative sampling together)."
+        )
+    fields = {f.name for f in dataclasses.fields(TrainConfig)}
+    values = {k: v for k, v in estimator_params(args).items() if k in fields}
+    if values["loss"] not in ("neg", "hs+neg"):
+        values["negative"] = 0  # (as Word2Vec.config: the default K is negative sampling's)
+    TrainConfig(**values).validate()
 
 
 def _train_on(args: argparse.Namespace, corpus, checkpoint: str) -> int:
@@ -309,14 +360,7 @@ def _train_on(args: argparse.Namespace, corpus, checkpoint: str) -> int:
         except TrainingInterrupted as exc:
             raise _with_resume_command(exc, args) from None
     else:
-        model = _estimator(args)(**estimator_params(args))
-        if args.loss != "neg" and args.negative:
-            # Validation lets negative=5 pass with other losses (it is Word2Vec's
-            # default, so an explicit 5 looks the same); here "--negative" was typed.
-            raise ConfigError(
-                f"`negative` must be 0 when loss={args.loss!r}; got {args.negative}: negative "
-                "sampling, hierarchical softmax and full softmax are exclusive objectives."
-            )
+        model = _estimator(args)(**estimator_params(args))  # (options checked: _check_options)
         try:
             model.fit(corpus, checkpoint=checkpoint, checkpoint_every=args.checkpoint_every)
         except TrainingInterrupted as exc:
@@ -340,7 +384,7 @@ def _train_on(args: argparse.Namespace, corpus, checkpoint: str) -> int:
             os.unlink(checkpoint)
     words = sum(s.words for s in model.epoch_stats_)
     print(
-        f"trained {len(wv)} words x {wv.dim} dims in {seconds:.1f}s "
+        f"trained a vocabulary of {len(wv)} words x {wv.dim} dims in {seconds:.1f}s "
         f"({words / max(seconds, 1e-9) / 1e3:.0f}k words/s); "
         f"loss per epoch: {', '.join(f'{x:.4f}' for x in model.loss_history_)}"
     )
@@ -356,7 +400,9 @@ def _train_on(args: argparse.Namespace, corpus, checkpoint: str) -> int:
             near = ", ".join(f"{x} {s:.2f}" for x, s in wv.most_similar(w, topn=8))
             print(f"  {w:>12}: {near}")
         else:
-            print(f"  {w:>12}: (not in the vocabulary)")
+            other = wv.case_match(w)
+            hint = f"; did you mean {other!r}?" if other else ""
+            print(f"  {w:>12}: (not in the vocabulary{hint})")
     return 0
 
 
@@ -510,8 +556,10 @@ def _train_reference(args: argparse.Namespace) -> int:
     if args.plot and os.path.splitext(args.plot)[1].lower() not in (".png", ".svg"):
         raise ConfigError(f"{args.plot}: --plot must end in .png or .svg")
     loss = "softmax" if args.loss == "softmax" else "neg"
-    if args.loss == "hs":
-        raise ConfigError("`loss` must be 'neg' or 'softmax' for the reference engine; got 'hs'.")
+    if args.loss in ("hs", "hs+neg"):
+        raise ConfigError(
+            f"`loss` must be 'neg' or 'softmax' for the reference engine; got {args.loss!r}."
+        )
     result = run_course_experiment(
         args.corpus,
         model=args.model or "cbow",

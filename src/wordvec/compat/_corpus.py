@@ -22,6 +22,7 @@ from ..text.corpus import TextCorpus, open_file, pieces, tokenise
 from ..text.idcache import Scan
 from ..text.scan import scan, scan_sentences
 from ..vocab import Vocab
+from .utils import keep_vocab_item
 
 __all__ = ["LineSentence", "PathLineSentences", "MAX_WORDS_IN_BATCH"]
 
@@ -149,20 +150,30 @@ def file_of(corpus_iterable: Any, corpus_file: Any) -> str | None:
 
 
 def scan_corpus(
-    corpus_iterable: Any, corpus_file: Any, max_vocab: int | None, keep_ids: bool
+    corpus_iterable: Any, corpus_file: Any, max_vocab: int | None, keep_ids: bool, trim_rule=None
 ) -> tuple[Scan, int]:
     """One counting pass: ``(scan, corpus_count)``; the scan keeps its id cache only
-    with ``keep_ids`` (and only when the vocabulary was not pruned while counting)."""
+    with ``keep_ids`` (and only when the vocabulary was not pruned while counting).
+
+    With a ``trim_rule``, pruning beyond ``max_vocab`` is gensim's: once per sentence that
+    goes beyond it, the ``step``-th time dropping what ``keep_vocab_item(word, count, step,
+    trim_rule)`` drops (so RULE_KEEP words survive every pruning)."""
+    keep = None
+    if trim_rule is not None:
+
+        def keep(word: str, count: int, step: int) -> bool:
+            return keep_vocab_item(word, count, step, trim_rule)
+
     path = file_of(corpus_iterable, corpus_file)
     if path is not None:
         length = getattr(corpus_iterable, "max_sentence_length", MAX_WORDS_IN_BATCH)
-        s = scan(TextCorpus(path, max_sentence_length=length), max_vocab=max_vocab)
+        s = scan(TextCorpus(path, max_sentence_length=length), max_vocab=max_vocab, keep=keep)
         if not keep_ids and s.cache is not None:
             s.cache.close()
             s.cache = None
         return s, s.n_sentences
     counted = Counted(corpus_iterable)
-    s = scan_sentences(_token_lists(counted), max_vocab=max_vocab, cache=keep_ids)
+    s = scan_sentences(_token_lists(counted), max_vocab=max_vocab, cache=keep_ids, keep=keep)
     return s, counted.items
 
 

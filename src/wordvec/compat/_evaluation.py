@@ -23,6 +23,7 @@ import numpy as np
 from ..errors import ConfigError
 from ..vectors.evaluate import correct_answers, lookup_rows
 from ._stats import pearson, spearman
+from .test.utils import module_path
 
 __all__ = ["evaluate_word_analogies", "evaluate_word_pairs"]
 
@@ -74,6 +75,7 @@ def evaluate_word_analogies(
     entries: list[tuple[dict[str, Any], tuple[str, str, str, str], bool]] = []
     rows: list[list[int]] = []
     oov = quadruplets = 0
+    _check_exists(analogies)
     with open(analogies, "rb") as fh:
         for line_no, raw in enumerate(fh):
             line = raw.decode("utf-8")
@@ -143,6 +145,7 @@ def evaluate_word_pairs(
     right: list[int] = []
     dummies: list[int] = []  # positions of the zero similarities of dummy4unknown
     oov = 0
+    _check_exists(pairs)
     with open(pairs, encoding=encoding) as fh:
         for line_no, line in enumerate(fh):
             if not line or line.startswith("#"):
@@ -189,3 +192,19 @@ def evaluate_word_pairs(
     logger.info("Spearman rank-order correlation coefficient against %s: %.4f", pairs, rho[0])
     logger.info("Pairs with unknown words ratio: %.1f%%", oov_ratio)
     return r, rho, oov_ratio
+
+
+def _check_exists(path) -> None:
+    """gensim opens the path as given (a shipped set is ``datapath(name)``); a bare name of
+    a shipped set that is not in the working directory gets that hint, as gensim's
+    ``FileNotFoundError``."""
+    name = os.fspath(path)
+    if os.path.exists(name):
+        return
+    hint = ""
+    if os.path.basename(name) == name and os.path.isfile(os.path.join(module_path, name)):
+        hint = (
+            f"; wordvec ships {name}: pass datapath({name!r}) "
+            "(from wordvec.compat.test.utils import datapath)"
+        )
+    raise FileNotFoundError(f"No such file: {name!r}{hint}")

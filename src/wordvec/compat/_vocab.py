@@ -6,7 +6,10 @@ does), sorted by descending count with ties in reverse order of first
 appearance, which is the order gensim's ``sort_by_descending_frequency`` leaves
 (or first-seen order with ``sorted_vocab=0``). ``update=True`` adds the new
 words that reach ``min_count`` at the end, adds the new counts to the known
-words, and draws input vectors for the new words only.
+words, and draws input vectors for the new words only. A gensim ``trim_rule``
+(:mod:`wordvec.compat.utils`) decides, word by word, in place of ``count >= min_count``
+where it says RULE_KEEP or RULE_DISCARD; the effective ``min_count`` it is handed is
+computed without it, as gensim computes it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from ..errors import ConfigError, CorpusError, TrainingError
 from ..text.idcache import Scan
 from ..vocab import Vocab
 from ..vocab import select as select_words
+from .utils import keep_vocab_item
 
 __all__ = ["select", "set_vocab"]
 
@@ -37,11 +41,25 @@ def _input_rows(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
 
 
 def select(
-    counts: np.ndarray, min_count: int, max_final_vocab: int | None, sorted_vocab: int
+    counts: np.ndarray,
+    min_count: int,
+    max_final_vocab: int | None,
+    sorted_vocab: int,
+    words: list[str] | None = None,
+    trim_rule=None,
 ) -> tuple[np.ndarray, int]:
     """gensim's vocabulary: the positions (first-seen order) of the words kept, in model
     order, and the effective min_count: the vocabulary stage's rules with gensim's
-    parameters (ties: the word seen later first; the cap raises min_count)."""
+    parameters (ties: the word seen later first; the cap raises min_count; ``trim_rule``
+    is asked about each of ``words``)."""
+    keep = None
+    if trim_rule is not None:
+        if words is None:
+            raise ValueError("`trim_rule` needs the `words` it decides about")
+
+        def keep(i: int, effective: int) -> bool:
+            return keep_vocab_item(words[i], int(counts[i]), effective, trim_rule)
+
     return select_words(
         counts,
         min_count=min_count,
@@ -49,10 +67,11 @@ def select(
         ties="last",
         cap="min_count",
         sort=bool(sorted_vocab),
+        keep=keep,
     )
 
 
-def set_vocab(model, s: Scan, corpus_count: int, update: bool) -> None:
+def set_vocab(model, s: Scan, corpus_count: int, update: bool, trim_rule=None) -> None:
     """Build (or, with ``update``, grow) ``model``'s vocabulary and weights from scan ``s``."""
     cfg = model._config()
     logger.info(
@@ -62,8 +81,9 @@ def set_vocab(model, s: Scan, corpus_count: int, update: bool) -> None:
     model.corpus_count = corpus_count
     model.corpus_total_words = int(s.n_tokens)
     keep, effective = select(
-        s.counts, int(model.min_count), model.max_final_vocab, 0 if update else model.sorted_vocab
-    )
+        s.counts, int(model.min_count), model.max_final_vocab, 0 if update else model.sorted_vocab,
+        s.words, trim_rule,
+    )  # fmt: skip
     model.effective_min_count = effective
     rng = np.random.default_rng([cfg.seed, len(model.wv)])
     if not update:
@@ -74,9 +94,8 @@ def set_vocab(model, s: Scan, corpus_count: int, update: bool) -> None:
             )
         vocab = Vocab([s.words[i] for i in keep.tolist()], s.counts[keep])
         w_in = _input_rows(rng, len(vocab), cfg.dim)
-        rows = max(len(vocab) - 1, 1) if cfg.loss == "hs" else len(vocab)
-        model._w_out = np.zeros((rows, cfg.dim), dtype=np.float32)
-        if cfg.loss == "hs":
+        model._w_out = np.zeros((cfg.output_rows(len(vocab)), cfg.dim), dtype=np.float32)
+        if cfg.uses_tree:
             vocab.huffman()  # refuses a one-word vocabulary now, not at train()
     else:
         if model._vocab is None:
@@ -85,7 +104,7 @@ def set_vocab(model, s: Scan, corpus_count: int, update: bool) -> None:
                 "vocabulary. First build the vocabulary of your model with a corpus before "
                 "doing an online update."
             )
-        if cfg.loss == "hs":
+        if cfg.uses_tree:
             raise ConfigError(
                 "build_vocab(update=True) with hs=1: a new vocabulary needs a new Huffman "
                 "tree, which would give the trained output rows other meanings; wordvec keeps "

@@ -21,10 +21,17 @@ What differs, on purpose:
   linearly over the words actually trained; ``total_examples`` / ``total_words``
   are required as in gensim, and a mismatch with the corpus is logged as a warning
   (as gensim does) but does not stretch the schedule.
-* ``hs=1`` with ``negative > 0`` (gensim trains both objectives at once) is
-  refused: wordvec trains one. So are ``trim_rule``, ``null_word``, a ``hashfxn``
-  other than ``hash``, and ``build_vocab(update=True)`` with ``hs=1`` (a new
-  Huffman tree would give the trained output rows other meanings).
+* ``hs=1`` with ``negative > 0`` trains both objectives (``loss="hs+neg"``) by
+  word2vec C's rule: each prediction's two gradients are summed into one step of the
+  input vector, computed from the weights as they were. gensim applies the
+  hierarchical-softmax step to the input vector first, then computes negative
+  sampling from the moved vector; the difference is of the order of alpha squared
+  per step, and the vectors' quality is the same (the README's "Coming from gensim"
+  has the measurement, ``bench/bench_hs_neg.py``). ``syn1`` and ``syn1neg`` are then
+  both there.
+* Refused: ``null_word``, a ``hashfxn`` other than ``hash``, and
+  ``build_vocab(update=True)`` with ``hs=1`` (a new Huffman tree would give the
+  trained output rows other meanings).
 * ``save`` / ``load`` use wordvec's model format (no code runs when loading); a
   model saved by gensim is refused with the way over (:mod:`wordvec.compat.convert`).
 * The training loss (``compute_loss=True``, :meth:`Word2Vec.get_latest_training_loss`)
@@ -116,8 +123,7 @@ class Word2Vec:
         corpus_iterable: Iterable[list[str]] | None = None,
     ) -> None:
         unsupported = []
-        if trim_rule is not None:
-            unsupported.append("trim_rule (prune with min_count / max_final_vocab instead)")
+        _check_trim_rule(trim_rule)
         if null_word:
             unsupported.append(f"null_word={null_word!r}")
         if hashfxn is not hash:
@@ -169,7 +175,9 @@ class Word2Vec:
         self._config()  # every setting is checked now, before any work
         if corpus_iterable is not None or corpus_file is not None:
             _corpus.check_corpus(corpus_iterable, corpus_file)
-            s = self._build_vocab(corpus_iterable, corpus_file, update=False, keep_ids=True)
+            s = self._build_vocab(
+                corpus_iterable, corpus_file, update=False, keep_ids=True, trim_rule=trim_rule
+            )
             stream = None
             try:
                 if s.cache is not None:  # the counting pass kept the ids: no second read
@@ -201,12 +209,6 @@ class Word2Vec:
         negative = self.negative
         if isinstance(negative, bool) or not isinstance(negative, Integral) or negative < 0:
             raise ConfigError(f"`negative` must be an int >= 0; got {negative!r}.")
-        if hs and negative > 0:
-            raise ConfigError(
-                f"hs=1 with negative={negative}: gensim would train hierarchical softmax and "
-                "negative sampling at once; wordvec trains one objective. Pass negative=0 for "
-                "hierarchical softmax alone, or hs=0 for negative sampling."
-            )
         if not hs and negative == 0:
             raise ConfigError(
                 "hs=0 with negative=0: no objective to train. Set hs=1 (hierarchical softmax) "
@@ -233,10 +235,10 @@ class Word2Vec:
         try:
             return TrainConfig(
                 model="skipgram" if sg else "cbow",
-                loss="hs" if hs else "neg",
+                loss=("hs+neg" if negative else "hs") if hs else "neg",
                 dim=self.vector_size,
                 window=self.window,
-                negative=0 if hs else negative,
+                negative=negative,
                 min_count=max(1, int(mc)),
                 sample=self._sample_fraction(),
                 epochs=self.epochs if epochs is None else epochs,
@@ -276,13 +278,19 @@ class Word2Vec:
 
     @property
     def syn1neg(self) -> np.ndarray | None:
-        """Output vectors of negative sampling (V x d), as gensim names them."""
-        return self._w_out if not self.hs else None
+        """Output vectors of negative sampling (V x d), as gensim names them (None with
+        negative=0). With hs=1 and negative > 0, a view of the trained weights' first V rows."""
+        if self._w_out is None or not self.negative:
+            return None
+        return self._w_out[: len(self._vocab)] if self.hs else self._w_out
 
     @property
     def syn1(self) -> np.ndarray | None:
-        """Inner-node vectors of hierarchical softmax ((V-1) x d), as gensim names them."""
-        return self._w_out if self.hs else None
+        """Inner-node vectors of hierarchical softmax ((V-1) x d), as gensim names them (None
+        with hs=0). With negative > 0 too, a view of the rows after negative sampling's."""
+        if self._w_out is None or not self.hs:
+            return None
+        return self._w_out[len(self._vocab) :] if self.negative else self._w_out
 
     # ------------------------------------------------------------------ vocabulary
     def build_vocab(
@@ -297,11 +305,10 @@ class Word2Vec:
     ) -> None:
         """Count the corpus and build the vocabulary (with ``update``, add to it), then
         initialise the weights of new words. Sets ``corpus_count`` and ``corpus_total_words``."""
-        if trim_rule is not None:
-            kwargs["trim_rule"] = trim_rule
         _files.refuse_kwargs("build_vocab", kwargs)
+        _check_trim_rule(trim_rule)
         _corpus.check_corpus(corpus_iterable, corpus_file)
-        s = self._build_vocab(corpus_iterable, corpus_file, update, keep_ids=False)
+        s = self._build_vocab(corpus_iterable, corpus_file, update, False, trim_rule)
         if keep_raw_vocab:
             self.raw_vocab = dict(zip(s.words, s.counts.tolist(), strict=True))
 
@@ -316,31 +323,32 @@ class Word2Vec:
         """Build the vocabulary from a ``{word: count}`` dict instead of a corpus."""
         from ..text.idcache import Scan
 
-        if trim_rule is not None:
-            _files.refuse_kwargs("build_vocab_from_freq", {"trim_rule": trim_rule})
+        _check_trim_rule(trim_rule)
         words = list(word_freq)
         counts = np.array([int(word_freq[w]) for w in words], dtype=np.int64)
         s = Scan(words, counts, int(counts.sum()), corpus_count or 0, None, False)
         total_words = self.corpus_total_words  # gensim leaves it as it was
-        self._set_vocab(s, corpus_count or 0, update)
+        self._set_vocab(s, corpus_count or 0, update, trim_rule)
         self.corpus_total_words = total_words
         if keep_raw_vocab:
             self.raw_vocab = dict(word_freq)
 
-    def _build_vocab(self, corpus_iterable, corpus_file, update: bool, keep_ids: bool):
+    def _build_vocab(
+        self, corpus_iterable, corpus_file, update: bool, keep_ids: bool, trim_rule=None
+    ):
         cfg = self._config()
         logger.info("collecting all words and their counts")
-        s, n = _corpus.scan_corpus(corpus_iterable, corpus_file, cfg.max_vocab, keep_ids)
+        s, n = _corpus.scan_corpus(corpus_iterable, corpus_file, cfg.max_vocab, keep_ids, trim_rule)
         try:
-            self._set_vocab(s, n, update)
+            self._set_vocab(s, n, update, trim_rule)
         except BaseException:
             if s.cache is not None:
                 s.cache.close()
             raise
         return s
 
-    def _set_vocab(self, s, corpus_count: int, update: bool) -> None:
-        _vocab.set_vocab(self, s, corpus_count, update)
+    def _set_vocab(self, s, corpus_count: int, update: bool, trim_rule=None) -> None:
+        _vocab.set_vocab(self, s, corpus_count, update, trim_rule)
 
     # ------------------------------------------------------------------ training
     def train(
@@ -431,7 +439,7 @@ class Word2Vec:
             self.negative, self.window, self.shrink_windows,
         )  # fmt: skip
         w_in, w_out = self._input_weights(), self._w_out
-        rows = max(len(self._vocab) - 1, 1) if cfg.loss == "hs" else len(self._vocab)
+        rows = cfg.output_rows(len(self._vocab))
         for name, w, want in (
             ("wv.vectors", w_in, len(self._vocab) + self._extra_input_rows()),
             ("output weights", w_out, rows),
@@ -445,6 +453,7 @@ class Word2Vec:
         for callback in callbacks:
             callback.on_train_begin(self)
         trained = raw = 0
+        compiling = 0.0  # the first epoch's kernel compilation (first run only), kept apart
         start = time.perf_counter()
         for epoch in range(epochs):
             if self.stop_training:
@@ -458,6 +467,7 @@ class Word2Vec:
                 raise KeyboardInterrupt from None
             finally:
                 self._weights_changed()  # the vectors changed in place
+                compiling += trainer.compile_seconds
             stats = trainer.history[-1]
             trained += stats.kept
             raw += n_tokens
@@ -476,7 +486,7 @@ class Word2Vec:
             )  # fmt: skip
             for callback in callbacks:
                 callback.on_epoch_end(self)
-        elapsed = time.perf_counter() - start
+        elapsed = time.perf_counter() - start - compiling
         if trainer.history and not any(h.loss_terms for h in trainer.history):
             logger.warning(
                 "nothing was trained: sub-sampling (sample=%s) or one-word sentences left no "
@@ -485,8 +495,9 @@ class Word2Vec:
         self.train_count += 1
         self.total_train_time += elapsed
         logger.info(
-            "training on %i raw words (%i effective words) took %.1fs, %.0f effective words/s",
+            "training on %i raw words (%i effective words) took %.1fs, %.0f effective words/s%s",
             raw, trained, elapsed, trained / max(elapsed, 1e-9),
+            f" (and {compiling:.1f}s compiling the training kernel, once)" if compiling else "",
         )  # fmt: skip
         for callback in callbacks:
             callback.on_train_end(self)
@@ -514,10 +525,14 @@ class Word2Vec:
 
     def predict_output_word(self, context_words_list: Sequence[str], topn: int = 10):
         """The ``topn`` most probable center words given context words (negative sampling
-        models): ``[(word, probability), ...]``, or None if no context word is known."""
-        if self.hs or self._vocab is None:
+        models): ``[(word, probability), ...]``, or None if no context word is known.
+
+        As gensim, it scores with negative sampling's output vectors (``syn1neg``), also
+        for a model trained with hs=1 and negative > 0; it refuses negative=0."""
+        if not self.negative or self._vocab is None:
             raise ConfigError(
-                "predict_output_word needs a model trained with negative sampling (hs=0)."
+                "predict_output_word needs a model trained with negative sampling "
+                f"(negative > 0); this one has negative={self.negative!r}."
             )
         rows = [self.wv.key_to_index[w] for w in context_words_list if w in self.wv.key_to_index]
         if not rows:
@@ -528,7 +543,7 @@ class Word2Vec:
         l1 = self.wv.vectors[rows].sum(axis=0)
         if rows and self.cbow_mean:
             l1 = l1 / len(rows)
-        scores = self._w_out @ l1
+        scores = self.syn1neg @ l1
         probs = np.exp(scores - scores.max())
         probs /= probs.sum()
         top = np.argsort(-probs, kind="stable")[:topn]
@@ -549,6 +564,11 @@ class Word2Vec:
         A file written by gensim's ``save()`` is refused with the way over.
         """
         return _modelfile.load(cls, fname)
+
+
+def _check_trim_rule(trim_rule: Any) -> None:
+    if trim_rule is not None and not callable(trim_rule):
+        raise ConfigError(f"`trim_rule` must be a callable or None; got {trim_rule!r}.")
 
 
 def _is_size(x: Any) -> bool:

@@ -8,12 +8,16 @@ compiles (or loads) the kernels of one configuration before training starts, so
 that their compilation is never counted in an epoch's time or speed. When Numba
 actually compiles (the cache had nothing), it says so as it starts and how long it
 took: through the ``progress`` callback (:mod:`wordvec.progress` shows it) and the
-``wordvec`` logger.
+``wordvec`` logger. With neither (a library user who asked for no output), the start
+is said in one line on stderr all the same: a first ``fit`` would otherwise sit silent
+for as long as the compilation takes, which reads as a hang. That line is the one
+thing the library prints unasked, once per kernel and machine (:data:`ANNOUNCE`).
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Callable
 
@@ -25,9 +29,13 @@ from ..config import TrainConfig
 from . import kernels, softmax
 from .kernels import Hyper, Tables
 
-__all__ = ["prepare", "cache_dir"]
+__all__ = ["prepare", "cache_dir", "ANNOUNCE"]
 
 logger = logging.getLogger(__name__)
+
+#: Say on stderr that a kernel is being compiled when no progress display or INFO
+#: logging would (set to False to silence it; ``wordvec train --quiet`` does)
+ANNOUNCE = True
 
 
 class _Announce(event.Listener):
@@ -79,6 +87,13 @@ def prepare(
         )
         if progress is not None:
             progress({"event": "compiling", "what": what, "cache": where})
+        elif ANNOUNCE and not logger.isEnabledFor(logging.INFO):
+            print(
+                f"wordvec: compiling the {what}, once: later runs load it from Numba's "
+                f"cache ({where or 'memory'})",
+                file=sys.stderr,
+                flush=True,
+            )
 
     announce = _Announce(started)
     t0 = time.perf_counter()
@@ -98,7 +113,8 @@ def prepare(
 
 def _kinds(cfg: TrainConfig) -> tuple[int, int]:
     model = kernels.SKIPGRAM if cfg.model == "skipgram" else kernels.CBOW
-    return model, kernels.NEG if cfg.loss == "neg" else kernels.HS
+    loss = {"neg": kernels.NEG, "hs": kernels.HS, "hs+neg": kernels.HSNEG}[cfg.loss]
+    return model, loss
 
 
 def _compile_job(w_in, w_out, tables, hyper, max_sentence) -> None:

@@ -1,8 +1,10 @@
-"""Compiled update kernels: skip-gram and CBOW with negative sampling or hierarchical softmax.
+"""Compiled update kernels: skip-gram and CBOW with negative sampling, hierarchical softmax
+or both.
 
 Naming. ``w_in`` (V x d) holds the input vectors, the derivation's ``v``;
 ``w_out`` holds the output vectors, the derivation's ``u`` (V x d for negative
-sampling, (V-1) x d inner-node vectors for hierarchical softmax).
+sampling, (V-1) x d inner-node vectors for hierarchical softmax, and for both
+(``HSNEG``) the two stacked: rows [0, V) negative sampling's, rows V + n the inner node n).
 
 The one update. Every objective here is a set of binary logistic predictions:
 inputs ``x_i`` (rows of a small matrix X, n_in x d) against output rows ``u_k``
@@ -19,6 +21,11 @@ inputs ``x_i`` (rows of a small matrix X, n_in x d) against output rows ``u_k``
   Ji et al. 2016), which turns the update into small matrix products.
 * hierarchical softmax: outputs = inner nodes on the center word's Huffman path,
   labels ``1 - code`` (word2vec C's convention).
+* both (``HSNEG``, word2vec C's ``-hs 1 -negative K``): outputs = the Huffman path's
+  rows (V + node) then the center and its K negatives. The two sets are disjoint rows of
+  the stacked ``w_out``, so J is the sum of the two objectives and dJ/dx_i the sum of their
+  gradients: one step of the input vector, as word2vec C takes (gensim instead applies the
+  hierarchical-softmax step, then the negative-sampling step, to the input vector).
 * CBOW: X is the single row ``h`` = sum (or mean) of the context input vectors,
   and dJ/dh is handed back whole to each context row. For the sum that is the
   exact gradient; for the mean it is n times the exact one (dJ/dv_j = dJ/dh / n):
@@ -57,7 +64,8 @@ and ``below(r, n) = (hi(r) * n) >> 32``. In this order:
    negatives take one number each, by inversion over the others' mass (``make_tables``):
    ``t = below(r, cum_x[V])``, and k is the word with ``cum_x[k] <= t < cum_x[k + 1]``:
    the same conditional distribution (to 2**-32, as the alias table), without a loop.
-4. Hierarchical softmax reads no further numbers; the exact softmax (``softmax.py``) reads
+4. Hierarchical softmax reads no further numbers (so ``HSNEG`` reads exactly what negative
+   sampling reads); the exact softmax (``softmax.py``) reads
    1 and 2 only, then trains the job's centers in batches of ``softmax.BATCH``, a batch
    at ``alpha0 + (alpha1 - alpha0) * i / m``: i centers before it, m in the job.
 
@@ -84,6 +92,7 @@ from .tables import (  # noqa: F401  (re-exported: the kernels' tables and setti
     _SCALE,
     CBOW,
     HS,
+    HSNEG,
     LOSS_NAMES,
     MODEL_NAMES,
     NEG,
@@ -247,8 +256,11 @@ def _add_rows(dst, da, db, src, rows, identity, g, ca, cb, n, transpose):
     sources. Returns nothing; rows of dst may repeat (the updates add up).
 
     The choices of coefficient and row are written out where they are used: as small
-    inlined helpers (15 calls here, and block_update inlines this function four times)
-    they were a fifth of block_update's compile time.
+    inlined helpers (15 calls here) they were a fifth of block_update's compile time.
+    For the same reason block_update calls it from two places, not four (Numba types and
+    compiles every inlined copy anew): about a fifth less time to compile a job kernel.
+    Compiled once and called instead of inlined, it compiled faster still but trained
+    slower (a call per row pair, and no constant flags).
     """
     d = dst.shape[1]
     two = db >= 0
@@ -343,20 +355,21 @@ def block_update(x, n_in, w_out, out_ids, labels, n_out, alpha, dx, g, sig, sp):
             loss += lp
         for t in range(d):
             dx[i, t] = 0.0
-    # 3. dx_i = sum_k g_ik u_k, from the old u
+    # 3. dx_i = sum_k g_ik u_k, from the old u: two inputs a pass, the last alone when n_in
+    # is odd (one call site: each inlined copy of _add_rows is typed and compiled anew)
     i = 0
-    while i + 1 < n_in:
-        _add_rows(dx, i, i + 1, w_out, out_ids, False, g, i, i + 1, n_out, False)
+    while i < n_in:
+        pair = i + 1 < n_in
+        _add_rows(dx, i, i + 1 if pair else -1, w_out, out_ids, False, g, i,
+                  i + 1 if pair else i, n_out, False)  # fmt: skip
         i += 2
-    if i < n_in:
-        _add_rows(dx, i, -1, w_out, out_ids, False, g, i, i, n_out, False)
-    # 4. u_k += sum_i g_ik x_i
+    # 4. u_k += sum_i g_ik x_i, two outputs a pass
     k = 0
-    while k + 1 < n_out:
-        _add_rows(w_out, out_ids[k], out_ids[k + 1], x, out_ids, True, g, k, k + 1, n_in, True)
+    while k < n_out:
+        pair = k + 1 < n_out
+        _add_rows(w_out, out_ids[k], out_ids[k + 1] if pair else -1, x, out_ids, True, g, k,
+                  k + 1 if pair else k, n_in, True)  # fmt: skip
         k += 2
-    if k < n_out:
-        _add_rows(w_out, out_ids[k], -1, x, out_ids, True, g, k, k, n_in, True)
     return loss
 
 
@@ -443,7 +456,8 @@ def _job_kernel(model_kind: int, loss_kind: int):
     ``model_kind`` and ``loss_kind`` are constants of the closure, so Numba prunes the
     branches of the other objectives before typing: a run compiles its own update (one
     step function, one :func:`block_update`) and nothing else, a quarter of what one
-    kernel for all four pairs cost.
+    kernel for all four pairs cost. ``HSNEG`` runs negative sampling's code with the
+    Huffman path's rows put before the center's (the branches marked ``HSNEG``).
     """
 
     def train_job(w_in, w_out, tokens, tables, hp, alpha0, alpha1, seed, max_sentence):
@@ -457,6 +471,8 @@ def _job_kernel(model_kind: int, loss_kind: int):
         window = hp.window
         neg = hp.negative
         max_out = neg + 1 if loss_kind == NEG else max(hp.max_path, 1)
+        if loss_kind == HSNEG:
+            max_out = neg + 1 + hp.max_path
         x = np.empty((2 * window, d), dtype=np.float32)
         dx = np.empty((2 * window, d), dtype=np.float32)
         g = np.empty((2 * window, max_out), dtype=np.float32)
@@ -510,7 +526,34 @@ def _job_kernel(model_kind: int, loss_kind: int):
                         n_ctx += 1
                 if n_ctx == 0:  # a one-word sentence
                     continue
-                if loss_kind == NEG:
+                if loss_kind == HSNEG:
+                    # the tree's rows first (stacked after the V rows of negative
+                    # sampling), then the center and its negatives, as below
+                    lo = tables.offsets[center]
+                    n_hs = tables.offsets[center + 1] - lo
+                    for k in range(n_hs):
+                        out_ids[k] = n_vocab + tables.points[lo + k]
+                        labels[k] = 1 - tables.codes[lo + k]
+                    out_ids[n_hs] = center
+                    labels[n_hs] = 1
+                    if pos == 0:
+                        state = _draw_negatives(
+                            state, nxt_negs, neg, center, n_vocab, accept, alias, dominant,
+                            cum_x,
+                        )  # fmt: skip
+                    for k in range(neg):
+                        out_ids[n_hs + k + 1] = nxt_negs[k]
+                        labels[n_hs + k + 1] = 0
+                    if pos + 1 < n:
+                        state = _draw_negatives(
+                            state, nxt_negs, neg, sent[pos + 1], n_vocab, accept, alias,
+                            dominant, cum_x,
+                        )  # fmt: skip
+                        _prefetch_row(w_out, sent[pos + 1])
+                        for k in range(neg):
+                            _prefetch_row(w_out, nxt_negs[k])
+                    n_out = n_hs + neg + 1
+                elif loss_kind == NEG:
                     # A center's negatives are drawn while the previous center of its
                     # sentence trains (so every center but the first, as n >= 2 here).
                     out_ids[0] = center
@@ -572,13 +615,14 @@ def _job_kernel(model_kind: int, loss_kind: int):
         out[4] = 1.0 if stopped else 0.0
         return out
 
-    name = f"train_job_{MODEL_NAMES[model_kind]}_{LOSS_NAMES[loss_kind]}"
+    loss_name = LOSS_NAMES[loss_kind].replace("+", "_")
+    name = f"train_job_{MODEL_NAMES[model_kind]}_{loss_name}"
     train_job.__name__ = train_job.__qualname__ = name  # Numba's cache files are named after it
     return numba.njit(**_JIT)(train_job)
 
 
 #: One compiled job kernel per (model, loss), each compiled on first use.
-JOB_KERNELS = {(m, lo): _job_kernel(m, lo) for m in (SKIPGRAM, CBOW) for lo in (NEG, HS)}
+JOB_KERNELS = {(m, lo): _job_kernel(m, lo) for m in (SKIPGRAM, CBOW) for lo in (NEG, HS, HSNEG)}
 
 
 def train_job(w_in, w_out, tokens, tables, hp, alpha0, alpha1, seed, max_sentence):

@@ -15,9 +15,9 @@ from typing import NamedTuple
 import numpy as np
 
 SKIPGRAM, CBOW = 0, 1
-NEG, HS = 0, 1
+NEG, HS, HSNEG = 0, 1, 2  # HSNEG: both, summed (word2vec C's -hs 1 -negative K)
 MODEL_NAMES = {SKIPGRAM: "skipgram", CBOW: "cbow"}
-LOSS_NAMES = {NEG: "neg", HS: "hs"}
+LOSS_NAMES = {NEG: "neg", HS: "hs", HSNEG: "hs+neg"}
 
 # sigmoid and softplus by linear interpolation in tables over [-SIG_MAX, SIG_MAX]:
 # the step is 16 / 8192, so the error (< 2e-7) is below float32 resolution; outside
@@ -50,12 +50,12 @@ class Hyper(NamedTuple):
     """Scalar settings of a job."""
 
     model: int  # SKIPGRAM or CBOW
-    loss: int  # NEG or HS
+    loss: int  # NEG, HS or HSNEG
     window: int
     negative: int
     shrink: bool  # dynamic window: effective width uniform in 1..window
     cbow_mean: bool
-    max_path: int  # longest Huffman path (hierarchical softmax), else 0
+    max_path: int  # longest Huffman path (hierarchical softmax, hs+neg), else 0
 
 
 def make_tables(keep, accept, alias, points, codes, offsets, noise=None) -> Tables:

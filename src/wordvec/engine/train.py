@@ -37,7 +37,7 @@ from ..config import TrainConfig
 from ..errors import ConfigError, CorpusError, TrainingError, WordvecError
 from ..vocab import Vocab
 from . import jit, kernels, softmax
-from .kernels import CBOW, HS, NEG, SKIPGRAM, Hyper, Tables
+from .kernels import CBOW, HS, HSNEG, NEG, SKIPGRAM, Hyper, Tables
 from .schedule import (
     EpochStats,
     Interrupted,
@@ -79,12 +79,12 @@ def init_weights(vocab: Vocab, cfg: TrainConfig) -> tuple[np.ndarray, np.ndarray
 
     ``w_in`` (V x d) is uniform in [-0.5/d, 0.5/d) from ``np.random.default_rng(cfg.seed)``;
     ``w_out`` is zero, V x d, or (V-1) x d for hierarchical softmax (one row per
-    inner node of the Huffman tree). Raises :class:`ConfigError` when the matrices
-    do not fit in memory.
+    inner node of the Huffman tree), both stacked for hs+neg (:meth:`TrainConfig.output_rows`).
+    Raises :class:`ConfigError` when the matrices do not fit in memory.
     """
     rng = np.random.default_rng(cfg.seed)
     v = len(vocab)
-    rows = max(v - 1, 1) if cfg.loss == "hs" else v
+    rows = cfg.output_rows(v)
     try:
         w_in = input_rows(rng, v, cfg.dim)
         w_out = np.zeros((rows, cfg.dim), dtype=np.float32)
@@ -147,12 +147,15 @@ class Trainer:
     require_training: bool = True
     compile_seconds: float = 0.0  # spent compiling this run's kernels (0 when cached)
     _last_log: float = field(default=0.0, init=False, repr=False)
+    # where the history stood at this trainer's first run(): a caller running one epoch
+    # at a time (wordvec.compat) gets one start line and one end line, as one run does
+    _run_from: int | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         cfg = self.cfg
         check_vocabulary(self.vocab, cfg)
         noise = None
-        if cfg.loss == "hs":
+        if cfg.uses_tree:
             points, codes, offsets = self.vocab.huffman()
             max_path = int(np.diff(offsets).max())
         else:
@@ -160,7 +163,7 @@ class Trainer:
             codes = np.zeros(1, np.uint8)
             offsets = np.zeros(len(self.vocab) + 1, np.int64)
             max_path = 0
-        if cfg.loss == "neg":
+        if cfg.uses_negatives:
             accept, alias = self.vocab.alias_table(cfg.ns_exponent)
             noise = self.vocab.noise_distribution(cfg.ns_exponent)
         else:
@@ -171,7 +174,7 @@ class Trainer:
         )
         self.hyper = Hyper(
             SKIPGRAM if cfg.model == "skipgram" else CBOW,
-            NEG if cfg.loss == "neg" else HS,
+            {"neg": NEG, "hs+neg": HSNEG}.get(cfg.loss, HS),  # (softmax: none of them)
             cfg.window,
             cfg.negative,
             cfg.shrink_windows,
@@ -223,9 +226,10 @@ class Trainer:
         n_words = corpus.n_words
         stop = self.cfg.epochs if until is None else min(until, self.cfg.epochs)
         self.compile_seconds = self.prepare()  # before any clock starts
-        self._log_start(corpus, start)
+        if self._run_from is None:
+            self._run_from = len(self.history)
+            self._log_start(corpus, start)
         self._last_log = time.perf_counter()
-        before = len(self.history)
         for epoch in range(start.epoch, stop):
             resumed = epoch == start.epoch
             stats = self.train_shard(
@@ -243,7 +247,8 @@ class Trainer:
             self._epoch_done(stats, epoch, n_words)
         if self.require_training:
             self._check_trained(corpus)
-        self._log_end(self.history[before:])
+        if stop == self.cfg.epochs:
+            self._log_end(self.history[self._run_from :])
         return self.history
 
     def _check_trained(self, corpus) -> None:
@@ -552,6 +557,7 @@ class Trainer:
         objective = {
             "neg": f"negative sampling ({c.negative} negatives)",
             "hs": "hierarchical softmax",
+            "hs+neg": f"hierarchical softmax and negative sampling ({c.negative} negatives)",
             "softmax": "the full softmax",
         }[c.loss]
         logger.info(

@@ -2,7 +2,11 @@
 
 A model file holds what a fitted :class:`~wordvec.model.Word2Vec` needs: its
 configuration, the vocabulary (words and counts), both weight matrices and the
-loss history. A checkpoint adds where the run stopped (the schedule
+loss history. Version 2 (written only for ``loss="hs+neg"``) holds a third array,
+``w_out_tree``: the Huffman tree's output vectors beside negative sampling's ``w_out``
+(the engine keeps them stacked; the file keeps them apart, as gensim's ``syn1`` and
+``syn1neg``). Every other file is written as version 1, which older wordvec reads.
+A checkpoint adds where the run stopped (the schedule
 :class:`~wordvec.engine.schedule.Position`), the in-vocabulary words per epoch
 and the corpus identity (:attr:`wordvec.text.scan.Scan.identity`), so that a resumed
 run continues the same schedule on the same text. Nothing in either can run code
@@ -27,7 +31,7 @@ from .container import decode_strings, encode_strings, read_container, write_con
 
 __all__ = ["MODEL_FORMAT_VERSION", "ModelFile", "write_model", "read_model"]
 
-MODEL_FORMAT_VERSION = 1
+MODEL_FORMAT_VERSION = 2  # the newest this module reads; 2 adds w_out_tree (hs+neg)
 _CONFIG_FIELDS = [f.name for f in dataclasses.fields(TrainConfig)]
 _MAX_TOTAL = 2**62
 
@@ -72,9 +76,10 @@ def write_model(
     ``bucket`` n-gram rows after the word rows (read back as ``ModelFile.subwords``).
     """
     blob, offsets = encode_strings(vocab.words)
+    tree = config.loss == "hs+neg"
     meta = {
         "kind": "checkpoint" if position is not None else "model",
-        "model_format_version": MODEL_FORMAT_VERSION,
+        "model_format_version": 2 if tree else 1,
         "config": dataclasses.asdict(config),  # validated: plain ints, floats, str
         "n_words": int(vocab.total if n_words is None else n_words),
         # an epoch without a single prediction (e.g. one-word sentences) has a NaN mean
@@ -86,13 +91,16 @@ def write_model(
         meta["corpus"] = corpus
     if extra is not None:
         meta["extra"] = extra
+    v = len(vocab)
     arrays = {
         "w_in": w_in,
-        "w_out": w_out,
+        "w_out": w_out[:v] if tree else w_out,
         "counts": vocab.counts,
         "words_blob": blob,
         "words_offsets": offsets,
     }
+    if tree:
+        arrays["w_out_tree"] = w_out[v:]
     write_container(path, meta, arrays)
 
 
@@ -131,7 +139,17 @@ def read_model(path: str | os.PathLike[str], *, checkpoint: bool = False) -> Mod
     w_in = _float32_matrix(arrays["w_in"], name, "w_in")
     w_out = _float32_matrix(arrays["w_out"], name, "w_out")
     v = len(words)
-    out_rows = max(v - 1, 1) if cfg.loss == "hs" else v
+    if cfg.loss == "hs+neg":  # version 2: the tree's rows apart; the engine stacks them
+        if "w_out_tree" not in arrays:
+            raise FormatError(f"{name}: missing array 'w_out_tree' (loss='hs+neg')")
+        tree = _float32_matrix(arrays["w_out_tree"], name, "w_out_tree")
+        if w_out.shape != (v, cfg.dim) or tree.shape != (max(v - 1, 1), cfg.dim):
+            raise FormatError(
+                f"{name}: array shapes disagree: {v} words, w_out {w_out.shape}, "
+                f"w_out_tree {tree.shape}, dim {cfg.dim}"
+            )
+        w_out = np.vstack([w_out, tree])
+    out_rows = cfg.output_rows(v)
     subwords = _read_subwords(meta, name)
     in_rows = v + (subwords["bucket"] if subwords is not None else 0)
     shapes_ok = w_in.shape == (in_rows, cfg.dim) and w_out.shape == (out_rows, cfg.dim)
@@ -149,7 +167,7 @@ def read_model(path: str | os.PathLike[str], *, checkpoint: bool = False) -> Mod
     # count would otherwise surface much later, as garbage or a hang in training.
     if counts.min() < 1 or int(counts.sum(dtype=object)) >= _MAX_TOTAL:
         raise FormatError(f"{name}: word counts must be >= 1 and sum to less than {_MAX_TOTAL}")
-    if cfg.loss == "hs" and np.any(np.diff(counts) > 0):
+    if cfg.uses_tree and np.any(np.diff(counts) > 0):
         raise FormatError(
             f"{name}: hierarchical softmax needs the words sorted by descending count; "
             "the counts are corrupt"

@@ -14,6 +14,7 @@ from .activations import leaky_relu, leaky_relu_grad, sigmoid, sigmoid_grad, sof
 from .losses import (
     LossFn,
     hierarchical_softmax_loss_and_gradient,
+    hs_neg_loss_and_gradient,
     make_neg_sampling_loss,
     naive_softmax_loss_and_gradient,
     neg_sampling_loss_and_gradient,
@@ -152,6 +153,22 @@ def gradient_checks(seed: int = 0) -> list[GradcheckRow]:
         f"|V|-1={V}, d={d}, path of 4",
         _pair_fn(lambda v, W: hierarchical_softmax_loss_and_gradient(v, path, bits, W), d, (V, d)),
         np.concatenate([v_c, U.ravel()]),
+    )
+
+    U_hs = rng.normal(scale=0.5, size=(V - 1, d))
+
+    def hs_neg(x: Array) -> tuple[float, Array]:  # x = [v_c, U_neg.ravel(), U_hs.ravel()]
+        n = d + V * d
+        value, g_v, g_neg, g_hs = hs_neg_loss_and_gradient(
+            x[:d], o, x[d:n].reshape(V, d), negs, path, bits, x[n:].reshape(V - 1, d)
+        )
+        return value, np.concatenate([g_v, g_neg.ravel(), g_hs.ravel()])
+
+    add(
+        "hs + neg sampling loss",
+        f"|V|={V}, d={d}, K={K}, path of 4",
+        hs_neg,
+        np.concatenate([v_c, U.ravel(), U_hs.ravel()]),
     )
 
     # --- models --------------------------------------------------------------------

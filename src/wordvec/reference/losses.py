@@ -29,6 +29,7 @@ __all__ = [
     "naive_softmax_loss_and_gradient",
     "neg_sampling_loss_and_gradient",
     "hierarchical_softmax_loss_and_gradient",
+    "hs_neg_loss_and_gradient",
     "UnigramSampler",
     "sample_negatives",
     "NegSamplingLoss",
@@ -200,6 +201,41 @@ def hierarchical_softmax_loss_and_gradient(
     grad_U = np.zeros_like(U)
     np.add.at(grad_U, points, np.outer(delta, v_c))
     return loss, grad_v_c, grad_U
+
+
+def hs_neg_loss_and_gradient(
+    v_c: ArrayLike,
+    o: int,
+    U_neg: ArrayLike,
+    neg_indices: ArrayLike,
+    points: ArrayLike,
+    codes: ArrayLike,
+    U_hs: ArrayLike,
+) -> tuple[float, Array, Array, Array]:
+    r"""Hierarchical softmax and negative sampling of the same word, trained together.
+
+    word2vec C's ``-hs 1 -negative K``: the two objectives have their own output
+    matrices (``U_neg``, one row per word; ``U_hs``, one row per inner node) and share
+    the input vector, whose step is the sum of both gradients::
+
+        loss     = loss_neg(v_c; o, U_neg, negatives) + loss_hs(v_c; path of o, U_hs)
+        grad_v_c = grad_v_c of loss_neg + grad_v_c of loss_hs                     (d,)
+        grad_U_neg, grad_U_hs: each objective's own, as in the two functions it sums
+
+    See :func:`neg_sampling_loss_and_gradient` and
+    :func:`hierarchical_softmax_loss_and_gradient` for the two terms; ``points`` and
+    ``codes`` are the Huffman path of ``o``.
+
+    Returns
+    -------
+    loss : float
+    grad_v_c : ndarray, shape (d,)
+    grad_U_neg : ndarray, shape (|V|, d)
+    grad_U_hs : ndarray, shape (|V| - 1, d)
+    """
+    l_neg, g_neg, grad_U_neg = neg_sampling_loss_and_gradient(v_c, o, U_neg, neg_indices)
+    l_hs, g_hs, grad_U_hs = hierarchical_softmax_loss_and_gradient(v_c, points, codes, U_hs)
+    return l_neg + l_hs, g_neg + g_hs, grad_U_neg, grad_U_hs
 
 
 class UnigramSampler:

@@ -43,10 +43,11 @@ def train_on_spark(
             "with --spark, give CORPUS: a path, glob or URI that Spark reads (the shipped "
             "corpus and standard input are read on one machine only)"
         )
-    if args.loss != "neg" and args.negative:
+    if args.loss not in ("neg", "hs+neg") and args.negative:
         raise ConfigError(
-            f"`negative` must be 0 when loss={args.loss!r}; got {args.negative}: negative "
-            "sampling, hierarchical softmax and full softmax are exclusive objectives."
+            f"`negative` must be 0 when loss={args.loss!r}; got {args.negative}: "
+            "hierarchical softmax and the full softmax draw no negatives (--loss hs+neg "
+            "trains hierarchical softmax and negative sampling together)."
         )
     est = None
     if not args.resume:  # its options checked before Spark starts (as on one machine)
@@ -90,7 +91,7 @@ def train_on_spark(
     stats = model.spark_stats_
     words = sum(s.words for s in model.epoch_stats_)
     print(
-        f"trained {len(wv)} words x {wv.dim} dims on Spark ({args.spark}, "
+        f"trained a vocabulary of {len(wv)} words x {wv.dim} dims on Spark ({args.spark}, "
         f"{stats['partitions']} partitions, {stats['rounds']} rounds) in {seconds:.1f}s "
         f"({words / max(seconds, 1e-9) / 1e3:.0f}k words/s); loss per epoch: "
         + ", ".join(f"{x:.4f}" for x in model.loss_history_)

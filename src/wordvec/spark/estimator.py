@@ -181,6 +181,12 @@ class Word2Vec:
                 "matrix from every partition; use loss='neg' or 'hs' on Spark, or "
                 "wordvec.Word2Vec for the exact softmax"
             )
+        if cfg.loss == "hs+neg":
+            raise ConfigError(
+                "`loss`='hs+neg' (hierarchical softmax and negative sampling together) is "
+                "trained on one machine only: Spark's rounds merge one output matrix; use "
+                "loss='neg' or 'hs' on Spark, or wordvec.Word2Vec for both at once"
+            )
         if cfg.threads > 1:
             raise ConfigError(
                 f"`threads` must be 0 or 1 on Spark (each task trains with one thread so that "

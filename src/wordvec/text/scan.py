@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import tempfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 import numpy as np
@@ -39,8 +39,16 @@ __all__ = ["scan", "scan_sentences", "scan_token_ids", "TokenIds", "Scan", "SENT
 _FLUSH_TOKENS = 1 << 20  # ids buffered in Python before they go to NumPy / the cache
 
 
+#: ``keep(word, count, step) -> bool``: whether a word survives the ``step``-th pruning
+Keep = Callable[[str, int, int], bool]
+
+
 def scan(
-    sentences: Iterable[list[str]], *, max_vocab: int | None = None, tmp_dir: str | None = None
+    sentences: Iterable[list[str]],
+    *,
+    max_vocab: int | None = None,
+    tmp_dir: str | None = None,
+    keep: Keep | None = None,
 ) -> Scan:
     """Count the tokens of ``sentences`` and write them as provisional ids, in one pass.
 
@@ -53,6 +61,8 @@ def scan(
         Bound on distinct tokens held while counting; beyond it the rarest are pruned.
     tmp_dir : str or None
         Directory of the id cache file (default: the system temporary directory).
+    keep : callable or None
+        A pruning rule in place of word2vec C's (see :func:`scan_sentences`).
 
     Returns
     -------
@@ -66,7 +76,7 @@ def scan(
         fast = _scan_held_ids(sentences, max_vocab=max_vocab, tmp_dir=tmp_dir)
     if fast is not None:
         return fast
-    return scan_sentences(sentences, max_vocab=max_vocab, tmp_dir=tmp_dir)
+    return scan_sentences(sentences, max_vocab=max_vocab, tmp_dir=tmp_dir, keep=keep)
 
 
 class TokenIds(Protocol):
@@ -181,6 +191,7 @@ def scan_sentences(
     max_vocab: int | None = None,
     cache: bool = True,
     tmp_dir: str | None = None,
+    keep: Keep | None = None,
 ) -> Scan:
     """Count the tokens of ``sentences`` in one pass, writing the provisional-id cache (Python).
 
@@ -195,6 +206,11 @@ def scan_sentences(
         Write the int32 id stream to an anonymous temporary file (deleted on close).
     tmp_dir : str or None
         Directory of that file (default: the system temporary directory).
+    keep : callable or None
+        ``keep(word, count, step)``: whether a word survives the ``step``-th pruning (1, 2,
+        ...), in place of word2vec C's ``count > step``. With a rule, a sentence that takes
+        the vocabulary beyond ``max_vocab`` prunes once (gensim's rule, whose ``trim_rule``
+        may keep every word), not until the vocabulary fits. Called only when pruning.
     """
     index: dict[str, int] = {}
     get, setdefault = index.get, index.setdefault
@@ -243,8 +259,10 @@ def scan_sentences(
                 fh = None
             pruned = True
             while len(index) > max_vocab:
-                index, counts = _reduce(index, counts, min_reduce)
+                index, counts = _reduce(index, counts, min_reduce, keep)
                 min_reduce += 1
+                if keep is not None:
+                    break
             get, setdefault = index.get, index.setdefault
     flush()
     words = list(index)  # dicts keep insertion order = provisional id order
@@ -254,11 +272,18 @@ def scan_sentences(
 
 
 def _reduce(
-    index: dict[str, int], counts: np.ndarray, min_reduce: int
+    index: dict[str, int], counts: np.ndarray, min_reduce: int, rule: Keep | None = None
 ) -> tuple[dict[str, int], np.ndarray]:
-    """Drop words counted at most ``min_reduce`` times; renumber the survivors in order."""
+    """Drop words counted at most ``min_reduce`` times (or those ``rule`` drops); renumber
+    the survivors in order."""
     n = len(index)
-    keep = counts[:n] > min_reduce
+    if rule is None:
+        keep = counts[:n] > min_reduce
+    else:
+        keep = np.array(
+            [bool(rule(w, c, min_reduce)) for w, c in zip(index, counts[:n].tolist(), strict=True)],
+            dtype=bool,
+        )
     words = [w for w, k in zip(index, keep.tolist(), strict=True) if k]
     new_counts = np.zeros(max(len(counts), 1 << 16), dtype=np.int64)
     new_counts[: len(words)] = counts[:n][keep]

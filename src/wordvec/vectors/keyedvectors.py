@@ -187,11 +187,22 @@ class KeyedVectors:
         return f"KeyedVectors({len(self)} words, dim={self.dim})"
 
     def get_index(self, word: str) -> int:
-        """Row of ``word``; raises :class:`~wordvec.errors.UnknownWordError` if absent."""
+        """Row of ``word``; raises :class:`~wordvec.errors.UnknownWordError` if absent
+        (suggesting the word in another case when that one is here: "King" -> "king")."""
         try:
             return self.key_to_index[word]
         except (KeyError, TypeError):
-            raise UnknownWordError(str(word)) from None
+            raise UnknownWordError(str(word), suggestion=self.case_match(word)) from None
+
+    def case_match(self, word: object) -> str | None:
+        """``word`` in lower case, capitalised or upper case, if one of those is a word
+        here (and ``word`` is not); else None."""
+        if not isinstance(word, str):
+            return None
+        for other in (word.lower(), word.capitalize(), word.upper()):
+            if other != word and other in self.key_to_index:
+                return other
+        return None
 
     def get_indices(self, words: Iterable[str]) -> np.ndarray:
         """Rows of many words, shape (n,) int64; the first unknown word raises."""
