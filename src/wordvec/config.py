@@ -16,7 +16,7 @@ import numpy as np
 
 from .errors import ConfigError
 
-__all__ = ["TrainConfig", "MODELS", "LOSSES"]
+__all__ = ["TrainConfig", "MODELS", "LOSSES", "SUBWORD_LOSSES", "check_subword_settings"]
 
 MODELS = ("skipgram", "cbow")
 LOSSES = ("neg", "hs", "softmax", "hs+neg")
@@ -173,6 +173,29 @@ MAX_THREADS = 4096
 # counts ** ns_exponent must stay finite in float64 for counts up to 1e12 or so;
 # far beyond +-10 the noise distribution is a point mass anyway.
 MAX_NS_EXPONENT = 10.0
+
+
+#: The objectives a subword (fastText) model trains: fastText has no exact softmax for
+#: word vectors and trains one objective at a time.
+SUBWORD_LOSSES = ("neg", "hs")
+
+
+def check_subword_settings(loss: str, cbow_mean: bool) -> None:
+    """Refuse what a subword (fastText) model cannot train, in one line (the estimator
+    and the command line, before any work)."""
+    if loss not in SUBWORD_LOSSES:
+        why = {
+            "softmax": "fastText has no exact softmax for word vectors",
+            "hs+neg": "fastText trains one objective at a time",
+        }.get(loss, "not a subword objective")
+        raise ConfigError(
+            f"`loss` = {loss!r} is not available for FastText ({why}); use 'neg' or 'hs'"
+        )
+    if not cbow_mean:
+        raise ConfigError(
+            "`cbow_mean` must be True for FastText: its CBOW input is the mean of all "
+            "rows of all context words; got False"
+        )
 
 
 def _choice(name: str, value: object, allowed: tuple[str, ...]) -> None:

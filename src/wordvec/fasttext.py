@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from .config import TrainConfig
+from .config import TrainConfig, check_subword_settings
 from .engine.subword_train import SubwordTrainer, init_subword_weights, subword_input_rows
 from .errors import ConfigError
 from .model import Word2Vec
@@ -111,16 +111,7 @@ class FastText(Word2Vec):
             raise ConfigError(
                 f"`row_gradient` must be one of {ROW_GRADIENTS}; got {self.row_gradient!r}."
             )
-        if cfg.loss == "softmax":
-            raise ConfigError(
-                "`loss` = 'softmax' is not available for FastText (fastText has no exact "
-                "softmax for word vectors); use 'neg' or 'hs'"
-            )
-        if not cfg.cbow_mean:
-            raise ConfigError(
-                "`cbow_mean` must be True for FastText: its CBOW input is the mean of all "
-                "rows of all context words; got False"
-            )
+        check_subword_settings(cfg.loss, cfg.cbow_mean)
         return cfg
 
     @property

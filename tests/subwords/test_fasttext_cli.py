@@ -48,12 +48,16 @@ def test_native_model_file_for_other_extensions(tmp_path):
         (["--bucket", "10"], "--subwords"),
         (["--subwords", "3-6", "--spark", "local[1]"], "Spark"),
         (["--subwords", "3-6", "--loss", "softmax"], "softmax"),
+        (["--subwords", "3-6", "--loss", "hs+neg"], "hs+neg"),
+        (["--subwords", "3-6", "--model", "cbow", "--cbow-sum"], "cbow_mean"),
     ],
 )
 def test_bad_subword_options_are_one_line(tmp_path, capsys, args, message):
     assert _train(tmp_path, *args) != 0
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+    # refused before the run starts (its first line names the corpus)
+    assert "training on" not in err
 
 
 def test_a_bad_ngram_range_is_refused(tmp_path, capsys):

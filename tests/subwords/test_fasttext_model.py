@@ -70,6 +70,9 @@ def test_training_learns_and_one_thread_is_deterministic():
 def test_bad_settings_are_one_line():
     with pytest.raises(ConfigError, match="softmax"):
         _small(loss="softmax").fit(_sentences(10))
+    # word2vec C's two objectives at once have no subword kernel (fastText has no such mode)
+    with pytest.raises(ConfigError, match="hs\\+neg"):
+        _small(loss="hs+neg").fit(_sentences(10))
     with pytest.raises(ConfigError, match="cbow_mean"):
         _small(model="cbow", cbow_mean=False).fit(_sentences(10))
     with pytest.raises(ConfigError, match="minn"):

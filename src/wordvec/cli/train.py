@@ -326,8 +326,10 @@ def _check_options(args: argparse.Namespace) -> None:
     engine is imported: TrainConfig needs NumPy only)."""
     import dataclasses
 
-    from ..config import TrainConfig
+    from ..config import TrainConfig, check_subword_settings
 
+    if getattr(args, "subwords", None) is not None:
+        check_subword_settings(args.loss, not args.cbow_sum)
     if args.loss not in ("neg", "hs+neg") and args.negative:
         # Validation lets negative=5 pass with other losses (it is Word2Vec's
         # default, so an explicit 5 looks the same); here "--negative" was typed.
