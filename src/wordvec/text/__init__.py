@@ -8,7 +8,6 @@ with the Python scanner behind it).
 """
 
 from .corpus import TextCorpus, default_corpus_path, iter_sentences, pieces, tokenise
-from .scan import SENTENCE_END, Scan
 
 # (the scan() function is not re-exported here: wordvec.text.scan is its module)
 __all__ = [
@@ -20,3 +19,14 @@ __all__ = [
     "Scan",
     "SENTENCE_END",
 ]
+
+
+def __getattr__(name: str):
+    # Scan and SENTENCE_END come from the scan, which loads the compiled scanner (Numba):
+    # imported on first use, so that reading text (and the command line's parser, which
+    # names the corpus before the engine loads) does not pay for it
+    if name in ("Scan", "SENTENCE_END"):
+        from . import scan
+
+        return getattr(scan, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
