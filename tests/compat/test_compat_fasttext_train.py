@@ -74,3 +74,22 @@ def test_save_points_to_facebook_files(tmp_path):
     model = OurFastText(sentences=_sentences(20), min_count=1, bucket=100, vector_size=8)
     with pytest.raises(ConfigError, match="save_facebook_model"):
         model.save(str(tmp_path / "m"))
+
+
+def test_trim_rule_gives_gensims_vocabulary():
+    """gensim's trim_rule reaches FastText's vocabulary too (its build_vocab hook)."""
+    from gensim.utils import RULE_DEFAULT as G_DEFAULT
+    from gensim.utils import RULE_DISCARD as G_DISCARD
+
+    from wordvec.compat.utils import RULE_DEFAULT, RULE_DISCARD
+
+    def rule(default, discard):
+        return lambda word, count, min_count: discard if word.startswith("c") else default
+
+    vocab = []
+    for FastText, r in ((gensim_fasttext.FastText, rule(G_DEFAULT, G_DISCARD)),
+                        (OurFastText, rule(RULE_DEFAULT, RULE_DISCARD))):  # fmt: skip
+        model = FastText(vector_size=8, min_count=2, bucket=100, workers=1, seed=1)
+        model.build_vocab(_sentences(), trim_rule=r)
+        vocab.append(list(model.wv.index_to_key))
+    assert vocab[0] == vocab[1] and not any(w.startswith("c") for w in vocab[1])

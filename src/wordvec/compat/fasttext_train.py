@@ -114,7 +114,7 @@ class FastText(Word2Vec):
         self.wv = FastTextKeyedVectors._from_subwords(sv)
 
     # ------------------------------------------------------------------ Word2Vec's hooks
-    def _set_vocab(self, s, corpus_count: int, update: bool) -> None:
+    def _set_vocab(self, s, corpus_count: int, update: bool, trim_rule=None) -> None:
         """gensim's vocabulary rules (compat ``_vocab.set_vocab``, run on a plain view of the
         word rows), then the n-gram rows: drawn once, kept (moved down past new words)."""
         cfg = self._config()
@@ -126,7 +126,7 @@ class FastText(Word2Vec):
             plain = KeyedVectors(cfg.dim)
         fasttext_wv, self.wv = self.wv, plain
         try:
-            _vocab.set_vocab(self, s, corpus_count, update)
+            _vocab.set_vocab(self, s, corpus_count, update, trim_rule)
         except BaseException:
             self.wv = fasttext_wv
             raise
