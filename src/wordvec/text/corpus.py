@@ -51,6 +51,7 @@ __all__ = [
     "pieces",
     "open_file",
     "decoded_blocks",
+    "COMPRESSED_SUFFIXES",
 ]
 
 # Bytes read per block, and the length (in characters) past which an unfinished
@@ -65,6 +66,7 @@ _WHITESPACE = re.compile(r"\s")  # matches exactly the characters str.split() sp
 # Magic bytes decide the format; the suffix only serves to flag a misnamed file.
 _GZIP, _BZIP2, _XZ = "gzip", "bzip2", "xz"
 _SUFFIX_FORMAT = {".gz": _GZIP, ".bz2": _BZIP2, ".xz": _XZ}
+COMPRESSED_SUFFIXES = tuple(_SUFFIX_FORMAT)  # the names open_file decompresses by
 _MAGIC_LEN = 10
 _DECOMPRESS_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
 
