@@ -22,7 +22,7 @@ import dataclasses
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -146,6 +146,7 @@ class Word2Vec:
         checkpoint: str | os.PathLike[str] | None = None,
         checkpoint_every: float | None = None,
         handle_signals: bool = True,
+        callbacks: Sequence[Any] = (),
     ) -> Word2Vec:
         """Build the vocabulary from ``corpus`` and train. Returns self.
 
@@ -161,9 +162,18 @@ class Word2Vec:
             In the main thread, SIGINT / SIGTERM stop training cleanly at the next job
             boundary (then :class:`TrainingInterrupted` is raised) instead of raising
             KeyboardInterrupt in the middle of an update.
+        callbacks : sequence of objects
+            Called between epochs, never while a job runs: ``on_epoch_begin(model,
+            epoch)`` before and ``on_epoch_end(model, epoch, stats)`` after each epoch
+            (``epoch`` 0-based, ``stats`` its :class:`EpochStats`; either method may be
+            missing). The model is then complete for that point: ``wv``, ``w_in_``,
+            ``epoch_stats_`` hold the weights and statistics so far, so a callback can
+            evaluate or save it. Returning True from either stops training there (the
+            learning rate keeps the schedule planned for ``epochs``).
         """
         cfg = self.config
         _check_checkpointing(checkpoint, checkpoint_every, corpus)
+        callbacks = _check_callbacks(callbacks)
 
         def new_vocab(s: Scan) -> Vocab:
             vocab = Vocab.from_counts(
@@ -182,8 +192,9 @@ class Word2Vec:
             self.vocab_, self.w_in_, self.w_out_ = vocab, w_in, w_out
             self.epoch_stats_ = []
             self._train(
-                encoded, cfg, None, checkpoint, checkpoint_every, handle_signals, s.identity
-            )
+                encoded, cfg, None, checkpoint, checkpoint_every, handle_signals, s.identity,
+                callbacks,
+            )  # fmt: skip
         return self
 
     def train(
@@ -193,6 +204,7 @@ class Word2Vec:
         epochs: int | None = None,
         update_vocab: bool = True,
         handle_signals: bool = True,
+        callbacks: Sequence[Any] = (),
     ) -> Word2Vec:
         """Continue training a fitted model on more text. Returns self.
 
@@ -203,9 +215,11 @@ class Word2Vec:
         noise distribution and sub-sampling. Hierarchical softmax keeps its vocabulary
         and Huffman tree as they are: its output rows are tree nodes, and a new tree
         would give them other meanings. ``epochs`` applies to this call only: the
-        estimator's own ``epochs`` stays as it is.
+        estimator's own ``epochs`` stays as it is. ``callbacks`` are as for :meth:`fit`
+        (``epoch`` counts this call's epochs from 0).
         """
         self._check_fitted()
+        callbacks = _check_callbacks(callbacks)
         cfg = self.config if epochs is None else self.config.replace(epochs=epochs)
 
         def grown_vocab(s: Scan) -> Vocab:
@@ -220,7 +234,7 @@ class Word2Vec:
             self.vocab_ = vocab
             done = list(self.epoch_stats_)
             self.epoch_stats_ = []
-            self._train(encoded, cfg, None, None, None, handle_signals)
+            self._train(encoded, cfg, None, None, None, handle_signals, None, callbacks, done)
             self.epoch_stats_ = done + self.epoch_stats_
             self.loss_history_ = [h.mean_loss for h in self.epoch_stats_]
         return self
@@ -295,14 +309,27 @@ class Word2Vec:
                 yield vocab, encoded, s
 
     def _train(
-        self, encoded, cfg, position, checkpoint, checkpoint_every, handle_signals, corpus_id=None
+        self,
+        encoded,
+        cfg,
+        position,
+        checkpoint,
+        checkpoint_every,
+        handle_signals,
+        corpus_id=None,
+        callbacks=(),
+        before=(),
     ):
         """Run the engine over ``encoded`` from ``position``: Ctrl-C / SIGTERM stop it at a
-        job boundary, and a checkpoint (if a path was given) records where."""
+        job boundary, and a checkpoint (if a path was given) records where. ``callbacks``
+        are called between epochs (``before``: the statistics of earlier calls, which
+        ``epoch_stats_`` shows them after)."""
         bar = ProgressDisplay() if self.progress else None
         stop = threading.Event()
         trainer = self._trainer(cfg, bar, stop)
         trainer.history = list(self.epoch_stats_)
+        if callbacks:
+            _attach_callbacks(self, trainer, callbacks, list(before))
         if checkpoint is not None and checkpoint_every:
 
             def save_checkpoint(pos) -> None:
@@ -483,6 +510,41 @@ def _as_sentences(corpus: Any, cfg: TrainConfig, model: Word2Vec) -> TextCorpus:
         errors=model.errors,
         tmp_dir=model.tmp_dir,
     )
+
+
+def _check_callbacks(callbacks: Any) -> list[Any]:
+    """``callbacks`` as a list, each with an ``on_epoch_begin`` or ``on_epoch_end`` method."""
+    if callbacks is None:
+        return []
+    if not isinstance(callbacks, (list, tuple)):
+        callbacks = [callbacks]  # one callback object
+    for cb in callbacks:
+        if not (callable(getattr(cb, "on_epoch_begin", None)) or
+                callable(getattr(cb, "on_epoch_end", None))):  # fmt: skip
+            raise ConfigError(
+                f"`callbacks` must hold objects with an on_epoch_begin(model, epoch) or "
+                f"on_epoch_end(model, epoch, stats) method; got {cb!r}."
+            )
+    return list(callbacks)
+
+
+def _attach_callbacks(model: Word2Vec, trainer, callbacks: list[Any], before: list) -> None:
+    """Let ``trainer`` call ``callbacks`` between epochs, with ``model`` showing the
+    weights and statistics so far (``before``: those of earlier ``train`` calls)."""
+
+    def call(method: str, *args: Any) -> bool:
+        model._wv = None  # the weights changed in place: `wv` is built afresh
+        model.epoch_stats_ = before + trainer.history
+        model.loss_history_ = [h.mean_loss for h in model.epoch_stats_]
+        stop = False
+        for cb in callbacks:
+            hook = getattr(cb, method, None)
+            if callable(hook) and hook(model, *args):
+                stop = True
+        return stop
+
+    trainer.on_epoch_begin = lambda epoch: call("on_epoch_begin", epoch)
+    trainer.on_epoch_end = lambda epoch, stats: call("on_epoch_end", epoch, stats)
 
 
 @contextlib.contextmanager
