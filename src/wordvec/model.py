@@ -36,7 +36,7 @@ from .errors import ConfigError, CorpusError, TrainingInterrupted
 from .files.modelfile import MODEL_FORMAT_VERSION, read_model, write_model
 from .files.paths import check_output
 from .progress import ProgressDisplay
-from .text.corpus import TextCorpus
+from .text.corpus import TextCorpus, source_identity
 from .text.scan import Scan, scan
 from .vocab import Vocab
 
@@ -174,18 +174,10 @@ class Word2Vec:
         cfg = self.config
         _check_checkpointing(checkpoint, checkpoint_every, corpus)
         callbacks = _check_callbacks(callbacks)
+        self._release_scan()
 
         def new_vocab(s: Scan) -> Vocab:
-            vocab = Vocab.from_counts(
-                s.words,
-                s.counts,
-                min_count=cfg.min_count,
-                max_final_vocab=cfg.max_final_vocab,
-                n_tokens=s.n_tokens,
-                pruned=s.pruned,
-            )
-            log_vocabulary(vocab, s, min_count=cfg.min_count, max_final_vocab=cfg.max_final_vocab)
-            return vocab
+            return _new_vocab(s, cfg)
 
         with self._prepared(corpus, cfg, self.tmp_dir, new_vocab) as (vocab, encoded, s):
             w_in, w_out = self._initial_weights(vocab, cfg)
@@ -196,6 +188,55 @@ class Word2Vec:
                 callbacks,
             )  # fmt: skip
         return self
+
+    def build_vocab(self, corpus: Any) -> Word2Vec:
+        """Scan ``corpus`` and build the vocabulary and the initial weights, without
+        training (``fit`` is ``build_vocab`` then :meth:`train` on the same corpus, bit for
+        bit). Returns self, with ``vocab_``, ``w_in_``, ``w_out_`` and ``wv`` set.
+
+        The scan (its id cache) is kept for the next :meth:`train`, which uses it
+        instead of reading the text again when given the same corpus: the same path
+        (file or directory) whose files still have the same size, modification time and
+        inode (:func:`wordvec.text.corpus.source_identity`). Any other corpus (another
+        path, a changed file, an iterable, standard input) is read again, as gensim
+        lets ``train`` take another corpus than ``build_vocab``.
+        """
+        cfg = self.config
+        self._release_scan()
+        sentences = _as_sentences(corpus, cfg, self)
+        s = scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=self.tmp_dir)
+        try:
+            vocab = _new_vocab(s, cfg)
+            self.w_in_, self.w_out_ = self._initial_weights(vocab, cfg)
+        except BaseException:
+            s.close()
+            raise
+        self.vocab_ = vocab
+        self.epoch_stats_, self.loss_history_, self._wv = [], [], None
+        identity = source_identity(corpus)
+        if identity is not None:
+            self._kept_scan = (identity, s, sentences)
+        else:
+            s.close()
+        return self
+
+    def _release_scan(self) -> None:
+        """Delete the id cache :meth:`build_vocab` kept, if any."""
+        kept = self.__dict__.pop("_kept_scan", None)
+        if kept is not None:
+            kept[1].close()
+
+    def _take_scan(self, corpus: Any) -> tuple[Scan, TextCorpus] | None:
+        """The scan :meth:`build_vocab` kept, if ``corpus`` is the one it scanned and that
+        is unchanged (it is handed over once: a later ``train`` reads the text)."""
+        kept = self.__dict__.pop("_kept_scan", None)
+        if kept is None:
+            return None
+        identity, s, sentences = kept
+        if identity != source_identity(corpus):
+            s.close()
+            return None
+        return s, sentences
 
     def train(
         self,
@@ -217,17 +258,24 @@ class Word2Vec:
         would give them other meanings. ``epochs`` applies to this call only: the
         estimator's own ``epochs`` stays as it is. ``callbacks`` are as for :meth:`fit`
         (``epoch`` counts this call's epochs from 0).
+
+        After :meth:`build_vocab`, the first ``train`` on the same corpus uses its scan
+        (and its vocabulary as it is: those counts are this text's already).
         """
         self._check_fitted()
         callbacks = _check_callbacks(callbacks)
         cfg = self.config if epochs is None else self.config.replace(epochs=epochs)
+        kept = self._take_scan(corpus)
 
         def grown_vocab(s: Scan) -> Vocab:
+            if kept is not None:
+                return self.vocab_
             if update_vocab and cfg.loss != "hs":
                 return self.vocab_.grow(s.words, s.counts, min_count=cfg.min_count)
             return self.vocab_
 
-        with self._prepared(corpus, cfg, self.tmp_dir, grown_vocab) as (vocab, encoded, _):
+        prepared = self._prepared(corpus, cfg, self.tmp_dir, grown_vocab, kept=kept)
+        with prepared as (vocab, encoded, _):
             if encoded.n_words == 0:
                 raise CorpusError("none of the new text's words is in the model's vocabulary")
             self.w_in_, self.w_out_ = self._grown_weights(len(vocab), cfg)
@@ -287,6 +335,7 @@ class Word2Vec:
         tmp_dir: str | None,
         vocab_of: Callable[[Scan], Vocab] | None,
         resume: dict[str, Any] | None = None,
+        kept: tuple[Scan, TextCorpus] | None = None,
     ) -> Iterator[tuple[Vocab, EncodedCorpus, Scan]]:
         """The one preparation step of ``fit``, ``train`` and ``resume``: text -> ids.
 
@@ -295,10 +344,15 @@ class Word2Vec:
         kept) and the scan's id cache is encoded with it. ``resume`` instead keeps the
         model's vocabulary and first checks that the text is the checkpoint's (its
         keyword arguments for :meth:`EncodedCorpus.resume`). Yields ``(vocab,
-        encoded, scan)``, open until the block ends.
+        encoded, scan)``, open until the block ends. ``kept``: the scan (and its corpus)
+        :meth:`build_vocab` made of this corpus, used instead of scanning.
         """
-        sentences = _as_sentences(corpus, cfg, self)
-        with scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=tmp_dir) as s:
+        if kept is not None:
+            s, sentences = kept
+        else:
+            sentences = _as_sentences(corpus, cfg, self)
+            s = scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=tmp_dir)
+        with s:
             if resume is None:
                 vocab = vocab_of(s)
                 encoded = EncodedCorpus.from_scan(s, vocab, sentences, tmp_dir)
@@ -496,6 +550,20 @@ class Word2Vec:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _new_vocab(s: Scan, cfg: TrainConfig) -> Vocab:
+    """A new vocabulary from a scan, by the configuration's rules (``fit``, ``build_vocab``)."""
+    vocab = Vocab.from_counts(
+        s.words,
+        s.counts,
+        min_count=cfg.min_count,
+        max_final_vocab=cfg.max_final_vocab,
+        n_tokens=s.n_tokens,
+        pruned=s.pruned,
+    )
+    log_vocabulary(vocab, s, min_count=cfg.min_count, max_final_vocab=cfg.max_final_vocab)
+    return vocab
 
 
 def _as_sentences(corpus: Any, cfg: TrainConfig, model: Word2Vec) -> TextCorpus:
