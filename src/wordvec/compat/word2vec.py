@@ -405,7 +405,7 @@ class Word2Vec:
             stream[0].close()
 
     def _train(self, stream, total_examples, total_words, epochs, compute_loss, callbacks):
-        from ..engine.train import Interrupted, Position
+        from ..engine.train import Interrupted
 
         encoded, n_sentences, n_tokens = stream
         if total_examples is not None and total_examples != n_sentences:
@@ -444,23 +444,20 @@ class Word2Vec:
         trainer = self._trainer(cfg, w_in, w_out)
         for callback in callbacks:
             callback.on_train_begin(self)
-        trained = raw = 0
-        start = time.perf_counter()
-        for epoch in range(epochs):
+        counts = [0, 0]  # trained (kept) and raw words over the epochs run
+
+        def epoch_begin(epoch: int) -> bool:
             if self.stop_training:
                 logger.info("training stopped by a callback before epoch %i", epoch + 1)
-                break
+                return True
             for callback in callbacks:
                 callback.on_epoch_begin(self)
-            try:
-                trainer.run(encoded, Position(epoch), until=epoch + 1)
-            except Interrupted:  # Ctrl-C, turned into a clean stop at a job boundary
-                raise KeyboardInterrupt from None
-            finally:
-                self._weights_changed()  # the vectors changed in place
-            stats = trainer.history[-1]
-            trained += stats.kept
-            raw += n_tokens
+            return False
+
+        def epoch_end(epoch: int, stats) -> bool:
+            self._weights_changed()  # the vectors changed in place
+            counts[0] += stats.kept
+            counts[1] += n_tokens
             if self.compute_loss:
                 self.running_training_loss += stats.loss_sum
             self.min_alpha_yet_reached = trainer.alpha_at(
@@ -476,6 +473,17 @@ class Word2Vec:
             )  # fmt: skip
             for callback in callbacks:
                 callback.on_epoch_end(self)
+            return False  # (a stop asked for here is seen before the next epoch begins)
+
+        trainer.on_epoch_begin, trainer.on_epoch_end = epoch_begin, epoch_end
+        start = time.perf_counter()
+        try:
+            trainer.run(encoded)
+        except Interrupted:  # Ctrl-C, turned into a clean stop at a job boundary
+            raise KeyboardInterrupt from None
+        finally:
+            self._weights_changed()
+        trained, raw = counts
         elapsed = time.perf_counter() - start
         if trainer.history and not any(h.loss_terms for h in trainer.history):
             logger.warning(
