@@ -49,6 +49,7 @@ import numpy as np
 
 from ..config import TrainConfig
 from ..errors import ConfigError, TrainingError
+from ..text.corpus import source_identity
 from ..vocab import Vocab
 from . import _corpus, _files, _modelfile, _vocab
 from ._corpus import MAX_WORDS_IN_BATCH, LineSentence, PathLineSentences
@@ -301,9 +302,16 @@ class Word2Vec:
             kwargs["trim_rule"] = trim_rule
         _files.refuse_kwargs("build_vocab", kwargs)
         _corpus.check_corpus(corpus_iterable, corpus_file)
-        s = self._build_vocab(corpus_iterable, corpus_file, update, keep_ids=False)
+        self._release_scan()
+        # the scan of a file is kept for train() on the same, unchanged file (checked
+        # there); gensim lets train() take another corpus, which is then read
+        identity = _scan_key(corpus_iterable, corpus_file)
+        keep = identity is not None and self.max_vocab_size is None
+        s = self._build_vocab(corpus_iterable, corpus_file, update, keep_ids=keep)
         if keep_raw_vocab:
             self.raw_vocab = dict(zip(s.words, s.counts.tolist(), strict=True))
+        if s.cache is not None:
+            self._kept_scan = (identity, s, self.corpus_count)
 
     def build_vocab_from_freq(
         self,
@@ -322,6 +330,7 @@ class Word2Vec:
         counts = np.array([int(word_freq[w]) for w in words], dtype=np.int64)
         s = Scan(words, counts, int(counts.sum()), corpus_count or 0, None, False)
         total_words = self.corpus_total_words  # gensim leaves it as it was
+        self._release_scan()
         self._set_vocab(s, corpus_count or 0, update)
         self.corpus_total_words = total_words
         if keep_raw_vocab:
@@ -338,6 +347,24 @@ class Word2Vec:
                 s.cache.close()
             raise
         return s
+
+    def _release_scan(self) -> None:
+        """Delete the id cache ``build_vocab`` kept, if any."""
+        kept = self.__dict__.pop("_kept_scan", None)
+        if kept is not None:
+            kept[1].close()
+
+    def _take_scan(self, corpus_iterable, corpus_file):
+        """``(encoded, sentences, tokens)`` from the scan ``build_vocab`` kept, if this
+        corpus is the file it scanned and that file is unchanged; else None."""
+        kept = self.__dict__.pop("_kept_scan", None)
+        if kept is None:
+            return None
+        identity, s, corpus_count = kept
+        if identity != _scan_key(corpus_iterable, corpus_file):
+            s.close()
+            return None
+        return _corpus.ids_of(s, self._vocab), corpus_count, s.n_tokens
 
     def _set_vocab(self, s, corpus_count: int, update: bool) -> None:
         _vocab.set_vocab(self, s, corpus_count, update)
@@ -396,7 +423,7 @@ class Word2Vec:
             raise ConfigError(f"`epochs` must be an int >= 1; got {epochs!r}.")
         self._config()
         _corpus.check_corpus(corpus_iterable, corpus_file)
-        stream = _corpus.encode_corpus(
+        stream = self._take_scan(corpus_iterable, corpus_file) or _corpus.encode_corpus(
             corpus_iterable, corpus_file, self._vocab, self.max_vocab_size is not None
         )
         try:
@@ -557,6 +584,15 @@ class Word2Vec:
         A file written by gensim's ``save()`` is refused with the way over.
         """
         return _modelfile.load(cls, fname)
+
+
+def _scan_key(corpus_iterable: Any, corpus_file: Any) -> tuple | None:
+    """What must be equal for a scan to be reused: the file (path, inode, size, times,
+    :func:`~wordvec.text.corpus.source_identity`) and where its lines are cut."""
+    identity = source_identity(_corpus.file_of(corpus_iterable, corpus_file))
+    if identity is None:
+        return None
+    return identity, getattr(corpus_iterable, "max_sentence_length", MAX_WORDS_IN_BATCH)
 
 
 def _is_size(x: Any) -> bool:
