@@ -484,3 +484,22 @@ def test_train_reuses_build_vocabs_scan_of_the_same_unchanged_file(tmp_path, tex
     m.build_vocab(corpus_file=path)
     raw = m.train(corpus_file=other, total_words=1, epochs=1)[1]
     assert raw == len(other.read_text(encoding="utf-8").split())
+
+
+def test_the_parameter_table_renames_both_ways_and_in_messages(tmp_path, sentences):
+    from wordvec.compat import _params
+
+    settings = dict(
+        vector_size=7, alpha=0.03, window=3, min_alpha=0.001, seed=4, workers=2,
+        max_vocab_size=10**6, ns_exponent=0.5, cbow_mean=0, shrink_windows=False,
+        batch_words=500,
+    )  # fmt: skip
+    assert set(settings) == {row[0] for row in _params.RENAMED}
+    m = Word2Vec(sentences[:300], min_count=1, epochs=1, sg=1, **settings)
+    path = tmp_path / "m.wvm"
+    m.save(path)
+    back = Word2Vec.load(path)
+    assert {k: getattr(back, k) for k in settings} == settings
+    for name, bad in [("vector_size", 0), ("workers", 0), ("max_vocab_size", 1)]:
+        with pytest.raises(ConfigError, match=f"`{name}`"):
+            Word2Vec(**{name: bad})

@@ -51,7 +51,7 @@ from ..config import TrainConfig
 from ..errors import ConfigError, TrainingError
 from ..text.corpus import source_identity
 from ..vocab import Vocab
-from . import _corpus, _files, _modelfile, _vocab
+from . import _corpus, _files, _modelfile, _params, _vocab
 from ._corpus import MAX_WORDS_IN_BATCH, LineSentence, PathLineSentences
 from .callbacks import CallbackAny2Vec
 from .keyedvectors import KeyedVectors
@@ -62,12 +62,6 @@ logger = logging.getLogger(__name__)
 
 _COMPAT_KEY = "wordvec.compat"  # the model file's "extra" block written by this module
 _COMPAT_FORMAT = 1
-# wordvec's name of a setting -> gensim's, for the messages of TrainConfig.validate()
-_GENSIM_NAMES = {
-    "`dim`": "`vector_size`",
-    "`threads`": "`workers`",
-    "`max_vocab`": "`max_vocab_size`",
-}
 
 
 def _flag(name: str, value: Any) -> int:
@@ -235,28 +229,15 @@ class Word2Vec:
             return TrainConfig(
                 model="skipgram" if sg else "cbow",
                 loss="hs" if hs else "neg",
-                dim=self.vector_size,
-                window=self.window,
                 negative=0 if hs else negative,
                 min_count=max(1, int(mc)),
                 sample=self._sample_fraction(),
                 epochs=self.epochs if epochs is None else epochs,
-                alpha=self.alpha,
-                min_alpha=self.min_alpha,
-                threads=w,
-                seed=self.seed,
-                cbow_mean=bool(self.cbow_mean),
-                ns_exponent=self.ns_exponent,
-                shrink_windows=bool(self.shrink_windows),
-                max_vocab=self.max_vocab_size,
                 max_sentence_length=MAX_WORDS_IN_BATCH,
-                batch_words=self.batch_words,
+                **_params.to_config_values(self),  # the renamed ones: vector_size -> dim, ...
             ).validate()
         except ConfigError as exc:
-            message = str(exc)
-            for ours, theirs in _GENSIM_NAMES.items():
-                message = message.replace(ours, theirs)
-            raise ConfigError(message) from None
+            raise ConfigError(_params.gensim_message(str(exc))) from None
 
     def _sample_fraction(self) -> Any:
         """``sample`` as the engine reads it: gensim's ``sample >= 1`` means "down-sample
