@@ -82,6 +82,7 @@ LAYERS: list[list[str]] = [
         "compat._corpus",
         "compat._editing",
         "compat._phrasecounts",
+        "compat._params",
     ],
     ["compat._evaluation", "compat._files"],
     ["compat.keyedvectors", "compat._modelfile", "compat.phrases"],

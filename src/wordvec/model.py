@@ -22,7 +22,7 @@ import dataclasses
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -36,7 +36,7 @@ from .errors import ConfigError, CorpusError, TrainingInterrupted
 from .files.modelfile import MODEL_FORMAT_VERSION, read_model, write_model
 from .files.paths import check_output
 from .progress import ProgressDisplay
-from .text.corpus import TextCorpus
+from .text.corpus import TextCorpus, source_identity
 from .text.scan import Scan, scan
 from .vocab import Vocab
 
@@ -149,6 +149,7 @@ class Word2Vec:
         checkpoint: str | os.PathLike[str] | None = None,
         checkpoint_every: float | None = None,
         handle_signals: bool = True,
+        callbacks: Sequence[Any] = (),
     ) -> Word2Vec:
         """Build the vocabulary from ``corpus`` and train. Returns self.
 
@@ -164,30 +165,81 @@ class Word2Vec:
             In the main thread, SIGINT / SIGTERM stop training cleanly at the next job
             boundary (then :class:`TrainingInterrupted` is raised) instead of raising
             KeyboardInterrupt in the middle of an update.
+        callbacks : sequence of objects
+            Called between epochs, never while a job runs: ``on_epoch_begin(model,
+            epoch)`` before and ``on_epoch_end(model, epoch, stats)`` after each epoch
+            (``epoch`` 0-based, ``stats`` its :class:`EpochStats`; either method may be
+            missing). The model is then complete for that point: ``wv``, ``w_in_``,
+            ``epoch_stats_`` hold the weights and statistics so far, so a callback can
+            evaluate or save it. Returning True from either stops training there (the
+            learning rate keeps the schedule planned for ``epochs``).
         """
         cfg = self.config
         _check_checkpointing(checkpoint, checkpoint_every, corpus)
+        callbacks = _check_callbacks(callbacks)
+        self._release_scan()
 
         def new_vocab(s: Scan) -> Vocab:
-            vocab = Vocab.from_counts(
-                s.words,
-                s.counts,
-                min_count=cfg.min_count,
-                max_final_vocab=cfg.max_final_vocab,
-                n_tokens=s.n_tokens,
-                pruned=s.pruned,
-            )
-            log_vocabulary(vocab, s, min_count=cfg.min_count, max_final_vocab=cfg.max_final_vocab)
-            return vocab
+            return _new_vocab(s, cfg)
 
         with self._prepared(corpus, cfg, self.tmp_dir, new_vocab) as (vocab, encoded, s):
             w_in, w_out = self._initial_weights(vocab, cfg)
             self.vocab_, self.w_in_, self.w_out_ = vocab, w_in, w_out
             self.epoch_stats_ = []
             self._train(
-                encoded, cfg, None, checkpoint, checkpoint_every, handle_signals, s.identity
-            )
+                encoded, cfg, None, checkpoint, checkpoint_every, handle_signals, s.identity,
+                callbacks,
+            )  # fmt: skip
         return self
+
+    def build_vocab(self, corpus: Any) -> Word2Vec:
+        """Scan ``corpus`` and build the vocabulary and the initial weights, without
+        training (``fit`` is ``build_vocab`` then :meth:`train` on the same corpus, bit for
+        bit). Returns self, with ``vocab_``, ``w_in_``, ``w_out_`` and ``wv`` set.
+
+        The scan (its id cache) is kept for the next :meth:`train`, which uses it
+        instead of reading the text again when given the same corpus: the same path
+        (file or directory) whose files still have the same size, modification time and
+        inode (:func:`wordvec.text.corpus.source_identity`). Any other corpus (another
+        path, a changed file, an iterable, standard input) is read again, as gensim
+        lets ``train`` take another corpus than ``build_vocab``.
+        """
+        cfg = self.config
+        self._release_scan()
+        sentences = _as_sentences(corpus, cfg, self)
+        s = scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=self.tmp_dir)
+        try:
+            vocab = _new_vocab(s, cfg)
+            self.w_in_, self.w_out_ = self._initial_weights(vocab, cfg)
+        except BaseException:
+            s.close()
+            raise
+        self.vocab_ = vocab
+        self.epoch_stats_, self.loss_history_, self._wv = [], [], None
+        identity = source_identity(corpus)
+        if identity is not None:
+            self._kept_scan = (identity, s, sentences)
+        else:
+            s.close()
+        return self
+
+    def _release_scan(self) -> None:
+        """Delete the id cache :meth:`build_vocab` kept, if any."""
+        kept = self.__dict__.pop("_kept_scan", None)
+        if kept is not None:
+            kept[1].close()
+
+    def _take_scan(self, corpus: Any) -> tuple[Scan, TextCorpus] | None:
+        """The scan :meth:`build_vocab` kept, if ``corpus`` is the one it scanned and that
+        is unchanged (it is handed over once: a later ``train`` reads the text)."""
+        kept = self.__dict__.pop("_kept_scan", None)
+        if kept is None:
+            return None
+        identity, s, sentences = kept
+        if identity != source_identity(corpus):
+            s.close()
+            return None
+        return s, sentences
 
     def train(
         self,
@@ -196,6 +248,7 @@ class Word2Vec:
         epochs: int | None = None,
         update_vocab: bool = True,
         handle_signals: bool = True,
+        callbacks: Sequence[Any] = (),
     ) -> Word2Vec:
         """Continue training a fitted model on more text. Returns self.
 
@@ -206,24 +259,33 @@ class Word2Vec:
         noise distribution and sub-sampling. Hierarchical softmax keeps its vocabulary
         and Huffman tree as they are: its output rows are tree nodes, and a new tree
         would give them other meanings. ``epochs`` applies to this call only: the
-        estimator's own ``epochs`` stays as it is.
+        estimator's own ``epochs`` stays as it is. ``callbacks`` are as for :meth:`fit`
+        (``epoch`` counts this call's epochs from 0).
+
+        After :meth:`build_vocab`, the first ``train`` on the same corpus uses its scan
+        (and its vocabulary as it is: those counts are this text's already).
         """
         self._check_fitted()
+        callbacks = _check_callbacks(callbacks)
         cfg = self.config if epochs is None else self.config.replace(epochs=epochs)
+        kept = self._take_scan(corpus)
 
         def grown_vocab(s: Scan) -> Vocab:
+            if kept is not None:
+                return self.vocab_
             if update_vocab and not cfg.uses_tree:
                 return self.vocab_.grow(s.words, s.counts, min_count=cfg.min_count)
             return self.vocab_
 
-        with self._prepared(corpus, cfg, self.tmp_dir, grown_vocab) as (vocab, encoded, _):
+        prepared = self._prepared(corpus, cfg, self.tmp_dir, grown_vocab, kept=kept)
+        with prepared as (vocab, encoded, _):
             if encoded.n_words == 0:
                 raise CorpusError("none of the new text's words is in the model's vocabulary")
             self.w_in_, self.w_out_ = self._grown_weights(len(vocab), cfg)
             self.vocab_ = vocab
             done = list(self.epoch_stats_)
             self.epoch_stats_ = []
-            self._train(encoded, cfg, None, None, None, handle_signals)
+            self._train(encoded, cfg, None, None, None, handle_signals, None, callbacks, done)
             self.epoch_stats_ = done + self.epoch_stats_
             self.loss_history_ = [h.mean_loss for h in self.epoch_stats_]
         return self
@@ -276,6 +338,7 @@ class Word2Vec:
         tmp_dir: str | None,
         vocab_of: Callable[[Scan], Vocab] | None,
         resume: dict[str, Any] | None = None,
+        kept: tuple[Scan, TextCorpus] | None = None,
     ) -> Iterator[tuple[Vocab, EncodedCorpus, Scan]]:
         """The one preparation step of ``fit``, ``train`` and ``resume``: text -> ids.
 
@@ -284,10 +347,15 @@ class Word2Vec:
         kept) and the scan's id cache is encoded with it. ``resume`` instead keeps the
         model's vocabulary and first checks that the text is the checkpoint's (its
         keyword arguments for :meth:`EncodedCorpus.resume`). Yields ``(vocab,
-        encoded, scan)``, open until the block ends.
+        encoded, scan)``, open until the block ends. ``kept``: the scan (and its corpus)
+        :meth:`build_vocab` made of this corpus, used instead of scanning.
         """
-        sentences = _as_sentences(corpus, cfg, self)
-        with scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=tmp_dir) as s:
+        if kept is not None:
+            s, sentences = kept
+        else:
+            sentences = _as_sentences(corpus, cfg, self)
+            s = scan(sentences, max_vocab=cfg.max_vocab, tmp_dir=tmp_dir)
+        with s:
             if resume is None:
                 vocab = vocab_of(s)
                 encoded = EncodedCorpus.from_scan(s, vocab, sentences, tmp_dir)
@@ -298,14 +366,27 @@ class Word2Vec:
                 yield vocab, encoded, s
 
     def _train(
-        self, encoded, cfg, position, checkpoint, checkpoint_every, handle_signals, corpus_id=None
+        self,
+        encoded,
+        cfg,
+        position,
+        checkpoint,
+        checkpoint_every,
+        handle_signals,
+        corpus_id=None,
+        callbacks=(),
+        before=(),
     ):
         """Run the engine over ``encoded`` from ``position``: Ctrl-C / SIGTERM stop it at a
-        job boundary, and a checkpoint (if a path was given) records where."""
+        job boundary, and a checkpoint (if a path was given) records where. ``callbacks``
+        are called between epochs (``before``: the statistics of earlier calls, which
+        ``epoch_stats_`` shows them after)."""
         bar = ProgressDisplay() if self.progress else None
         stop = threading.Event()
         trainer = self._trainer(cfg, bar, stop)
         trainer.history = list(self.epoch_stats_)
+        if callbacks:
+            _attach_callbacks(self, trainer, callbacks, list(before))
         if checkpoint is not None and checkpoint_every:
 
             def save_checkpoint(pos) -> None:
@@ -475,6 +556,20 @@ class Word2Vec:
 # ---------------------------------------------------------------------- helpers
 
 
+def _new_vocab(s: Scan, cfg: TrainConfig) -> Vocab:
+    """A new vocabulary from a scan, by the configuration's rules (``fit``, ``build_vocab``)."""
+    vocab = Vocab.from_counts(
+        s.words,
+        s.counts,
+        min_count=cfg.min_count,
+        max_final_vocab=cfg.max_final_vocab,
+        n_tokens=s.n_tokens,
+        pruned=s.pruned,
+    )
+    log_vocabulary(vocab, s, min_count=cfg.min_count, max_final_vocab=cfg.max_final_vocab)
+    return vocab
+
+
 def _as_sentences(corpus: Any, cfg: TrainConfig, model: Word2Vec) -> TextCorpus:
     """``corpus`` as a TextCorpus read with ``model``'s ``errors`` and ``tmp_dir`` (one per
     call of fit/train/resume: it is iterated again, and standard input is read once)."""
@@ -487,6 +582,41 @@ def _as_sentences(corpus: Any, cfg: TrainConfig, model: Word2Vec) -> TextCorpus:
         errors=model.errors,
         tmp_dir=model.tmp_dir,
     )
+
+
+def _check_callbacks(callbacks: Any) -> list[Any]:
+    """``callbacks`` as a list, each with an ``on_epoch_begin`` or ``on_epoch_end`` method."""
+    if callbacks is None:
+        return []
+    if not isinstance(callbacks, (list, tuple)):
+        callbacks = [callbacks]  # one callback object
+    for cb in callbacks:
+        if not (callable(getattr(cb, "on_epoch_begin", None)) or
+                callable(getattr(cb, "on_epoch_end", None))):  # fmt: skip
+            raise ConfigError(
+                f"`callbacks` must hold objects with an on_epoch_begin(model, epoch) or "
+                f"on_epoch_end(model, epoch, stats) method; got {cb!r}."
+            )
+    return list(callbacks)
+
+
+def _attach_callbacks(model: Word2Vec, trainer, callbacks: list[Any], before: list) -> None:
+    """Let ``trainer`` call ``callbacks`` between epochs, with ``model`` showing the
+    weights and statistics so far (``before``: those of earlier ``train`` calls)."""
+
+    def call(method: str, *args: Any) -> bool:
+        model._wv = None  # the weights changed in place: `wv` is built afresh
+        model.epoch_stats_ = before + trainer.history
+        model.loss_history_ = [h.mean_loss for h in model.epoch_stats_]
+        stop = False
+        for cb in callbacks:
+            hook = getattr(cb, method, None)
+            if callable(hook) and hook(model, *args):
+                stop = True
+        return stop
+
+    trainer.on_epoch_begin = lambda epoch: call("on_epoch_begin", epoch)
+    trainer.on_epoch_end = lambda epoch, stats: call("on_epoch_end", epoch, stats)
 
 
 @contextlib.contextmanager

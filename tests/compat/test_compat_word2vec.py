@@ -437,3 +437,65 @@ def test_subsampling_keeps_words_with_gensims_probabilities(sentences, sample):
     got = w._vocab.keep_thresholds(w._sample_fraction()) / 2**32
     np.testing.assert_allclose(got, want, atol=2e-9)
     assert want.min() < 1 or sample == 0  # some words are down-sampled
+
+
+# --------------------------------------------------------------------------- build_vocab's scan
+def test_train_reuses_build_vocabs_scan_of_the_same_unchanged_file(tmp_path, text, monkeypatch):
+    import os
+
+    import wordvec.compat._corpus as compat_corpus
+
+    calls = []
+    real = compat_corpus.scan
+    monkeypatch.setattr(compat_corpus, "scan", lambda *a, **k: calls.append(1) or real(*a, **k))
+    path = tmp_path / "c.txt"
+    path.write_bytes(text.read_bytes()[:200_000])
+
+    def run(source, touch=False):
+        m = Word2Vec(vector_size=8, min_count=3, workers=1, epochs=2)
+        m.build_vocab(**source)
+        if touch:  # same bytes, a new modification time: must be read again
+            os.utime(path, ns=(1, 1))
+        m.train(**source, total_examples=m.corpus_count, epochs=2)
+        return m
+
+    reused = run({"corpus_file": path})
+    assert len(calls) == 1
+    line_sentence = run({"corpus_iterable": LineSentence(path)})
+    assert len(calls) == 2
+    rescanned = run({"corpus_file": path}, touch=True)
+    assert len(calls) == 4
+    for m in (line_sentence, rescanned):
+        np.testing.assert_array_equal(m.wv.vectors, reused.wv.vectors)
+        np.testing.assert_array_equal(m.syn1neg, reused.syn1neg)
+    # the same file cut into other sentences: read again
+    m = Word2Vec(vector_size=8, min_count=3, workers=1, epochs=1)
+    m.build_vocab(corpus_file=path)
+    m.train(LineSentence(path, max_sentence_length=5), total_examples=1, epochs=1)
+    assert len(calls) == 6
+    # another file after build_vocab: read, and trained on
+    other = tmp_path / "d.txt"
+    other.write_bytes(text.read_bytes()[200_000:300_000])
+    m = Word2Vec(vector_size=8, min_count=3, workers=1, epochs=1)
+    m.build_vocab(corpus_file=path)
+    raw = m.train(corpus_file=other, total_words=1, epochs=1)[1]
+    assert raw == len(other.read_text(encoding="utf-8").split())
+
+
+def test_the_parameter_table_renames_both_ways_and_in_messages(tmp_path, sentences):
+    from wordvec.compat import _params
+
+    settings = dict(
+        vector_size=7, alpha=0.03, window=3, min_alpha=0.001, seed=4, workers=2,
+        max_vocab_size=10**6, ns_exponent=0.5, cbow_mean=0, shrink_windows=False,
+        batch_words=500,
+    )  # fmt: skip
+    assert set(settings) == {row[0] for row in _params.RENAMED}
+    m = Word2Vec(sentences[:300], min_count=1, epochs=1, sg=1, **settings)
+    path = tmp_path / "m.wvm"
+    m.save(path)
+    back = Word2Vec.load(path)
+    assert {k: getattr(back, k) for k in settings} == settings
+    for name, bad in [("vector_size", 0), ("workers", 0), ("max_vocab_size", 1)]:
+        with pytest.raises(ConfigError, match=f"`{name}`"):
+            Word2Vec(**{name: bad})

@@ -424,3 +424,40 @@ def test_dimension_0_vectors_are_refused_on_write_and_on_read(ext, tmp_path, cap
     assert main(["plot", str(path), "a", "b", "-o", str(tmp_path / "p.png")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "dimension 0" in err[0], err
+
+
+# --------------------------------------------------------------------------- compressed files
+@pytest.mark.parametrize("ext", ["bin", "txt", "wvec"])
+@pytest.mark.parametrize("compression", ["gz", "bz2", "xz"])
+def test_compressed_files_load_as_their_inner_name_says(kv, tmp_path, ext, compression):
+    import bz2
+    import gzip
+    import lzma
+
+    compress = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}[compression]
+    plain = tmp_path / f"v.{ext}"
+    save(kv, plain)
+    packed = tmp_path / f"v.{ext}.{compression}"
+    packed.write_bytes(compress(plain.read_bytes()))
+    back = load(packed)
+    assert back.words == kv.words
+    np.testing.assert_array_equal(back.vectors, kv.vectors)
+    if ext != "wvec":
+        assert load(packed, limit=3).words == kv.words[:3]
+
+
+def test_compressed_file_errors_name_the_given_file(tmp_path):
+    import gzip
+
+    bad = tmp_path / "v.txt.gz"
+    bad.write_bytes(gzip.compress(b"2 3\nword 1 2 3\n"))
+    with pytest.raises(FormatError, match=r"v\.txt\.gz \(decompressed\): line 1"):
+        load(bad)
+    misnamed = tmp_path / "w.txt.gz"
+    misnamed.write_bytes(b"1 2\nword 1 2\n")
+    with pytest.raises(FormatError, match="w.txt.gz"):
+        load(misnamed)
+    with pytest.raises(ConfigError, match="mmap"):
+        load(bad, mmap=True)
+    leftovers = set(tmp_path.iterdir())
+    assert leftovers == {bad, misnamed}

@@ -172,6 +172,41 @@ def test_most_similar_matches_brute_force(kv):
     assert_same(kv.most_similar("w4", topn=5), brute_add(kv, ["w4"], [], 5))
 
 
+def test_most_similar_weights_scale_each_term(kv):
+    """(word, weight) pairs: the query is sum(w * unit(pos)) - sum(w * unit(neg))."""
+    n = unit(kv.vectors)
+    for pos, neg in [([("w3", 2.0), "w7"], [("w9", 0.5)]), ([("w1", -1.0)], []), ([], ["w2"])]:
+        q = np.zeros(kv.dim)
+        for sign, terms in ((1, pos), (-1, neg)):
+            for t in terms:
+                word, w = t if isinstance(t, tuple) else (t, 1.0)
+                q = q + sign * w * n[kv.get_index(word)]
+        q = q / np.linalg.norm(q)
+        skip = {kv.get_index(t[0] if isinstance(t, tuple) else t) for t in pos + neg}
+        ranked = sorted((i for i in range(V) if i not in skip), key=lambda i: (-(n[i] @ q), i))
+        want = [(kv.words[i], float(n[i] @ q)) for i in ranked[:6]]
+        assert_same(kv.most_similar(pos, neg, topn=6), want)
+    # a weight of 1 is the plain query, bit for bit
+    assert kv.most_similar([("w3", 1.0), ("w4", 1)], topn=5) == kv.most_similar(
+        ["w3", "w4"], topn=5
+    )
+    vec = kv.vectors[5]
+    assert_same(kv.most_similar([(vec, 3.0)], topn=4), kv.most_similar([vec], topn=4))
+    for bad in [("w1", "x"), ("w1", np.nan), ("w1", 1.0, 2.0)]:
+        with pytest.raises((ConfigError, UnknownWordError)):
+            kv.most_similar([bad])
+
+
+def test_most_similar_topn_none_gives_every_similarity(kv):
+    got = kv.most_similar(["w3"], ["w8"], topn=None)
+    n = unit(kv.vectors)
+    q = n[3] - n[8]
+    q = q / np.linalg.norm(q)
+    assert got.dtype == np.float32 and got.shape == (V,)
+    np.testing.assert_allclose(got, n @ q, rtol=1e-5, atol=1e-6)  # the query words included
+    assert kv.most_similar("w3", topn=None, restrict_vocab=10).shape == (10,)
+
+
 def test_most_similar_restrict_vocab_and_topn_bounds(kv):
     got = kv.most_similar("w50", topn=100, restrict_vocab=20)
     assert len(got) == 20 and all(kv.get_index(w) < 20 for w, _ in got)

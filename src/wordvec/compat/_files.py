@@ -9,12 +9,8 @@ to bring it over.
 
 from __future__ import annotations
 
-import bz2
-import gzip
 import logging
 import os
-import shutil
-import tempfile
 from collections.abc import Mapping
 from typing import Any
 
@@ -132,22 +128,6 @@ def save_word2vec_format(
     save(view, fname, format="word2vec-bin" if binary else "word2vec-text")
 
 
-def _decompressed(fname) -> tuple[str, bool]:
-    """``(path, is_temporary)``: a .gz / .bz2 file is expanded into a temporary file."""
-    name = os.fspath(fname)
-    opener = {".gz": gzip.open, ".bz2": bz2.open}.get(os.path.splitext(name)[1].lower())
-    if opener is None:
-        return name, False
-    fd, tmp = tempfile.mkstemp(suffix=".w2v")
-    try:
-        with os.fdopen(fd, "wb") as out, opener(name, "rb") as src:
-            shutil.copyfileobj(src, out, 1 << 20)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return tmp, True
-
-
 def load_word2vec_format(
     fname,
     fvocab=None,
@@ -178,18 +158,14 @@ def load_word2vec_format(
             + "; ".join(unsupported)
             + " in wordvec.compat."
         )
-    # (a text file with or without the header line is recognised either way)
-    path, temporary = _decompressed(fname)
-    try:
-        kv = load(
-            path,
-            format="word2vec-bin" if binary else "word2vec-text",
-            errors=unicode_errors,  # (gensim's name for it: no deprecation to warn of here)
-            limit=limit or None,  # as gensim: the first `limit` rows only; 0 reads all
-        )
-    finally:
-        if temporary:
-            os.unlink(path)
+    # (a text file with or without the header line is recognised either way; a .gz or
+    # .bz2 file is decompressed by the native reader)
+    kv = load(
+        fname,
+        format="word2vec-bin" if binary else "word2vec-text",
+        errors=unicode_errors,  # (gensim's name for it: no deprecation to warn of here)
+        limit=limit or None,  # as gensim: the first `limit` rows only; 0 reads all
+    )
     n = len(kv)
     if fvocab is None:
         counts = np.arange(n, 0, -1, dtype=np.int64)

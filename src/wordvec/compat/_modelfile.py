@@ -15,7 +15,7 @@ import os
 from typing import Any
 
 from ..errors import ConfigError, FormatError
-from . import _files
+from . import _files, _params
 
 __all__ = ["save", "load"]
 
@@ -76,15 +76,8 @@ def load(cls, fname: str | os.PathLike[str]):
     extra = (meta.get("extra") or {}).get(_COMPAT_KEY) or {}
     extra = _checked_extra(extra, os.fspath(fname))
     model = cls(
-        vector_size=cfg.dim,
-        alpha=cfg.start_alpha,
-        window=cfg.window,
         min_count=extra.get("min_count", cfg.min_count),
-        max_vocab_size=cfg.max_vocab,
         sample=extra.get("sample", cfg.sample),
-        seed=cfg.seed,
-        workers=cfg.workers,
-        min_alpha=cfg.end_alpha,
         sg=int(cfg.model == "skipgram"),
         hs=int(cfg.uses_tree),
         negative=cfg.negative if cfg.uses_negatives else 0,
@@ -92,11 +85,10 @@ def load(cls, fname: str | os.PathLike[str]):
         cbow_mean=int(cfg.cbow_mean),
         epochs=cfg.epochs,
         sorted_vocab=extra.get("sorted_vocab", 1),
-        batch_words=cfg.batch_words,
         compute_loss=extra.get("compute_loss", False),
         comment=extra.get("comment"),
         max_final_vocab=extra.get("max_final_vocab", cfg.max_final_vocab),
-        shrink_windows=cfg.shrink_windows,
+        **_params.from_config(cfg),  # the renamed ones: dim -> vector_size, ...
     )
     model._vocab = native.vocab_
     model._w_out = native.w_out_

@@ -56,8 +56,9 @@ import numpy as np
 
 from ..config import TrainConfig
 from ..errors import ConfigError, TrainingError
+from ..text.corpus import source_identity
 from ..vocab import Vocab
-from . import _corpus, _files, _modelfile, _vocab
+from . import _corpus, _files, _modelfile, _params, _vocab
 from ._corpus import MAX_WORDS_IN_BATCH, LineSentence, PathLineSentences
 from .callbacks import CallbackAny2Vec
 from .keyedvectors import KeyedVectors
@@ -68,12 +69,6 @@ logger = logging.getLogger(__name__)
 
 _COMPAT_KEY = "wordvec.compat"  # the model file's "extra" block written by this module
 _COMPAT_FORMAT = 1
-# wordvec's name of a setting -> gensim's, for the messages of TrainConfig.validate()
-_GENSIM_NAMES = {
-    "`dim`": "`vector_size`",
-    "`threads`": "`workers`",
-    "`max_vocab`": "`max_vocab_size`",
-}
 
 
 def _flag(name: str, value: Any) -> int:
@@ -236,28 +231,15 @@ class Word2Vec:
             return TrainConfig(
                 model="skipgram" if sg else "cbow",
                 loss=("hs+neg" if negative else "hs") if hs else "neg",
-                dim=self.vector_size,
-                window=self.window,
                 negative=negative,
                 min_count=max(1, int(mc)),
                 sample=self._sample_fraction(),
                 epochs=self.epochs if epochs is None else epochs,
-                alpha=self.alpha,
-                min_alpha=self.min_alpha,
-                threads=w,
-                seed=self.seed,
-                cbow_mean=bool(self.cbow_mean),
-                ns_exponent=self.ns_exponent,
-                shrink_windows=bool(self.shrink_windows),
-                max_vocab=self.max_vocab_size,
                 max_sentence_length=MAX_WORDS_IN_BATCH,
-                batch_words=self.batch_words,
+                **_params.to_config_values(self),  # the renamed ones: vector_size -> dim, ...
             ).validate()
         except ConfigError as exc:
-            message = str(exc)
-            for ours, theirs in _GENSIM_NAMES.items():
-                message = message.replace(ours, theirs)
-            raise ConfigError(message) from None
+            raise ConfigError(_params.gensim_message(str(exc))) from None
 
     def _sample_fraction(self) -> Any:
         """``sample`` as the engine reads it: gensim's ``sample >= 1`` means "down-sample
@@ -308,9 +290,18 @@ class Word2Vec:
         _files.refuse_kwargs("build_vocab", kwargs)
         _check_trim_rule(trim_rule)
         _corpus.check_corpus(corpus_iterable, corpus_file)
-        s = self._build_vocab(corpus_iterable, corpus_file, update, False, trim_rule)
+        self._release_scan()
+        # the scan of a file is kept for train() on the same, unchanged file (checked
+        # there); gensim lets train() take another corpus, which is then read
+        identity = _scan_key(corpus_iterable, corpus_file)
+        keep = identity is not None and self.max_vocab_size is None
+        s = self._build_vocab(
+            corpus_iterable, corpus_file, update, keep_ids=keep, trim_rule=trim_rule
+        )
         if keep_raw_vocab:
             self.raw_vocab = dict(zip(s.words, s.counts.tolist(), strict=True))
+        if s.cache is not None:
+            self._kept_scan = (identity, s, self.corpus_count)
 
     def build_vocab_from_freq(
         self,
@@ -328,6 +319,7 @@ class Word2Vec:
         counts = np.array([int(word_freq[w]) for w in words], dtype=np.int64)
         s = Scan(words, counts, int(counts.sum()), corpus_count or 0, None, False)
         total_words = self.corpus_total_words  # gensim leaves it as it was
+        self._release_scan()
         self._set_vocab(s, corpus_count or 0, update, trim_rule)
         self.corpus_total_words = total_words
         if keep_raw_vocab:
@@ -346,6 +338,24 @@ class Word2Vec:
                 s.cache.close()
             raise
         return s
+
+    def _release_scan(self) -> None:
+        """Delete the id cache ``build_vocab`` kept, if any."""
+        kept = self.__dict__.pop("_kept_scan", None)
+        if kept is not None:
+            kept[1].close()
+
+    def _take_scan(self, corpus_iterable, corpus_file):
+        """``(encoded, sentences, tokens)`` from the scan ``build_vocab`` kept, if this
+        corpus is the file it scanned and that file is unchanged; else None."""
+        kept = self.__dict__.pop("_kept_scan", None)
+        if kept is None:
+            return None
+        identity, s, corpus_count = kept
+        if identity != _scan_key(corpus_iterable, corpus_file):
+            s.close()
+            return None
+        return _corpus.ids_of(s, self._vocab), corpus_count, s.n_tokens
 
     def _set_vocab(self, s, corpus_count: int, update: bool, trim_rule=None) -> None:
         _vocab.set_vocab(self, s, corpus_count, update, trim_rule)
@@ -404,7 +414,7 @@ class Word2Vec:
             raise ConfigError(f"`epochs` must be an int >= 1; got {epochs!r}.")
         self._config()
         _corpus.check_corpus(corpus_iterable, corpus_file)
-        stream = _corpus.encode_corpus(
+        stream = self._take_scan(corpus_iterable, corpus_file) or _corpus.encode_corpus(
             corpus_iterable, corpus_file, self._vocab, self.max_vocab_size is not None
         )
         try:
@@ -413,7 +423,7 @@ class Word2Vec:
             stream[0].close()
 
     def _train(self, stream, total_examples, total_words, epochs, compute_loss, callbacks):
-        from ..engine.train import Interrupted, Position
+        from ..engine.train import Interrupted
 
         encoded, n_sentences, n_tokens = stream
         if total_examples is not None and total_examples != n_sentences:
@@ -452,25 +462,20 @@ class Word2Vec:
         trainer = self._trainer(cfg, w_in, w_out)
         for callback in callbacks:
             callback.on_train_begin(self)
-        trained = raw = 0
-        compiling = 0.0  # the first epoch's kernel compilation (first run only), kept apart
-        start = time.perf_counter()
-        for epoch in range(epochs):
+        counts = [0, 0]  # trained (kept) and raw words over the epochs run
+
+        def epoch_begin(epoch: int) -> bool:
             if self.stop_training:
                 logger.info("training stopped by a callback before epoch %i", epoch + 1)
-                break
+                return True
             for callback in callbacks:
                 callback.on_epoch_begin(self)
-            try:
-                trainer.run(encoded, Position(epoch), until=epoch + 1)
-            except Interrupted:  # Ctrl-C, turned into a clean stop at a job boundary
-                raise KeyboardInterrupt from None
-            finally:
-                self._weights_changed()  # the vectors changed in place
-                compiling += trainer.compile_seconds
-            stats = trainer.history[-1]
-            trained += stats.kept
-            raw += n_tokens
+            return False
+
+        def epoch_end(epoch: int, stats) -> bool:
+            self._weights_changed()  # the vectors changed in place
+            counts[0] += stats.kept
+            counts[1] += n_tokens
             if self.compute_loss:
                 self.running_training_loss += stats.loss_sum
             self.min_alpha_yet_reached = trainer.alpha_at(
@@ -486,6 +491,18 @@ class Word2Vec:
             )  # fmt: skip
             for callback in callbacks:
                 callback.on_epoch_end(self)
+            return False  # (a stop asked for here is seen before the next epoch begins)
+
+        trainer.on_epoch_begin, trainer.on_epoch_end = epoch_begin, epoch_end
+        start = time.perf_counter()
+        try:
+            trainer.run(encoded)
+        except Interrupted:  # Ctrl-C, turned into a clean stop at a job boundary
+            raise KeyboardInterrupt from None
+        finally:
+            self._weights_changed()
+        trained, raw = counts
+        compiling = trainer.compile_seconds  # (the kernel's compilation, first run only: apart)
         elapsed = time.perf_counter() - start - compiling
         if trainer.history and not any(h.loss_terms for h in trainer.history):
             logger.warning(
@@ -569,6 +586,15 @@ class Word2Vec:
 def _check_trim_rule(trim_rule: Any) -> None:
     if trim_rule is not None and not callable(trim_rule):
         raise ConfigError(f"`trim_rule` must be a callable or None; got {trim_rule!r}.")
+
+
+def _scan_key(corpus_iterable: Any, corpus_file: Any) -> tuple | None:
+    """What must be equal for a scan to be reused: the file (path, inode, size, times,
+    :func:`~wordvec.text.corpus.source_identity`) and where its lines are cut."""
+    identity = source_identity(_corpus.file_of(corpus_iterable, corpus_file))
+    if identity is None:
+        return None
+    return identity, getattr(corpus_iterable, "max_sentence_length", MAX_WORDS_IN_BATCH)
 
 
 def _is_size(x: Any) -> bool:

@@ -141,6 +141,11 @@ class Trainer:
     stop: threading.Event | None = None  # set (e.g. by a signal handler) to stop after a job
     on_checkpoint: Callable[[Position], None] | None = None  # called with all prior jobs done
     checkpoint_every: float | None = None  # seconds between on_checkpoint calls
+    # called by run() between epochs (no job is running, the weights are still):
+    # on_epoch_begin(epoch) before an epoch, on_epoch_end(epoch, stats) after it; either
+    # returning True stops the run there (the schedule stays the one of cfg.epochs)
+    on_epoch_begin: Callable[[int], bool | None] | None = None
+    on_epoch_end: Callable[[int, EpochStats], bool | None] | None = None
     chunk_tokens: int = 1 << 21
     # A run that made no prediction at all fails (see _check_trained); wordvec.compat
     # turns this off, as gensim trains such a corpus without complaint
@@ -218,9 +223,9 @@ class Trainer:
         to the last epoch, one :meth:`train_shard` per epoch over all its chunks.
         Raises :class:`Interrupted` when stopped (Ctrl-C, ``stop``).
 
-        ``until`` stops before that epoch (0-based) instead, so that a caller can run
-        one epoch at a time (``run(c, Position(e), until=e + 1)``) with its own code
-        between epochs; the learning-rate schedule still spans all ``cfg.epochs``.
+        ``until`` stops before that epoch (0-based) instead; the learning-rate schedule
+        still spans all ``cfg.epochs``. Code that runs between epochs (callbacks) goes
+        in ``on_epoch_begin`` / ``on_epoch_end``, which may also stop the run.
         """
         start = start or Position()
         n_words = corpus.n_words
@@ -231,6 +236,8 @@ class Trainer:
             self._log_start(corpus, start)
         self._last_log = time.perf_counter()
         for epoch in range(start.epoch, stop):
+            if self.on_epoch_begin is not None and self.on_epoch_begin(epoch):
+                break
             resumed = epoch == start.epoch
             stats = self.train_shard(
                 corpus.chunks(self.chunk_tokens),
@@ -245,6 +252,8 @@ class Trainer:
             )
             self.history.append(stats)
             self._epoch_done(stats, epoch, n_words)
+            if self.on_epoch_end is not None and self.on_epoch_end(epoch, stats):
+                break
         if self.require_training:
             self._check_trained(corpus)
         if stop == self.cfg.epochs:

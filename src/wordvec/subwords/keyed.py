@@ -235,19 +235,22 @@ class SubwordVectors(KeyedVectors):
         return _unit(v) if norm else v
 
     # ------------------------------------------------------------------ queries for any word
-    def _unit_terms(self, items, what: str):
+    def _weighted_terms(self, items, what: str):
         """As KeyedVectors', but a word outside the vocabulary stands for its vector."""
         if items is None:
-            return [], []
+            return [], [], []
         if isinstance(items, (str, np.ndarray)):
             items = [items]
+
+        def known(it):
+            if isinstance(it, str) and it not in self.key_to_index:
+                return _unit(self.word_vector(it))
+            return it
+
         items = [
-            _unit(self.word_vector(it))
-            if isinstance(it, str) and it not in self.key_to_index
-            else it
-            for it in items
+            (known(it[0]), *it[1:]) if isinstance(it, tuple) and it else known(it) for it in items
         ]
-        return super()._unit_terms(items, what)
+        return super()._weighted_terms(items, what)
 
     def similarity(self, a: str, b: str) -> float:
         """Cosine similarity of two words, in the vocabulary or not."""

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import ConfigError, CorpusError
-from ..files.atomic import write_anonymous
+from ..files.atomic import file_identity, write_anonymous
 
 __all__ = [
     "TextCorpus",
@@ -51,6 +51,8 @@ __all__ = [
     "pieces",
     "open_file",
     "decoded_blocks",
+    "COMPRESSED_SUFFIXES",
+    "source_identity",
 ]
 
 # Bytes read per block, and the length (in characters) past which an unfinished
@@ -65,6 +67,7 @@ _WHITESPACE = re.compile(r"\s")  # matches exactly the characters str.split() sp
 # Magic bytes decide the format; the suffix only serves to flag a misnamed file.
 _GZIP, _BZIP2, _XZ = "gzip", "bzip2", "xz"
 _SUFFIX_FORMAT = {".gz": _GZIP, ".bz2": _BZIP2, ".xz": _XZ}
+COMPRESSED_SUFFIXES = tuple(_SUFFIX_FORMAT)  # the names open_file decompresses by
 _MAGIC_LEN = 10
 _DECOMPRESS_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
 
@@ -393,6 +396,23 @@ def _list_directory(root: Path) -> tuple[Path, ...]:
     if not files:
         raise CorpusError(f"{root}: directory contains no (non-hidden) files to read")
     return tuple(sorted(files))
+
+
+def source_identity(source: object) -> tuple | None:
+    """What tells this corpus source apart from any other, or from itself changed: for a
+    file path, its absolute path with device, inode, size and modification times; for a
+    directory, those of every file read from it. None for what cannot be checked without
+    reading it (standard input, an iterable): such a source never counts as the same.
+
+    A caller that keeps a scan of ``source`` reuses it only while this stays equal."""
+    if not isinstance(source, (str, os.PathLike)) or os.fspath(source) == "-":
+        return None
+    path = Path(os.fspath(source))
+    try:
+        files = _resolve_path(path)
+    except CorpusError:
+        return None
+    return tuple((os.path.abspath(f), file_identity(f)) for f in files)
 
 
 def _raise_walk_error(exc: OSError) -> None:

@@ -20,6 +20,12 @@ native (``.wvec``)
     header describing each array (dtype, shape, offset), then the raw
     little-endian arrays at 64-byte-aligned offsets, memory-mapped on load.
     SubwordVectors are stored with their n-gram rows (kind "subword_vectors").
+compressed (``.gz``, ``.bz2``, ``.xz`` after any of the names above)
+    :func:`load` decompresses the file (recognised by its magic bytes, through
+    :func:`wordvec.text.corpus.open_file`, the one place that opens compressed
+    files) into a temporary file, reads that by the name without the suffix
+    (``vectors.txt.gz`` is word2vec text), and removes it; errors name the
+    compressed file.
 
 Every reader checks what a header claims against the size of the file before
 allocating anything, and turns malformed input into
@@ -33,22 +39,28 @@ native file is checked lazily, before its vectors are first used (see
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import lzma
 import mmap as _mmap
 import os
+import shutil
+import tempfile
 import warnings
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from .._version import __version__
-from ..errors import ConfigError, FormatError
+from ..errors import ConfigError, CorpusError, FormatError
 from ..files.atomic import atomic_write
 from ..files.container import MAGIC, decode_strings, encode_strings, read_container, write_container
 from ..subwords.fasttext_bin import is_fasttext_bin, load_fasttext
 from ..subwords.keyed import KIND as _SUBWORD_KIND
 from ..subwords.keyed import SubwordVectors, save_subword_vectors, subword_vectors_from_container
+from ..text.corpus import COMPRESSED_SUFFIXES, open_file
 from .keyedvectors import KeyedVectors
 
 __all__ = ["FORMATS", "resolve_format", "save", "load"]
@@ -365,6 +377,26 @@ def _load_word2vec_text(path: PathLike, errors: str, limit: int | None = None) -
 
 
 # --------------------------------------------------------------------------- dispatch
+@contextlib.contextmanager
+def _decompressed(path: PathLike):
+    """The path of a temporary copy of compressed ``path``, decompressed, named with the
+    suffix ``path`` has under its compression suffix (``v.txt.gz`` -> ``....txt``)."""
+    inner = Path(Path(os.fspath(path)).stem).suffix
+    fd, tmp = tempfile.mkstemp(suffix=inner or ".w2v")
+    try:
+        with os.fdopen(fd, "wb") as out, open(path, "rb"):  # (a missing file: OSError)
+            try:
+                with open_file(Path(os.fspath(path))) as (stream, _):
+                    shutil.copyfileobj(stream, out, 1 << 20)
+            except CorpusError as exc:  # a name that lies about the compression
+                raise FormatError(str(exc)) from None
+            except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+                raise FormatError(f"{os.fspath(path)}: cannot decompress: {exc}") from None
+        yield tmp
+    finally:
+        os.unlink(tmp)
+
+
 def resolve_format(path: PathLike, format: str | None = None, reading: bool = False) -> str:
     """The format of ``path``: ``format`` if given, else from the extension (a native file
     of another name is recognised by its magic bytes when ``reading``). Unknown: ConfigError,
@@ -442,10 +474,27 @@ def load(
         word2vec formats: read only the first ``limit`` vectors (the rest of the file
         is neither read nor checked), as gensim's ``load_word2vec_format`` does.
 
+    A ``.gz``, ``.bz2`` or ``.xz`` file is decompressed first (into a temporary file,
+    removed after reading) and read as the name without that suffix says.
+
     Returns
     -------
     KeyedVectors
     """
+    suffix = Path(os.fspath(path)).suffix.lower()
+    if suffix in COMPRESSED_SUFFIXES:
+        if mmap:
+            raise ConfigError(
+                f"{os.fspath(path)}: `mmap` maps an uncompressed file; decompress it first "
+                "or pass mmap=False"
+            )
+        with _decompressed(path) as plain:
+            try:
+                return load(plain, format, False, errors, unicode_errors=unicode_errors,
+                            limit=limit)  # fmt: skip
+            except FormatError as exc:  # name the file the user gave, not the temporary one
+                shown = f"{os.fspath(path)} (decompressed)"
+                raise FormatError(str(exc).replace(plain, shown)) from None
     if unicode_errors is not None:
         warnings.warn(
             "`unicode_errors` is deprecated; use `errors`", DeprecationWarning, stacklevel=2

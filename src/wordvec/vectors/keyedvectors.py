@@ -256,13 +256,35 @@ class KeyedVectors:
     # ------------------------------------------------------------------ helpers
     def _unit_terms(self, items: WordOrVector | Sequence[WordOrVector] | None, what: str):
         """Unit vectors and (for words) row indices of query terms."""
+        vecs, idx, _ = self._weighted_terms(items, what)
+        return vecs, idx
+
+    def _weighted_terms(self, items: Any, what: str):
+        """Unit vectors, row indices (of the words) and weights of query terms: a word, a
+        vector of shape (d,), or a ``(word or vector, weight)`` pair (gensim's form)."""
         if items is None:
-            return [], []
+            return [], [], []
         if isinstance(items, (str, np.ndarray)):
             items = [items]
         normed = self.get_normed()
-        vecs, idx = [], []
+        vecs, idx, weights = [], [], []
         for item in items:
+            weight = 1.0
+            if isinstance(item, tuple):
+                ok = (
+                    len(item) == 2
+                    and isinstance(item[0], (str, np.ndarray))
+                    and isinstance(item[1], (int, float, np.integer, np.floating))
+                    and not isinstance(item[1], bool)
+                    and np.isfinite(item[1])
+                )
+                if not ok:
+                    raise ConfigError(
+                        f"`{what}` terms are words, vectors or (word, weight) pairs with a "
+                        f"finite number as weight; got {item!r}."
+                    )
+                item, weight = item[0], float(item[1])
+            weights.append(weight)
             if isinstance(item, str):
                 i = self.get_index(item)
                 idx.append(i)
@@ -276,7 +298,7 @@ class KeyedVectors:
                 if not np.isfinite(v).all():
                     raise ConfigError(f"`{what}` vectors must be finite; got {v!r}.")
                 vecs.append(neighbours.unit_rows(v[None, :])[0])
-        return vecs, idx
+        return vecs, idx, weights
 
     # ------------------------------------------------------------------ single queries
     def similarity(self, a: str, b: str) -> float:
@@ -286,36 +308,43 @@ class KeyedVectors:
 
     def most_similar(
         self,
-        positive: WordOrVector | Sequence[WordOrVector] | None = None,
-        negative: WordOrVector | Sequence[WordOrVector] | None = None,
-        topn: int = 10,
+        positive: Any = None,
+        negative: Any = None,
+        topn: int | None = 10,
         restrict_vocab: int | None = None,
-    ) -> list[tuple[str, float]]:
+    ) -> list[tuple[str, float]] | np.ndarray:
         """Nearest words to the (3CosAdd) combination sum(positive) - sum(negative).
 
-        Each term (a word, or a raw vector of shape (d,)) is normalised first; the
-        words given are left out of the answer.
+        Each term (a word, or a raw vector of shape (d,)) is normalised first and
+        multiplied by its weight (1 unless given as a ``(term, weight)`` pair, gensim's
+        form: ``positive=[("king", 2.0), "woman"]``); the words given are left out of
+        the answer.
 
         Parameters
         ----------
-        positive, negative : str or ndarray (d,) or list of them
-        topn : int
-            How many neighbours to return.
+        positive, negative : str, ndarray (d,), (str or ndarray, float), or a list of them
+        topn : int or None
+            How many neighbours to return; None returns the cosine of every searched
+            row with the query instead (float32 array, the query words included), as
+            gensim does.
         restrict_vocab : int, optional
             Search only the first ``restrict_vocab`` rows (the most frequent words
             when the vocabulary is sorted by count).
 
         Returns
         -------
-        list of (str, float)
+        list of (str, float), or ndarray with ``topn=None``
             ``topn`` pairs (word, cosine with the combined query), best first.
         """
-        topn = check_topn(topn)
+        topn = None if topn is None else check_topn(topn)
         n_search = search_rows(len(self), restrict_vocab)
-        pos, pos_idx = self._unit_terms(positive, "positive")
-        neg, neg_idx = self._unit_terms(negative, "negative")
+        pos, pos_idx, pos_w = self._weighted_terms(positive, "positive")
+        neg, neg_idx, neg_w = self._weighted_terms(negative, "negative")
         if not pos and not neg:
             raise ConfigError("`positive` or `negative` must name at least one word; got none.")
+        if any(w != 1.0 for w in pos_w + neg_w):  # (unweighted: the sums below, bit for bit)
+            pos = [np.float32(w) * v for w, v in zip(pos_w, pos, strict=True)]
+            neg = [np.float32(w) * v for w, v in zip(neg_w, neg, strict=True)]
         query = np.sum(pos, axis=0) if pos else np.zeros(self.dim, np.float32)
         if neg:
             query = query - np.sum(neg, axis=0)
@@ -323,6 +352,8 @@ class KeyedVectors:
         if norm > 0:
             query = query / norm
         scores = self.get_normed()[:n_search] @ query.astype(np.float32)
+        if topn is None:
+            return scores
         return queries.best_words(self, scores, pos_idx + neg_idx, topn)
 
     def most_similar_cosmul(
