@@ -81,8 +81,6 @@ def load(cls, fname: str | os.PathLike[str]):
         sg=int(cfg.model == "skipgram"),
         hs=int(cfg.uses_tree),
         negative=cfg.negative if cfg.uses_negatives else 0,
-        ns_exponent=cfg.ns_exponent,
-        cbow_mean=int(cfg.cbow_mean),
         epochs=cfg.epochs,
         sorted_vocab=extra.get("sorted_vocab", 1),
         compute_loss=extra.get("compute_loss", False),
