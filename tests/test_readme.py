@@ -121,3 +121,23 @@ def test_the_python_examples(tmp_path, monkeypatch):
     assert ns["model"].wv.most_similar(positive=["his", "she"], negative=["he"])[0][0] == "her"
     both = ns["both"]
     assert both.syn1 is not None and both.syn1neg is not None
+
+
+@pytest.mark.slow
+def test_the_subword_section(tmp_path, monkeypatch, capsys):
+    """ "Subword vectors": its two commands and its Python block, on the shipped corpus."""
+    monkeypatch.chdir(tmp_path)
+    shell, python = sections()["## Subword vectors"][:2]
+    train, similar = commands(shell[1])
+    rc, _, err = run(train, capsys)
+    assert rc == 0, err
+    assert (tmp_path / "vectors.vec").exists() and (tmp_path / "model.bin").exists()
+    rc, out, _ = run(similar, capsys)
+    top = [line.split()[1] for line in out.splitlines()[1:4]]
+    assert rc == 0 and "kingdome" in top and "kingdoms" in top, out
+    scope: dict = {}
+    exec(compile(python[1], "README: Subword vectors", "exec"), scope)
+    words = [w for w, _ in scope["model"].wv.most_similar("queenes", topn=4)]
+    assert {"queene", "queens", "queen"} & set(words), words
+    assert "queenes" not in scope["model"].wv and scope["model"].wv["queenes"].any()
+    assert (tmp_path / "vectors.wvec").exists()

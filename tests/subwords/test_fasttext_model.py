@@ -166,6 +166,9 @@ def _topic_text(n_lines: int = 1500, seed: int = 0) -> list[list[str]]:
     return [list(rng.choice(topics[rng.integers(8)], 12)) for _ in range(n_lines)]
 
 
+# slow: it trains with fastText's Python package, whose training fails now and then in a
+# long test session (NaN, blown-up weights: see the retries below) where it passes alone
+@pytest.mark.slow
 @pytest.mark.parametrize("loss", ["hs", "ns"])
 def test_a_model_fasttext_trained_keeps_its_meaning(tmp_path, loss):
     """A model fastText's own package trains (cbow), read as a model: its loss on the text it
