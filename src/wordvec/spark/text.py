@@ -157,7 +157,8 @@ def _compiled_scan(
     a file: UTF-8 bytes, one ``"\\n"`` after each), or None when that would not be exactly
     :func:`scan_sentences` over :func:`sentence_pieces`: a row that is not a str or holds a
     ``"\\n"`` (it is one sentence), non-ASCII text with ``lowercase`` (``str.lower`` is not
-    a byte mapping there), or more than ``max_vocab`` distinct tokens (Python prunes)."""
+    a byte mapping there). Beyond ``max_vocab`` distinct tokens it prunes as the Python
+    pass does."""
     if not rows or not all(isinstance(row, str) for row in rows):
         return None
     cache = tempfile.TemporaryFile(dir=tmp_dir)  # noqa: SIM115 - returned open in the Scan
@@ -176,12 +177,7 @@ def _compiled_scan(
         if lowercase:
             data = data.lower()
         carry = scanner.feed(carry + data if carry else data, False)
-        if carry is None:
-            cache.close()
-            return None
-    if scanner.feed(carry, True) is None:
-        cache.close()
-        return None
+    scanner.feed(carry, True)
     return scanner.result()
 
 
