@@ -143,11 +143,11 @@ def test_partitions_are_capped(spark, tmp_path, capsys, monkeypatch):
 def test_a_finished_spark_run_keeps_a_checkpoint_another_run_wrote_meanwhile(
     spark, every, tmp_path, monkeypatch
 ):
-    """As on one machine (tests/test_cli_safety.py): never delete another run's checkpoint."""
+    """As on one machine (tests/cli/test_cli_safety.py): never delete another run's checkpoint."""
     import sys
     from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
     from test_cli_safety import corpus_text, keeps_another_runs_checkpoint
 
     corpus = tmp_path / "corpus.txt"

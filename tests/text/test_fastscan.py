@@ -381,8 +381,6 @@ def test_not_applicable_returns_none(tmp_path):
     assert fastscan.scan_files([["a"]], max_vocab=None, tmp_dir=None) is None
 
 
-
-
 def test_lowercase_with_non_ascii_text_returns_none(tmp_path):
     # str.lower() maps "É" to "é" and the Kelvin sign to ASCII "k": no byte mapping.
     path = write(tmp_path / "u.txt", ("A b\n" * 100 + "\u212a É\n").encode())
