@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from wordvec.errors import CorpusError
 from wordvec.text import fastscan as fastscan
-from wordvec.text.corpus import TextCorpus, default_corpus_path
+from wordvec.text.corpus import TextCorpus, default_corpus_path, pieces, tokenise
 from wordvec.text.scan import Scan
 from wordvec.text.scan import scan_sentences as scan
 
@@ -370,6 +370,47 @@ def test_a_pruned_file_corpus_is_read_twice(tmp_path, monkeypatch):
     model = Word2Vec(dim=4, epochs=1, min_count=1, max_vocab=10, threads=1).fit(path)
     assert model.vocab_.total > 0
     assert opened == [str(path), str(path)]
+
+
+def test_a_line_holding_a_newline_is_left_to_the_python_pass():
+    assert fastscan.scan_lines(["a b", "c\nd"], max_len=9, max_vocab=None) is None
+
+
+_line_pieces = [p for p in _WORDS + _SPACES + _NEAR_SPACES if p != "\n"]
+_lines = st.one_of(  # all ASCII (then lowercase applies), or anything but "\n"
+    *(
+        st.lists(st.lists(st.sampled_from(kinds), max_size=8).map("".join), max_size=30)
+        for kinds in ([p for p in _line_pieces if p.isascii()], _line_pieces)
+    )
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=_lines,
+    max_len=st.integers(1, 5),
+    max_vocab=st.one_of(st.none(), st.integers(2, 8)),
+    lowercase=st.booleans(),
+)
+def test_lines_scan_as_the_python_pass_over_their_tokens(lines, max_len, max_vocab, lowercase):
+    """scan_lines: str lines (Spark's rows) through the compiled scanner, pruned or not."""
+    with mock.patch.object(fastscan, "_LINES_PER_BLOCK", 4):
+        fast = fastscan.scan_lines(lines, max_len=max_len, max_vocab=max_vocab, lowercase=lowercase)
+    if lowercase and not "".join(lines).isascii():
+        assert fast is None
+        return
+    sentences = [p for line in lines for p in pieces(tokenise(line, lowercase), max_len)]
+    slow = scan(sentences, max_vocab=max_vocab)
+    assert fast.words == slow.words
+    np.testing.assert_array_equal(fast.counts, slow.counts)
+    assert (fast.n_tokens, fast.n_sentences, fast.pruned) == (
+        slow.n_tokens, slow.n_sentences, slow.pruned
+    )  # fmt: skip
+    assert fast.fingerprint == slow.fingerprint
+    if not slow.pruned:
+        assert cache_bytes(fast) == cache_bytes(slow)
+        fast.cache.close()
+        slow.cache.close()
 
 
 # --------------------------------------------------------------------------- fallbacks

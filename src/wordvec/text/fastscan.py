@@ -1,7 +1,8 @@
 """Compiled vocabulary scan of text files: what `scan_sentences` gives, faster.
 
-:func:`~wordvec.text.scan.scan` calls it for a corpus read from files and falls
-back to the Python scan when it does not apply.
+:func:`~wordvec.text.scan.scan` calls it (:func:`scan_files`) for a corpus read from
+files and falls back to the Python scan when it does not apply; Spark's executors
+scan their rows of text with :func:`scan_lines`. Both drive one :class:`Scanner`.
 
 :func:`~wordvec.text.scan.scan_sentences` spends most of its time in a ``dict`` lookup
 per token on freshly made ``str`` objects. For a corpus read from files, :func:`scan_files`
@@ -32,6 +33,7 @@ from __future__ import annotations
 import codecs
 import tempfile
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, NamedTuple
 
@@ -42,12 +44,13 @@ from ..files.atomic import write_anonymous
 from .corpus import TextCorpus, decoded_blocks, open_file
 from .idcache import CACHE_WRITE, SENTENCE_END, Scan
 
-__all__ = ["scan_files"]
+__all__ = ["Scanner", "scan_files", "scan_lines"]
 
 # Bytes read from a (decompressed) file per block. Big enough that per-block
 # Python work is negligible, small enough to keep the working set at a few tens of
 # MiB (the output buffer holds up to one int32 per byte). Tests shrink it.
 _BLOCK_SIZE = 1 << 22
+_LINES_PER_BLOCK = 20_000  # lines handed to the scanner at a time by scan_lines
 _INITIAL_WORDS = 1 << 15  # word capacity of a fresh table; the slot array is twice that
 
 # Byte classes. Every Unicode whitespace character str.split() knows of beyond
@@ -649,6 +652,48 @@ def scan_files(corpus: TextCorpus, *, max_vocab: int | None, tmp_dir: str | None
             if not _scan_file(scanner, path, corpus.errors, corpus.lowercase):
                 cache.close()
                 return None
+        return scanner.result()
+    except BaseException:
+        cache.close()
+        raise
+
+
+def scan_lines(
+    lines: Sequence[str],
+    *,
+    max_len: int,
+    max_vocab: int | None,
+    lowercase: bool = False,
+    tmp_dir: str | None = None,
+) -> Scan | None:
+    """Count and encode lines of text in one compiled pass, as the lines of a file.
+
+    What :func:`scan_sentences` gives for the sentences of ``lines`` (each cut by
+    :func:`~wordvec.text.corpus.tokenise` and :func:`~wordvec.text.corpus.pieces`), pruned
+    beyond ``max_vocab`` distinct tokens as it prunes. The lines go to the scanner as
+    UTF-8 bytes with a ``"\\n"`` after each (Spark's executors scan their rows so).
+    Returns None where that would not be exactly the Python pass: a line holding a
+    ``"\\n"`` (it is one sentence there), a lone surrogate (no UTF-8 for it), or
+    ``lowercase`` on text that is not pure ASCII.
+    """
+    cache = tempfile.TemporaryFile(dir=tmp_dir)  # noqa: SIM115 - returned open in the Scan
+    try:
+        scanner = Scanner(max_len, max_vocab, cache, tmp_dir)
+        carry = b""
+        for start in range(0, len(lines), _LINES_PER_BLOCK):
+            block = lines[start : start + _LINES_PER_BLOCK]
+            try:
+                data = ("\n".join(block) + "\n").encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate: the Python pass keeps it
+                data = None
+            ok = data is not None and data.count(b"\n") == len(block)
+            if not ok or (lowercase and not data.isascii()):
+                cache.close()
+                return None
+            if lowercase:
+                data = data.lower()
+            carry = scanner.feed(carry + data if carry else data, False)
+        scanner.feed(carry, True)
         return scanner.result()
     except BaseException:
         cache.close()
