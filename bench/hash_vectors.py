@@ -11,6 +11,10 @@ change behaviour gives the same table before and after:
     PYTHONPATH=/work/main/src python bench/hash_vectors.py --out before.json
     PYTHONPATH=src python bench/hash_vectors.py --compare before.json
 
+``--max-vocab N`` trains every row on a pruned corpus (word2vec's ``ReduceVocab``
+while counting; the text is then read a second time to encode it): compare such a
+table only with one written with the same ``--max-vocab``.
+
 This is a check of one change, not a rule: later changes may move bits for good
 reasons (then the table is simply recorded again).
 """
@@ -60,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--words", type=int, default=200_000, help="words of the corpus to train on")
     p.add_argument("--dim", type=int, default=32)
     p.add_argument("--epochs", type=int, default=2)
+    p.add_argument(
+        "--max-vocab", type=int, default=None, help="prune while counting (default: never)"
+    )
     p.add_argument("--out", type=Path, help="write the table as JSON here")
     p.add_argument("--compare", type=Path, help="compare with a table written by --out")
     args = p.parse_args(argv)
@@ -75,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
         rest.write_text(rest.read_text(encoding="utf-8")[len(head.read_text("utf-8")) :], "utf-8")
         print(f"# {n} words of {args.corpus.name}, dim {args.dim}, {args.epochs} epochs, 1 thread")
         params = dict(dim=args.dim, epochs=args.epochs, threads=1, seed=7, min_count=5)
+        if args.max_vocab is not None:
+            params["max_vocab"] = args.max_vocab
+            print(f"# pruned while counting: max_vocab={args.max_vocab}")
         for model, loss in COMBOS:
             m = Word2Vec(model=model, loss=loss, **params).fit(str(head))
             results[f"{model}/{loss}"] = row(m)

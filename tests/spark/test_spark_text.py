@@ -115,7 +115,6 @@ def test_the_compiled_scan_of_lines_is_the_python_pass(rows, lowercase, max_len)
         (["ΣΟΦΟΣ ΟΔΟΣ"], True, None),  # str.lower is not a byte mapping here
         (["one line\nholding two"], False, None),  # one row is one sentence
         ([["a", "token", "list"]], False, None),
-        (["a b c d e"], False, 3),  # more distinct words than max_vocab: Python prunes
     ],
 )
 def test_rows_the_compiled_scan_would_get_wrong_take_the_python_pass(rows, lowercase, max_vocab):
@@ -123,6 +122,18 @@ def test_rows_the_compiled_scan_would_get_wrong_take_the_python_pass(rows, lower
     (seg,) = _scan_rows(rows, lowercase=lowercase, max_vocab=max_vocab)
     python = _python_segment(rows, lowercase, 10_000, max_vocab)
     assert (seg.words, seg.counts.tolist()) == (python.words, python.counts.tolist())
+
+
+@pytest.mark.parametrize("max_vocab", [2, 3, 5])
+def test_the_compiled_scan_prunes_as_the_python_pass(max_vocab):
+    rows = ["a b c d e", "a a b", "f g", "a b c", "h " * 3]
+    compiled = text._compiled_scan(rows, False, 2, max_vocab, None)
+    python = _python_segment(rows, False, 2, max_vocab)
+    assert compiled is not None and compiled.pruned and python.pruned
+    assert compiled.cache is python.cache is None
+    assert (compiled.words, compiled.counts.tolist()) == (python.words, python.counts.tolist())
+    assert (compiled.n_tokens, compiled.n_sentences) == (python.n_tokens, python.n_sentences)
+    assert compiled.fingerprint == python.fingerprint
 
 
 def test_encoding_drops_unknown_words_and_keeps_every_sentence_end():

@@ -204,6 +204,32 @@ def test_every_parameter_of_the_single_machine_estimator_is_here():
     assert est.config == Word2Vec(dim=7, sample=0.0).config
 
 
+def test_the_native_parameters_are_reused_not_restated():
+    """One list of the 23 parameters: wordvec.Word2Vec's signature. The Spark estimator
+    binds its arguments with it (same order, kinds and defaults; positional arguments as
+    there) and lists them in its docstring from it."""
+    single = list(inspect.signature(Word2Vec).parameters.values())
+    spark = list(inspect.signature(SparkWord2Vec).parameters.values())
+    assert [(p.name, p.kind, p.default) for p in spark[: len(single)]] == [
+        (p.name, p.kind, p.default) for p in single
+    ]
+    assert [p.name for p in spark[len(single) :]] == ["partitions", "sync_every", "merge", "spark"]
+    assert all(p.kind is p.KEYWORD_ONLY for p in spark[len(single) :])
+    est = SparkWord2Vec("skipgram", "hs", 12, 3, 0, partitions=2, lowercase=True)
+    plain = Word2Vec("skipgram", "hs", 12, 3, 0, lowercase=True)
+    assert est.params == {p.name: getattr(plain, p.name) for p in single}
+    assert (est.partitions, est.merge) == (2, "scaled_mean")
+    with pytest.raises(TypeError, match="min_cout"):
+        SparkWord2Vec(min_cout=3)
+    with pytest.raises(TypeError, match="positional"):
+        SparkWord2Vec(*range(13))
+    for p in single:
+        assert f"``{p.name}={p.default!r}``" in SparkWord2Vec.__doc__, p.name
+    source = inspect.getsource(SparkWord2Vec.__init__)
+    restated = [p.name for p in single if f"{p.name}:" in source or f"self.{p.name} =" in source]
+    assert restated == []
+
+
 @pytest.mark.parametrize(
     "kwargs,match",
     [

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from wordvec.errors import CorpusError
 from wordvec.text import fastscan as fastscan
-from wordvec.text.corpus import TextCorpus, default_corpus_path
+from wordvec.text.corpus import TextCorpus, default_corpus_path, pieces, tokenise
 from wordvec.text.scan import Scan
 from wordvec.text.scan import scan_sentences as scan
 
@@ -284,6 +284,135 @@ def test_corrupt_compressed_file_is_a_corpus_error(tmp_path):
         fastscan.scan_files(TextCorpus(path), max_vocab=None, tmp_dir=None)
 
 
+# --------------------------------------------------------------------------- pruning
+
+
+def assert_prunes_as_python(corpus: TextCorpus, max_vocab: int) -> Scan:
+    """With more than ``max_vocab`` distinct tokens the compiled scan prunes as the Python
+    scan does (word2vec C's ReduceVocab after the sentence that overflows): same words,
+    counts, token and sentence counts and fingerprint, and no id cache."""
+    fast = fastscan.scan_files(corpus, max_vocab=max_vocab, tmp_dir=None)
+    assert fast is not None
+    slow = scan(corpus, max_vocab=max_vocab, tmp_dir=None)
+    assert fast.words == slow.words
+    np.testing.assert_array_equal(fast.counts, slow.counts)
+    assert (fast.n_tokens, fast.n_sentences) == (slow.n_tokens, slow.n_sentences)
+    assert fast.pruned is slow.pruned
+    assert fast.fingerprint == slow.fingerprint
+    if slow.pruned:
+        assert fast.cache is slow.cache is None
+    else:
+        assert cache_bytes(fast) == cache_bytes(slow)
+        fast.cache.close()
+        slow.cache.close()
+    return fast
+
+
+def test_more_distinct_tokens_than_max_vocab_are_pruned_in_the_compiled_scan(tmp_path):
+    path = write(tmp_path / "v.txt", b"a b c\nd e f\na a b\ng h\n")
+    fast = assert_prunes_as_python(TextCorpus(path), max_vocab=5)
+    assert fast.pruned and fast.words == ["a", "b", "g", "h"]  # all dropped after "d e f"
+    assert not assert_prunes_as_python(TextCorpus(path), max_vocab=8).pruned
+
+
+def test_shipped_corpus_pruned_matches_python_scan():
+    with mock.patch.object(fastscan, "_INITIAL_WORDS", 64):
+        fast = assert_prunes_as_python(
+            TextCorpus(default_corpus_path(), max_sentence_length=50), max_vocab=3000
+        )
+    assert fast.pruned and len(fast.words) <= 3000
+
+
+_prune_words = st.sampled_from(_WORDS + [f"w{i}" for i in range(12)])
+_prune_lines = st.lists(st.lists(_prune_words, max_size=6).map(" ".join), max_size=25)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    lines=_prune_lines,
+    block_size=st.integers(1, 9),
+    max_len=st.integers(1, 5),
+    max_vocab=st.integers(2, 8),
+    initial_words=st.sampled_from([1, 2, 1 << 15]),
+)
+def test_random_text_prunes_as_python_scan(
+    tmp_path, lines, block_size, max_len, max_vocab, initial_words
+):
+    path = write(tmp_path / "p.txt", "\n".join(lines).encode())
+    corpus = TextCorpus(path, max_sentence_length=max_len)
+    with (
+        mock.patch.object(fastscan, "_BLOCK_SIZE", block_size),
+        mock.patch.object(fastscan, "_INITIAL_WORDS", initial_words),
+    ):
+        assert_prunes_as_python(corpus, max_vocab)
+
+
+def test_a_pruned_file_corpus_is_read_twice(tmp_path, monkeypatch):
+    """Counting, then encoding with the final vocabulary: two reads of the text, not three
+    (the compiled scan used to give up on pruning and the Python scan read it again)."""
+    from wordvec import Word2Vec
+    from wordvec.text import corpus as corpus_module
+
+    words = [f"w{i}" for i in range(40)]
+    text = "\n".join(" ".join(words[j % 40] for j in range(i, i + 9)) for i in range(300))
+    path = write(tmp_path / "p.txt", (text + "\n" + "the a " * 200).encode())
+    opened: list[str] = []
+    real_open = corpus_module.open_file
+
+    def counting_open(p):
+        opened.append(str(p))
+        return real_open(p)
+
+    monkeypatch.setattr(corpus_module, "open_file", counting_open)
+    monkeypatch.setattr(fastscan, "open_file", counting_open)
+    model = Word2Vec(dim=4, epochs=1, min_count=1, max_vocab=10, threads=1).fit(path)
+    assert model.vocab_.total > 0
+    assert opened == [str(path), str(path)]
+
+
+def test_a_line_holding_a_newline_is_left_to_the_python_pass():
+    assert fastscan.scan_lines(["a b", "c\nd"], max_len=9, max_vocab=None) is None
+
+
+_line_pieces = [p for p in _WORDS + _SPACES + _NEAR_SPACES if p != "\n"]
+_lines = st.one_of(  # all ASCII (then lowercase applies), or anything but "\n"
+    *(
+        st.lists(st.lists(st.sampled_from(kinds), max_size=8).map("".join), max_size=30)
+        for kinds in ([p for p in _line_pieces if p.isascii()], _line_pieces)
+    )
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=_lines,
+    max_len=st.integers(1, 5),
+    max_vocab=st.one_of(st.none(), st.integers(2, 8)),
+    lowercase=st.booleans(),
+)
+def test_lines_scan_as_the_python_pass_over_their_tokens(lines, max_len, max_vocab, lowercase):
+    """scan_lines: str lines (Spark's rows) through the compiled scanner, pruned or not."""
+    with mock.patch.object(fastscan, "_LINES_PER_BLOCK", 4):
+        fast = fastscan.scan_lines(lines, max_len=max_len, max_vocab=max_vocab, lowercase=lowercase)
+    if lowercase and not "".join(lines).isascii():
+        assert fast is None
+        return
+    sentences = [p for line in lines for p in pieces(tokenise(line, lowercase), max_len)]
+    slow = scan(sentences, max_vocab=max_vocab)
+    assert fast.words == slow.words
+    np.testing.assert_array_equal(fast.counts, slow.counts)
+    assert (fast.n_tokens, fast.n_sentences, fast.pruned) == (
+        slow.n_tokens, slow.n_sentences, slow.pruned
+    )  # fmt: skip
+    assert fast.fingerprint == slow.fingerprint
+    if not slow.pruned:
+        assert cache_bytes(fast) == cache_bytes(slow)
+        fast.cache.close()
+        slow.cache.close()
+
+
 # --------------------------------------------------------------------------- fallbacks
 
 
@@ -291,12 +420,6 @@ def test_not_applicable_returns_none(tmp_path):
     for corpus in (TextCorpus([["a", "b"], ["c"]]), TextCorpus("-")):
         assert fastscan.scan_files(corpus, max_vocab=None, tmp_dir=None) is None
     assert fastscan.scan_files([["a"]], max_vocab=None, tmp_dir=None) is None
-
-
-def test_more_distinct_tokens_than_max_vocab_returns_none(tmp_path):
-    path = write(tmp_path / "v.txt", b"a b c\nd e f\n")
-    assert fastscan.scan_files(TextCorpus(path), max_vocab=5, tmp_dir=None) is None
-    assert fastscan.scan_files(TextCorpus(path), max_vocab=6, tmp_dir=None) is not None
 
 
 def test_lowercase_with_non_ascii_text_returns_none(tmp_path):

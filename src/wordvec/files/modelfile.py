@@ -29,7 +29,14 @@ from ..errors import ConfigError, FormatError
 from ..vocab import Vocab
 from .container import decode_strings, encode_strings, read_container, write_container
 
-__all__ = ["MODEL_FORMAT_VERSION", "ModelFile", "write_model", "read_model"]
+__all__ = [
+    "MODEL_FORMAT_VERSION",
+    "ModelFile",
+    "write_model",
+    "read_model",
+    "model_contents",
+    "read_model_contents",
+]
 
 MODEL_FORMAT_VERSION = 2  # the newest this module reads; 2 adds w_out_tree (hs+neg)
 _CONFIG_FIELDS = [f.name for f in dataclasses.fields(TrainConfig)]
@@ -75,22 +82,42 @@ def write_model(
     subword (fastText) model's ``{"minn", "maxn", "bucket", ...}``, whose ``w_in`` holds
     ``bucket`` n-gram rows after the word rows (read back as ``ModelFile.subwords``).
     """
-    blob, offsets = encode_strings(vocab.words)
-    tree = config.loss == "hs+neg"
-    meta = {
-        "kind": "checkpoint" if position is not None else "model",
-        "model_format_version": 2 if tree else 1,
-        "config": dataclasses.asdict(config),  # validated: plain ints, floats, str
-        "n_words": int(vocab.total if n_words is None else n_words),
-        # an epoch without a single prediction (e.g. one-word sentences) has a NaN mean
-        # loss, which JSON cannot hold: it is stored as null
-        "loss_history": [float(x) if math.isfinite(x) else None for x in loss_history],
-        "position": None if position is None else dataclasses.asdict(position),
-    }
+    meta, arrays = model_contents(config, vocab, w_in, w_out, loss_history)
+    meta.update(
+        kind="checkpoint" if position is not None else "model",
+        n_words=int(vocab.total if n_words is None else n_words),
+        position=None if position is None else dataclasses.asdict(position),
+    )
     if position is not None and corpus is not None:
         meta["corpus"] = corpus
     if extra is not None:
         meta["extra"] = extra
+    write_container(path, meta, arrays)
+
+
+def model_contents(
+    config: TrainConfig,
+    vocab: Vocab,
+    w_in: np.ndarray,
+    w_out: np.ndarray,
+    loss_history: list[float],
+) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """``(meta, arrays)``: what every file of a trained model holds, for the container.
+
+    The format version, the configuration, the loss history, the vocabulary (words and
+    counts) and both weight matrices. :func:`write_model` adds the kind and the
+    schedule position; a Spark checkpoint (:mod:`wordvec.spark.checkpoint`) its own kind
+    and Spark schedule. :func:`read_model_contents` reads it back.
+    """
+    blob, offsets = encode_strings(vocab.words)
+    tree = config.loss == "hs+neg"  # version 2: the tree's output rows apart
+    meta = {
+        "model_format_version": 2 if tree else 1,
+        "config": dataclasses.asdict(config),  # validated: plain ints, floats, str
+        # an epoch without a single prediction (e.g. one-word sentences) has a NaN mean
+        # loss, which JSON cannot hold: it is stored as null
+        "loss_history": [float(x) if math.isfinite(x) else None for x in loss_history],
+    }
     v = len(vocab)
     arrays = {
         "w_in": w_in,
@@ -101,7 +128,7 @@ def write_model(
     }
     if tree:
         arrays["w_out_tree"] = w_out[v:]
-    write_container(path, meta, arrays)
+    return meta, arrays
 
 
 def read_model(path: str | os.PathLike[str], *, checkpoint: bool = False) -> ModelFile:
@@ -113,6 +140,12 @@ def read_model(path: str | os.PathLike[str], *, checkpoint: bool = False) -> Mod
     meta, arrays = read_container(path, mmap=False)
     name = os.fspath(path)
     kind = meta.get("kind")
+    if kind == "spark-checkpoint":
+        raise FormatError(
+            f"{name}: not a wordvec model or single-machine checkpoint but a Spark "
+            "checkpoint; resume it with wordvec.spark.Word2Vec.resume(path, data) or "
+            "`wordvec train CORPUS -o OUTPUT --spark MASTER --resume PATH`"
+        )
     if kind not in ("model", "checkpoint"):
         raise FormatError(f"{name}: not a wordvec model or checkpoint (kind={kind!r})")
     version = meta.get("model_format_version")
@@ -121,6 +154,18 @@ def read_model(path: str | os.PathLike[str], *, checkpoint: bool = False) -> Mod
             f"{name}: model format version {version!r} is newer than this wordvec "
             f"understands ({MODEL_FORMAT_VERSION}); upgrade wordvec"
         )
+    state = read_model_contents(meta, arrays, name)
+    if checkpoint:
+        _read_position(state, meta, kind, name)
+    return state
+
+
+def read_model_contents(
+    meta: dict[str, Any], arrays: dict[str, np.ndarray], name: str
+) -> ModelFile:
+    """The model that :func:`model_contents` stored, every field checked (``name`` for the
+    messages); the caller has checked the file's kind and version. Raises
+    :class:`FormatError`."""
     for key in ("w_in", "w_out", "counts", "words_blob", "words_offsets"):
         if key not in arrays:
             raise FormatError(f"{name}: missing array {key!r}")
@@ -176,10 +221,7 @@ def read_model(path: str | os.PathLike[str], *, checkpoint: bool = False) -> Mod
     if not isinstance(history, list) or not all(x is None or _is_number(x) for x in history):
         raise FormatError(f"{name}: malformed loss history")
     loss_history = [math.nan if x is None else float(x) for x in history]
-    state = ModelFile(cfg, Vocab(words, counts), w_in, w_out, loss_history, subwords=subwords)
-    if checkpoint:
-        _read_position(state, meta, kind, name)
-    return state
+    return ModelFile(cfg, Vocab(words, counts), w_in, w_out, loss_history, subwords=subwords)
 
 
 def _read_subwords(meta: dict[str, Any], name: str) -> dict[str, Any] | None:

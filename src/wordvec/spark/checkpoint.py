@@ -3,7 +3,8 @@
 The file is wordvec's native container (JSON and raw arrays, atomic writes,
 versioned; nothing in it can run code), of kind ``"spark-checkpoint"``: the
 configuration, the vocabulary, both weight matrices and the loss of the finished
-epochs, as in a model file, plus the Spark schedule (rounds done, rounds,
+epochs, stored and checked by the model file's code
+(:func:`wordvec.files.modelfile.model_contents`), plus the Spark schedule (rounds done, rounds,
 partitions, ``sync_every``, merge rule), the statistics of the unfinished epochs
 and the identity of the partitioned text (its tokens and sentences, and each
 partition's words and CRC-32), so that a resumed run continues the same rounds on
@@ -13,8 +14,6 @@ refuses the other's.
 
 from __future__ import annotations
 
-import dataclasses
-import math
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -22,8 +21,9 @@ from typing import Any
 import numpy as np
 
 from ..config import TrainConfig
-from ..errors import ConfigError, FormatError
-from ..vectors.formats import decode_strings, encode_strings, read_container, write_container
+from ..errors import FormatError
+from ..files.container import read_container, write_container
+from ..files.modelfile import model_contents, read_model_contents
 from ..vocab import Vocab
 from .rounds import MERGES
 
@@ -31,7 +31,6 @@ __all__ = ["KIND", "FORMAT_VERSION", "SparkCheckpoint", "write_checkpoint", "rea
 
 KIND = "spark-checkpoint"
 FORMAT_VERSION = 1
-_CONFIG_FIELDS = {f.name for f in dataclasses.fields(TrainConfig)}
 _IDENTITY = {"tokens", "sentences", "partition_words", "partition_crc32"}
 
 
@@ -55,28 +54,16 @@ class SparkCheckpoint:
 
 def write_checkpoint(path: str | os.PathLike[str], ck: SparkCheckpoint) -> None:
     """Write ``ck`` to ``path`` atomically (the previous file survives a failed write)."""
-    blob, offsets = encode_strings(ck.vocab.words)
-    meta = {
-        "kind": KIND,
-        "format_version": FORMAT_VERSION,
-        "config": dataclasses.asdict(ck.config),
-        "loss_history": [float(x) if math.isfinite(x) else None for x in ck.loss_history],
-        "spark": {
-            "round": int(ck.round),
-            "rounds": int(ck.rounds),
-            "partitions": int(ck.partitions),
-            "sync_every": int(ck.sync_every),
-            "merge": ck.merge,
-            "partial": np.asarray(ck.partial, dtype=np.float64).tolist(),
-            "corpus": ck.corpus,
-        },
-    }
-    arrays = {
-        "w_in": ck.w_in,
-        "w_out": ck.w_out,
-        "counts": ck.vocab.counts,
-        "words_blob": blob,
-        "words_offsets": offsets,
+    meta, arrays = model_contents(ck.config, ck.vocab, ck.w_in, ck.w_out, ck.loss_history)
+    meta.update(kind=KIND, format_version=FORMAT_VERSION)
+    meta["spark"] = {
+        "round": int(ck.round),
+        "rounds": int(ck.rounds),
+        "partitions": int(ck.partitions),
+        "sync_every": int(ck.sync_every),
+        "merge": ck.merge,
+        "partial": np.asarray(ck.partial, dtype=np.float64).tolist(),
+        "corpus": ck.corpus,
     }
     write_container(path, meta, arrays)
 
@@ -99,49 +86,27 @@ def read_checkpoint(path: str | os.PathLike[str]) -> SparkCheckpoint:
             f"{name}: Spark checkpoint format {version!r} is newer than this wordvec "
             f"understands ({FORMAT_VERSION}); upgrade wordvec"
         )
-    config = meta.get("config")
-    if not isinstance(config, dict) or set(config) - _CONFIG_FIELDS:
-        raise FormatError(f"{name}: malformed configuration block")
-    try:
-        cfg = TrainConfig(**config).validate()
-    except (TypeError, ConfigError) as exc:
-        raise FormatError(f"{name}: invalid configuration: {exc}") from None
-    for key in ("w_in", "w_out", "counts", "words_blob", "words_offsets"):
-        if key not in arrays:
-            raise FormatError(f"{name}: missing array {key!r}")
-    words = decode_strings(arrays["words_blob"], arrays["words_offsets"], source=name)
-    counts = arrays["counts"]
-    if counts.dtype.kind not in "iu" or counts.shape != (len(words),) or not len(words):
-        raise FormatError(f"{name}: 'counts' must hold one int per word ({len(words)} words)")
-    counts = counts.astype(np.int64)
-    if counts.min() < 1 or np.any(np.diff(counts) > 0):
+    # (files of format 1 written before the model file's code was shared lack its
+    # "model_format_version"; they hold the same fields and read the same)
+    model = read_model_contents(meta, arrays, name)
+    if model.subwords is not None:
+        raise FormatError(f"{name}: a Spark checkpoint holds no subword (n-gram) rows")
+    cfg, vocab, w_in, w_out = model.config, model.vocab, model.w_in, model.w_out
+    if np.any(np.diff(vocab.counts) > 0):
         raise FormatError(f"{name}: word counts must be >= 1, in descending order")
-    try:
-        vocab = Vocab(words, counts)
-    except ValueError as exc:
-        raise FormatError(f"{name}: {exc}") from None
-    v = len(words)
-    out_rows = max(v - 1, 1) if cfg.loss == "hs" else v
-    w_in = _matrix(arrays["w_in"], (v, cfg.dim), name, "w_in")
-    w_out = _matrix(arrays["w_out"], (out_rows, cfg.dim), name, "w_out")
     spark = meta.get("spark")
     if not isinstance(spark, dict):
         raise FormatError(f"{name}: missing the Spark schedule block")
     ck = _schedule(spark, cfg, name)
-    history = meta.get("loss_history")
-    if not isinstance(history, list) or not all(
-        x is None or isinstance(x, float | int) for x in history
-    ):
-        raise FormatError(f"{name}: malformed loss history")
     done = sum(
         1 for e in range(cfg.epochs) if last_round_of(e, ck["rounds"], cfg.epochs) < ck["round"]
     )
-    if len(history) != done:
+    loss = model.loss_history
+    if len(loss) != done:
         raise FormatError(
             f"{name}: {ck['round']} rounds of {ck['rounds']} finish {done} epochs, but the "
-            f"loss of {len(history)} is recorded"
+            f"loss of {len(loss)} is recorded"
         )
-    loss = [math.nan if x is None else float(x) for x in history]
     return SparkCheckpoint(cfg, vocab, w_in, w_out, loss, **ck)
 
 
@@ -183,17 +148,6 @@ def _schedule(spark: dict[str, Any], cfg: TrainConfig, name: str) -> dict[str, A
         "partial": partial,
         "corpus": corpus,
     }
-
-
-def _matrix(arr: np.ndarray, shape: tuple[int, int], name: str, key: str) -> np.ndarray:
-    if arr.dtype.kind != "f" or arr.shape != shape:
-        raise FormatError(
-            f"{name}: {key!r} must be a float matrix {shape}; got {arr.dtype} {arr.shape}"
-        )
-    out = np.array(arr, dtype=np.float32)
-    if not np.isfinite(out).all():
-        raise FormatError(f"{name}: {key!r} holds non-finite values")
-    return out
 
 
 def _is_int(x: Any) -> bool:

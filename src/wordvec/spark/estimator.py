@@ -93,60 +93,24 @@ class Word2Vec:
 
     def __init__(
         self,
-        model: str = "cbow",
-        loss: str = "neg",
-        dim: int = 100,
-        window: int = 5,
-        negative: int = 5,
-        min_count: int = 5,
-        sample: float = 1e-3,
-        epochs: int = 5,
-        alpha: float | None = None,
-        min_alpha: float | None = None,
-        threads: int = 0,
-        seed: int = 1,
-        *,
-        cbow_mean: bool = True,
-        ns_exponent: float = 0.75,
-        shrink_windows: bool = True,
-        max_vocab: int | None = 10_000_000,
-        max_final_vocab: int | None = None,
-        max_sentence_length: int = 10_000,
-        lowercase: bool = False,
-        batch_words: int = 10_000,
-        tmp_dir: str | None = None,
-        progress: bool = False,
-        errors: str = "strict",
+        *args: Any,
         partitions: int | None = None,
         sync_every: int | None = None,
         merge: str = "scaled_mean",
         spark: Any = None,
+        **params: Any,
     ) -> None:
-        self.model = model
-        self.loss = loss
-        self.dim = dim
-        self.window = window
-        self.negative = negative
-        self.min_count = min_count
-        self.sample = sample
-        self.epochs = epochs
-        self.alpha = alpha
-        self.min_alpha = min_alpha
-        self.threads = threads
-        self.seed = seed
-        self.cbow_mean = cbow_mean
-        self.ns_exponent = ns_exponent
-        self.shrink_windows = shrink_windows
-        self.max_vocab = max_vocab
-        self.max_final_vocab = max_final_vocab
-        self.max_sentence_length = max_sentence_length
-        self.lowercase = lowercase
-        self.batch_words = batch_words
-        self.tmp_dir = tmp_dir
-        self.progress = progress
-        # Spark decodes text itself (invalid UTF-8 becomes U+FFFD, as errors="replace");
-        # kept so that the fitted wordvec.Word2Vec carries the user's setting
-        self.errors = errors
+        # wordvec.Word2Vec's parameters, by its own signature (the one list of them):
+        # the same names, order and defaults; an unknown name is a TypeError as there.
+        try:
+            bound = _MODEL_SIGNATURE.bind(*args, **params)
+        except TypeError as exc:
+            raise TypeError(f"wordvec.spark.Word2Vec(): {exc}") from None
+        bound.apply_defaults()
+        for name, value in bound.arguments.items():
+            setattr(self, name, value)
+        # (``errors``: Spark decodes text itself, invalid UTF-8 becoming U+FFFD as with
+        # errors="replace"; kept so that the fitted wordvec.Word2Vec carries the setting)
         self.partitions = partitions
         self.sync_every = sync_every
         self.merge = merge
@@ -328,7 +292,32 @@ class Word2Vec:
 
 
 _CONFIG_NAMES = [f.name for f in dataclasses.fields(TrainConfig)]
-_MODEL_PARAMS = list(inspect.signature(_Model).parameters)  # wordvec.Word2Vec's parameters
+_MODEL_SIGNATURE = inspect.signature(_Model)
+_MODEL_PARAMS = list(_MODEL_SIGNATURE.parameters)  # wordvec.Word2Vec's parameters
+
+
+def _shared_signature() -> None:
+    """Give ``Word2Vec.__init__`` the signature it accepts (for ``help``, ``inspect`` and
+    editors): wordvec.Word2Vec's parameters, then the Spark ones; and list them, with
+    their defaults, in the class docstring."""
+    init = Word2Vec.__init__
+    own = inspect.signature(init).parameters
+    spark = [own[n] for n in ("partitions", "sync_every", "merge", "spark")]
+    self_ = own["self"]
+    init.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [self_, *_MODEL_SIGNATURE.parameters.values(), *spark]
+    )
+    if Word2Vec.__doc__ is not None:  # (None under python -OO)
+        shared = ", ".join(
+            f"``{p.name}={p.default!r}``" for p in _MODEL_SIGNATURE.parameters.values()
+        )
+        Word2Vec.__doc__ += (
+            f"\n    Parameters shared with :class:`wordvec.Word2Vec`, with their defaults "
+            f"(taken from its signature): {shared}.\n"
+        )
+
+
+_shared_signature()
 
 
 def _rounds(epochs: int, n_words: int, partitions: int, sync_every: int | None) -> tuple[int, int]:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import itertools
 import operator
-import tempfile
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
@@ -35,7 +34,7 @@ import numpy as np
 from ..encoded import remap_ids
 from ..errors import CorpusError
 from ..text.corpus import pieces, tokenise
-from ..text.fastscan import Scanner
+from ..text.fastscan import scan_lines
 from ..text.scan import SENTENCE_END, Scan, scan_sentences
 
 __all__ = [
@@ -147,42 +146,17 @@ def scan_segments(
             yield Segment((file, partition), s.words, s.counts, ids, s.n_tokens, s.n_sentences)
 
 
-_LINES_PER_BLOCK = 20_000
-
-
 def _compiled_scan(
     rows: list[Any], lowercase: bool, max_len: int, max_vocab: int | None, tmp_dir: str | None
 ) -> Scan | None:
-    """The rows scanned by the compiled scanner of :mod:`wordvec.text.fastscan` (as the lines of
-    a file: UTF-8 bytes, one ``"\\n"`` after each), or None when that would not be exactly
-    :func:`scan_sentences` over :func:`sentence_pieces`: a row that is not a str or holds a
-    ``"\\n"`` (it is one sentence), non-ASCII text with ``lowercase`` (``str.lower`` is not
-    a byte mapping there), or more than ``max_vocab`` distinct tokens (Python prunes)."""
+    """The rows scanned by the compiled scanner (:func:`wordvec.text.fastscan.scan_lines`),
+    or None when that would not be exactly :func:`scan_sentences` over
+    :func:`sentence_pieces`: a row that is not a str, or one that ``scan_lines`` refuses."""
     if not rows or not all(isinstance(row, str) for row in rows):
         return None
-    cache = tempfile.TemporaryFile(dir=tmp_dir)  # noqa: SIM115 - returned open in the Scan
-    scanner = Scanner(max_len, max_vocab, cache)
-    carry = b""
-    for start in range(0, len(rows), _LINES_PER_BLOCK):
-        block = rows[start : start + _LINES_PER_BLOCK]
-        text = "\n".join(block) + "\n"
-        try:
-            data = text.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate: the Python pass keeps it
-            data = None
-        if data is None or data.count(b"\n") != len(block) or (lowercase and not data.isascii()):
-            cache.close()
-            return None
-        if lowercase:
-            data = data.lower()
-        carry = scanner.feed(carry + data if carry else data, False)
-        if carry is None:
-            cache.close()
-            return None
-    if scanner.feed(carry, True) is None:
-        cache.close()
-        return None
-    return scanner.result()
+    return scan_lines(
+        rows, max_len=max_len, max_vocab=max_vocab, lowercase=lowercase, tmp_dir=tmp_dir
+    )
 
 
 def encode_segment(segment: Segment, index: dict[str, int]) -> np.ndarray:

@@ -1,7 +1,8 @@
 """Compiled vocabulary scan of text files: what `scan_sentences` gives, faster.
 
-:func:`~wordvec.text.scan.scan` calls it for a corpus read from files and falls
-back to the Python scan when it does not apply.
+:func:`~wordvec.text.scan.scan` calls it (:func:`scan_files`) for a corpus read from
+files and falls back to the Python scan when it does not apply; Spark's executors
+scan their rows of text with :func:`scan_lines`. Both drive one :class:`Scanner`.
 
 :func:`~wordvec.text.scan.scan_sentences` spends most of its time in a ``dict`` lookup
 per token on freshly made ``str`` objects. For a corpus read from files, :func:`scan_files`
@@ -32,6 +33,7 @@ from __future__ import annotations
 import codecs
 import tempfile
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, NamedTuple
 
@@ -42,12 +44,13 @@ from ..files.atomic import write_anonymous
 from .corpus import TextCorpus, decoded_blocks, open_file
 from .idcache import CACHE_WRITE, SENTENCE_END, Scan
 
-__all__ = ["scan_files"]
+__all__ = ["Scanner", "scan_files", "scan_lines"]
 
 # Bytes read from a (decompressed) file per block. Big enough that per-block
 # Python work is negligible, small enough to keep the working set at a few tens of
 # MiB (the output buffer holds up to one int32 per byte). Tests shrink it.
 _BLOCK_SIZE = 1 << 22
+_LINES_PER_BLOCK = 20_000  # lines handed to the scanner at a time by scan_lines
 _INITIAL_WORDS = 1 << 15  # word capacity of a fresh table; the slot array is twice that
 
 # Byte classes. Every Unicode whitespace character str.split() knows of beyond
@@ -70,8 +73,8 @@ _BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark, dropped at the start of a fil
 
 # Kernel outcomes: the block is done; the rest of the block (from the returned
 # position) must be carried over to the next; the table or the byte arena is full;
-# a new word would exceed max_vocab.
-_DONE, _CARRY, _GROW_TABLE, _GROW_ARENA, _TOO_MANY = 0, 1, 2, 3, 4
+# a sentence ended with more than max_vocab words in the table (prune, then go on).
+_DONE, _CARRY, _GROW_TABLE, _GROW_ARENA, _PRUNE = 0, 1, 2, 3, 4
 
 # Slots of the int64 state vector the kernel reads and updates in place.
 _N_WORDS, _ARENA_USED, _PIECE_LEN, _N_TOKENS, _N_SENTENCES, _OUT_LEN, _TOUCHED = range(7)
@@ -302,9 +305,12 @@ def _scan_block(data, start, final, max_len, max_vocab, table, out, state):  # p
     whitespace, cut by the end) is left for the next block.
 
     Returns ``(status, position)``: for ``_DONE`` everything was consumed; otherwise
-    nothing from ``position`` (a token start) on was, and the caller carries it over
-    (``_CARRY``), grows the table and calls again from there (``_GROW_*``), or gives
-    up (``_TOO_MANY``: the ``max_vocab + 1``-th distinct token was found).
+    nothing from ``position`` (a token start, or the end of the token that filled a
+    sentence) on was, and the caller carries it over (``_CARRY``), grows the table
+    (``_GROW_*``) or prunes it (``_PRUNE``: a sentence ended with more than
+    ``max_vocab`` words in the table, ``max_vocab`` -1 for no bound) and calls again
+    from there. A sentence that ends at the end of the block returns ``_DONE`` or
+    ``_CARRY``; the caller checks the bound then (see :meth:`Scanner.feed`).
 
     Tokens go in batches: first each token of the batch is scanned and hashed and
     its table slot read, then all are looked up. The slot reads of a batch do not
@@ -352,13 +358,13 @@ def _scan_block(data, start, final, max_len, max_vocab, table, out, state):  # p
                 m += 1
                 n_sentences += 1
                 piece = 0
+                if max_vocab >= 0 and n_words > max_vocab:
+                    status, resume = _PRUNE, starts[k]
+                    break
             tok = starts[k]
             size = ends[k] - tok
             slot, w = _find(table, data, tok, size, heads[k], hs[k])
             if w < 0:
-                if n_words == max_vocab:
-                    status, resume = _TOO_MANY, tok
-                    break
                 if n_words == len(hashes):
                     status, resume = _GROW_TABLE, tok
                     break
@@ -385,6 +391,9 @@ def _scan_block(data, start, final, max_len, max_vocab, table, out, state):  # p
                 m += 1
                 n_sentences += 1
                 piece = 0
+                if max_vocab >= 0 and n_words > max_vocab:
+                    status, resume = _PRUNE, ends[k]
+                    break
         if status != _DONE or i == n:
             break
     if status == _DONE or status == _CARRY:
@@ -405,25 +414,38 @@ def _scan_block(data, start, final, max_len, max_vocab, table, out, state):  # p
 
 
 @numba.njit(nogil=True, cache=True)
-def _rehash(new, old, hashes):  # pragma: no cover - compiled
-    """Move the occupied slots of ``old`` into the empty, larger ``new`` (hashes by word id)."""
+def _rehash(new, old, hashes, new_ids):  # pragma: no cover - compiled
+    """Move the occupied slots of ``old`` into the empty ``new`` (hashes by word id),
+    word ``w`` becoming ``new_ids[w]``; words whose new id is -1 are left out."""
     mask = np.uint64(len(new) - 1)
     for s in range(len(old)):
         v = old[s, 1]
         if v == _EMPTY:
             continue
-        slot = np.int64(hashes[v & _ID_MASK] & mask)
+        w = v & _ID_MASK
+        if new_ids[w] < 0:
+            continue
+        slot = np.int64(hashes[w] & mask)
         while new[slot, 1] != _EMPTY:
             slot = np.int64((np.uint64(slot) + np.uint64(1)) & mask)
         new[slot, 0] = old[s, 0]
-        new[slot, 1] = v
+        new[slot, 1] = (v & ~_ID_MASK) | new_ids[w]
 
 
 # --------------------------------------------------------------------------- driver
 
 
 class Scanner:
-    """Feeds blocks to the kernel, grows its arrays, and writes the id cache."""
+    """Feeds blocks to the kernel, grows and prunes its table, and writes the id cache.
+
+    Pruning is word2vec C's ``ReduceVocab``, exactly as :func:`~wordvec.text.scan.scan_sentences`
+    does it: when a sentence ends with more than ``max_vocab`` words in the table, every
+    word counted at most ``min_reduce`` times is dropped (``min_reduce`` starts at 1 and
+    grows by one per round, for the rest of the scan) until at most ``max_vocab`` remain;
+    the survivors keep their first-seen order and are renumbered. The id cache written
+    so far is then void and is closed (the text is encoded again with the final
+    vocabulary); the fingerprint goes on over the ids as they were emitted.
+    """
 
     def __init__(
         self, max_len: int, max_vocab: int | None, cache: IO[bytes], tmp_dir: str | None = None
@@ -436,9 +458,11 @@ class Scanner:
         self.state = np.zeros(7, dtype=np.int64)
         self.out = np.empty(0, dtype=np.int32)
         self.crc = 0
+        self.min_reduce = 1
+        self.pruned = False
 
-    def feed(self, data: bytes, final: bool) -> bytes | None:
-        """Scan ``data``; return the bytes to carry into the next block, None for too many words."""
+    def feed(self, data: bytes, final: bool) -> bytes:
+        """Scan ``data``; return the bytes to carry into the next block."""
         block = np.frombuffer(data, dtype=np.uint8)
         # Each id or sentence end needs a byte of its own (a token, or the whitespace
         # after it), except a sentence end right after the previous block's last token.
@@ -453,11 +477,14 @@ class Scanner:
                 self._grow_table()
             elif status == _GROW_ARENA:
                 self._grow_arena(len(block) - start + 1)
+            elif status == _PRUNE:
+                self._prune()
             else:
                 break
+        state = self.state
+        if 0 <= self.max_vocab < state[_N_WORDS] and state[_PIECE_LEN] == 0:
+            self._prune()  # a sentence ended at the end of the block
         self._flush()
-        if status == _TOO_MANY:
-            return None
         return data[start:] if status == _CARRY else b""
 
     def _flush(self) -> None:
@@ -465,8 +492,43 @@ class Scanner:
         if m:
             ids = self.out[:m]
             self.crc = zlib.crc32(ids, self.crc)
-            write_anonymous(self.cache, memoryview(ids).cast("B"), self.tmp_dir, CACHE_WRITE)
+            if self.cache is not None:
+                write_anonymous(self.cache, memoryview(ids).cast("B"), self.tmp_dir, CACHE_WRITE)
             self.state[_OUT_LEN] = 0
+
+    def _prune(self) -> None:
+        """Drop the rarest words until at most ``max_vocab`` remain (see the class)."""
+        self._flush()  # the ids emitted so far, in the numbering they were emitted in
+        if self.cache is not None:
+            self.cache.close()
+            self.cache = None
+        self.pruned = True
+        old, n = self.table, int(self.state[_N_WORDS])
+        counts = old.counts[:n]
+        keep = np.ones(n, dtype=bool)
+        while np.count_nonzero(keep) > self.max_vocab:
+            keep &= counts > self.min_reduce
+            self.min_reduce += 1
+        kept = np.flatnonzero(keep)
+        new_ids = np.full(len(old.hashes), -1, dtype=np.int64)
+        new_ids[kept] = np.arange(len(kept))
+        # each word's bytes and its "\n" separator, in id order (see _Table)
+        used = int(self.state[_ARENA_USED])
+        sizes = np.diff(np.append(old.offsets[:n], used))
+        kept_bytes = old.arena[:used][np.repeat(keep, sizes)]
+        offsets = np.zeros(len(old.offsets), dtype=np.int64)
+        offsets[1 : len(kept)] = np.cumsum(sizes[kept])[:-1]
+        new = _Table(
+            slots=_empty_slots(len(old.slots)),
+            hashes=_extend(old.hashes[kept], len(old.hashes)),
+            offsets=offsets,
+            counts=_extend(counts[kept], len(old.counts)),
+            arena=_extend(kept_bytes, len(old.arena)),
+        )
+        _rehash(new.slots, old.slots, old.hashes, new_ids)
+        self.table = new
+        self.state[_N_WORDS] = len(kept)
+        self.state[_ARENA_USED] = len(kept_bytes)
 
     def _grow_table(self) -> None:
         old = self.table
@@ -478,7 +540,7 @@ class Scanner:
             counts=_extend(old.counts, words),
             arena=old.arena,
         )
-        _rehash(new.slots, old.slots, old.hashes)
+        _rehash(new.slots, old.slots, old.hashes, np.arange(len(old.hashes)))
         self.table = new
 
     def _grow_arena(self, need: int) -> None:
@@ -491,14 +553,15 @@ class Scanner:
         used = int(self.state[_ARENA_USED])
         words = codecs.utf_8_decode(self.table.arena[:used], "strict", True)[0].split("\n")
         words.pop()  # the text after the last word's "\n" is empty
-        self.cache.flush()
+        if self.cache is not None:
+            self.cache.flush()
         return Scan(
             words,
             self.table.counts[:n].copy(),
             int(self.state[_N_TOKENS]),
             int(self.state[_N_SENTENCES]),
             self.cache,
-            False,
+            self.pruned,
             self.crc,
         )
 
@@ -542,8 +605,6 @@ def _scan_file(scanner: Scanner, path: Path, errors: str, lowercase: bool) -> bo
                     return False
                 chunk = chunk.lower()
             carry = scanner.feed(carry + chunk if carry else chunk, final)
-            if carry is None:
-                return False
             # A token longer than a block: read more at once so that the carried
             # bytes are re-scanned a bounded number of times (amortised linear).
             want[0] = max(_BLOCK_SIZE, len(carry))
@@ -559,8 +620,8 @@ def scan_files(corpus: TextCorpus, *, max_vocab: int | None, tmp_dir: str | None
         Read from its files (``corpus.paths``) with its ``lowercase``, ``errors`` and
         ``max_sentence_length``.
     max_vocab : int or None
-        Bound on distinct tokens; if the corpus has more, None is returned (the
-        Python scan prunes).
+        Bound on distinct tokens held while counting; beyond it the rarest are pruned
+        as the Python scan prunes them (:class:`Scanner`), and the id cache is void.
     tmp_dir : str or None
         Directory of the anonymous id cache file (default: the system temporary
         directory).
@@ -571,10 +632,10 @@ def scan_files(corpus: TextCorpus, *, max_vocab: int | None, tmp_dir: str | None
         Exactly ``scan_sentences(corpus, max_vocab=max_vocab, tmp_dir=tmp_dir)``: provisional
         ``words`` in first-seen order, ``counts`` (int64, shape (V,)), ``n_tokens``,
         ``n_sentences``, the int32 id cache (ids, ``-1`` after each sentence; open,
-        caller closes) and its CRC-32 fingerprint. None when the fast path does not
-        apply: a corpus that is not read from files (standard input, a Python
-        iterable), ``lowercase`` on text that is not pure ASCII, or more than
-        ``max_vocab`` distinct tokens; call :func:`scan_sentences` then.
+        caller closes; None after pruning) and its CRC-32 fingerprint. None when the
+        fast path does not apply: a corpus that is not read from files (standard input,
+        a Python iterable) or ``lowercase`` on text that is not pure ASCII; call
+        :func:`scan_sentences` then.
 
     Raises
     ------
@@ -591,6 +652,48 @@ def scan_files(corpus: TextCorpus, *, max_vocab: int | None, tmp_dir: str | None
             if not _scan_file(scanner, path, corpus.errors, corpus.lowercase):
                 cache.close()
                 return None
+        return scanner.result()
+    except BaseException:
+        cache.close()
+        raise
+
+
+def scan_lines(
+    lines: Sequence[str],
+    *,
+    max_len: int,
+    max_vocab: int | None,
+    lowercase: bool = False,
+    tmp_dir: str | None = None,
+) -> Scan | None:
+    """Count and encode lines of text in one compiled pass, as the lines of a file.
+
+    What :func:`scan_sentences` gives for the sentences of ``lines`` (each cut by
+    :func:`~wordvec.text.corpus.tokenise` and :func:`~wordvec.text.corpus.pieces`), pruned
+    beyond ``max_vocab`` distinct tokens as it prunes. The lines go to the scanner as
+    UTF-8 bytes with a ``"\\n"`` after each (Spark's executors scan their rows so).
+    Returns None where that would not be exactly the Python pass: a line holding a
+    ``"\\n"`` (it is one sentence there), a lone surrogate (no UTF-8 for it), or
+    ``lowercase`` on text that is not pure ASCII.
+    """
+    cache = tempfile.TemporaryFile(dir=tmp_dir)  # noqa: SIM115 - returned open in the Scan
+    try:
+        scanner = Scanner(max_len, max_vocab, cache, tmp_dir)
+        carry = b""
+        for start in range(0, len(lines), _LINES_PER_BLOCK):
+            block = lines[start : start + _LINES_PER_BLOCK]
+            try:
+                data = ("\n".join(block) + "\n").encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate: the Python pass keeps it
+                data = None
+            ok = data is not None and data.count(b"\n") == len(block)
+            if not ok or (lowercase and not data.isascii()):
+                cache.close()
+                return None
+            if lowercase:
+                data = data.lower()
+            carry = scanner.feed(carry + data if carry else data, False)
+        scanner.feed(carry, True)
         return scanner.result()
     except BaseException:
         cache.close()

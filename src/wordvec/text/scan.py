@@ -3,8 +3,8 @@
 :func:`scan` is the one entry point. It hands a corpus read from text files to
 the compiled scanner (:mod:`wordvec.text.fastscan`) and anything else (standard input,
 a Python iterable of token lists), or a file corpus the compiled path cannot do
-exactly (non-ASCII text with ``lowercase``, more than ``max_vocab`` distinct
-tokens), to :func:`scan_sentences`; both give the same :class:`Scan`.
+exactly (non-ASCII text with ``lowercase``), to :func:`scan_sentences`; both give
+the same :class:`Scan`, pruned or not.
 
 Every token gets a *provisional* id the first time it is seen; the id stream is
 written to an on-disk cache (int32, ``-1`` ends a sentence, see
@@ -18,7 +18,8 @@ at most ``min_reduce`` times, then raise ``min_reduce``), which keeps memory
 bounded on corpora with tens of millions of distinct tokens. Pruning renumbers
 the provisional ids, so the cache is then discarded (``Scan.cache`` is None) and
 the corpus must be encoded again with the final vocabulary in a second pass
-(which needs a re-iterable corpus).
+(which needs a re-iterable corpus): a pruned corpus is read twice, counting then
+encoding (both scanners prune, so neither gives up and leaves a third read).
 """
 
 from __future__ import annotations
