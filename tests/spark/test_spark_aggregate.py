@@ -107,3 +107,18 @@ def test_the_driver_receives_each_changed_row_once_whatever_the_partitions(
     collected = ours.spark_stats_["bytes_collected"]
     assert len(collected) >= 3 and max(collected) <= once
     assert min(before.spark_stats_["bytes_collected"]) > 2 * max(collected)
+
+
+def test_where_rounds_merge_by_default_follows_the_master():
+    """One JVM (local[N]: the driver is every executor) merges on the driver, with no
+    shuffle to pay for; a cluster (local-cluster, yarn, k8s, spark://) in the executors,
+    so the driver receives each changed row once. The weights are the same either way
+    (the test above)."""
+    assert spark_driver.merge_place("auto", "local[2]") == "driver"
+    assert spark_driver.merge_place("auto", "local") == "driver"
+    assert spark_driver.merge_place("auto", "local[*]") == "driver"
+    for master in ("local-cluster[2,1,1024]", "yarn", "spark://host:7077", "k8s://h:1"):
+        assert spark_driver.merge_place("auto", master) == "executors", master
+    assert spark_driver.merge_place("executors", "local[2]") == "executors"
+    assert spark_driver.merge_place("driver", "yarn") == "driver"
+    assert spark_driver.Run.aggregate == "auto"

@@ -5,7 +5,8 @@ the epochs, what the rounds cost) and runs rounds ``start..rounds-1`` of it: eac
 round broadcasts both weight matrices, runs one task per partition
 (:func:`wordvec.spark.rounds.train_round`), merges the rows the tasks changed in
 the executors, block by block (:func:`wordvec.spark.rounds.merge_block`), and
-collects each merged row once. Between rounds it writes checkpoints and honours
+collects each merged row once (on a one-JVM ``local[N]`` master it collects the
+tasks' rows and merges them itself: :func:`merge_place`). Between rounds it writes checkpoints and honours
 SIGINT / SIGTERM. Errors of a Spark job come out as one line (a wordvec error
 raised in an executor, e.g. a malformed row, as itself).
 """
@@ -35,16 +36,28 @@ from .checkpoint import SparkCheckpoint, last_round_of, write_checkpoint
 from .report import SILENT, logger
 from .rounds import STATS_KEY, block_parts, merge, merge_block, scale, scaled, train_round
 
-__all__ = ["Run", "spark_errors", "CHUNK_TOKENS"]
+__all__ = ["Run", "spark_errors", "CHUNK_TOKENS", "merge_place"]
+
+
+def merge_place(aggregate: str, master: str) -> str:
+    """Where a round's changes are merged: ``aggregate`` unless it is "auto", which is
+    "driver" on a one-JVM master (``local``, ``local[N]``: the driver runs every task, so a
+    shuffle would only copy the parts once more) and "executors" elsewhere (by row block,
+    so the driver receives each changed row once whatever the partitions). The weights
+    are the same bit for bit either way."""
+    if aggregate != "auto":
+        return aggregate
+    one_jvm = master == "local" or master.startswith("local[")
+    return "driver" if one_jvm else "executors"
 
 
 class Run:
     """The driver's loop over rounds: broadcast, train, merge, checkpoint."""
 
     # Where a round's changes are merged: "executors" (by row block, after a shuffle; the
-    # driver receives each changed row once) or "driver" (every partition's changed rows
-    # are collected and merged there: the design before, kept to compare them).
-    aggregate = "executors"
+    # driver receives each changed row once), "driver" (every partition's changed rows
+    # are collected and merged there) or "auto" (merge_place: by the master).
+    aggregate = "auto"
 
     def __init__(self, cfg, corpus, w_in, w_out, rounds: int, sync_every: int, merge_rule: str):
         self.cfg = cfg
@@ -138,8 +151,9 @@ class Run:
                                   chunk_tokens=CHUNK_TOKENS, run_key=run_key)  # fmt: skip
 
         results = self.corpus.slices.mapPartitionsWithIndex(task)
+        self._place = merge_place(self.aggregate, sc.master)
         try:
-            if self.aggregate == "driver":
+            if self._place == "driver":
                 return results.collect()
             rule, parts, factor = self.merge, self.corpus.partitions, self.scale
 
@@ -156,12 +170,12 @@ class Run:
             w_bc.destroy()
 
     def _merge(self, collected: list, r: int) -> None:
-        """Bring the round's changes into the weights. By default (``aggregate`` is
-        "executors") ``collected`` holds each block's merged rows and the partitions'
-        statistics, and the rows are copied in; with "driver" (the design before, kept to
-        compare) it holds every partition's changed rows, merged here."""
+        """Bring the round's changes into the weights. Merged in the executors
+        (:func:`merge_place`), ``collected`` holds each block's merged rows and the
+        partitions' statistics, and the rows are copied in; merged on the driver, it holds
+        every partition's changed rows, merged here."""
         parts = self.corpus.partitions
-        if self.aggregate == "driver":
+        if self._place == "driver":
             results = sorted(collected, key=lambda x: x.partition)
             rule = self.merge
             merge(self.w_in, [(x.rows_in, x.new_in) for x in results], rule, parts, self.scale)
