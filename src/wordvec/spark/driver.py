@@ -7,8 +7,8 @@ round broadcasts both weight matrices, runs one task per partition
 the executors, block by block (:func:`wordvec.spark.rounds.merge_block`), and
 collects each merged row once (on a one-JVM ``local[N]`` master it collects the
 tasks' rows and merges them itself: :func:`merge_place`). Between rounds it writes
-checkpoints and honours SIGINT / SIGTERM. Errors of a Spark job come out as one line (a wordvec error
-raised in an executor, e.g. a malformed row, as itself).
+checkpoints and honours SIGINT / SIGTERM. Errors of a Spark job come out as one line
+(a wordvec error raised in an executor, e.g. a malformed row, as itself).
 """
 
 from __future__ import annotations
