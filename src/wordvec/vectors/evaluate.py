@@ -41,7 +41,7 @@ import numpy as np
 from ..errors import ConfigError, FormatError
 from ..subwords.keyed import SubwordVectors
 from .keyedvectors import ANALOGY_METHODS, KeyedVectors
-from .neighbours import COSMUL_EPSILON, top_k
+from .neighbours import COSMUL_EPSILON, analogy_scores, chunk_rows, top_k
 from .queries import analogy_answers
 
 __all__ = [
@@ -423,17 +423,10 @@ def _correct_unseen(
     expected = np.array([ids[3] for _, ids in questions], dtype=np.int64)
     correct = np.zeros(n, dtype=bool)
     k = min(_CANDIDATES, len(rep))
-    step = max(1, (64 << 20) // (12 * max(1, len(rep))))
+    step = chunk_rows(len(rep)) // 3 or 1
     for lo in range(0, n, step):
         a, b, c = terms[:, lo : lo + step]
-        if method == "3cosadd":
-            query = b - a + c
-            norms = np.linalg.norm(query, axis=1, keepdims=True)
-            scores = (query / np.where(norms > 0, norms, 1.0)) @ normed.T
-        else:
-            scores = (b @ normed.T + 1.0) * 0.5
-            scores *= (c @ normed.T + 1.0) * 0.5
-            scores /= (a @ normed.T + 1.0) * 0.5 + np.float32(COSMUL_EPSILON)
+        scores = analogy_scores(a, b, c, normed, method, COSMUL_EPSILON)
         qrows = rows[:, lo : lo + step]
         at = np.arange(qrows.shape[1])
         for t in range(3):

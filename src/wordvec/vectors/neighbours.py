@@ -34,6 +34,7 @@ __all__ = [
     "top_k",
     "chunk_rows",
     "check_topn",
+    "analogy_scores",
     "search_rows",
 ]
 
@@ -161,3 +162,20 @@ def search_rows(n_rows: int, restrict_vocab: int | None) -> int:
     ):
         raise ConfigError(f"`restrict_vocab` must be an int >= 1 or None; got {restrict_vocab!r}.")
     return min(int(restrict_vocab), n_rows)
+
+
+def analogy_scores(
+    a: np.ndarray, b: np.ndarray, c: np.ndarray, cand: np.ndarray, method: str, epsilon: float
+) -> np.ndarray:
+    """Scores (m, n) float32 of ``n`` candidate unit rows ``cand`` for ``m`` analogies
+    a : b :: c : ?, given the unit vectors of a, b and c (m, d each): 3CosAdd is the
+    cosine with b - a + c (normalised), 3CosMul the module docstring's product."""
+    if method == "3cosadd":
+        query = b - a + c  # (m, d)
+        norms = np.linalg.norm(query, axis=1, keepdims=True)
+        query /= np.where(norms > 0, norms, 1.0)
+        return query @ cand.T
+    scores = (b @ cand.T + 1.0) * 0.5
+    scores *= (c @ cand.T + 1.0) * 0.5
+    scores /= (a @ cand.T + 1.0) * 0.5 + np.float32(epsilon)
+    return scores

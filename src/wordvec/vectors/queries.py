@@ -25,6 +25,7 @@ from ..errors import ConfigError
 from .neighbours import (
     ANALOGY_METHODS,
     COSMUL_EPSILON,
+    analogy_scores,
     check_topn,
     chunk_rows,
     cosine_similarities,
@@ -355,18 +356,9 @@ def _analogy_scores(kv: Vectors, ia, ib, ic, n_search: int, method: str, epsilon
     normed = kv.get_normed()
     cand = normed[:n_search]
     step = chunk_rows(n_search) // (3 if method == "3cosmul" else 1) or 1
-    eps = np.float32(epsilon)
     for lo in range(0, ia.size, step):
         qa, qb, qc = ia[lo : lo + step], ib[lo : lo + step], ic[lo : lo + step]
-        if method == "3cosadd":
-            query = normed[qb] - normed[qa] + normed[qc]  # (chunk, d)
-            norms = np.linalg.norm(query, axis=1, keepdims=True)
-            query /= np.where(norms > 0, norms, 1.0)
-            scores = query @ cand.T  # (chunk, n_search)
-        else:
-            scores = (normed[qb] @ cand.T + 1.0) * 0.5
-            scores *= (normed[qc] @ cand.T + 1.0) * 0.5
-            scores /= (normed[qa] @ cand.T + 1.0) * 0.5 + eps
+        scores = analogy_scores(normed[qa], normed[qb], normed[qc], cand, method, epsilon)
         rows = np.arange(qa.size)
         for qx in (qa, qb, qc):
             inside = qx < n_search
