@@ -95,7 +95,7 @@ def test_the_driver_receives_each_changed_row_once_whatever_the_partitions(
     at most one copy of both matrices' rows (with their ids), where collecting every
     partition's rows brought about 4 times the rows changed; the weights are the same."""
     runs = {}
-    for aggregate in ("executors", "driver"):
+    for aggregate in ("executors", "driver", "auto"):
         monkeypatch.setattr(spark_driver.Run, "aggregate", aggregate, raising=False)
         est = SparkWord2Vec(**SMALL, model="skipgram", partitions=4, sync_every=8_000)
         runs[aggregate] = est.fit(str(text_file))
@@ -107,6 +107,10 @@ def test_the_driver_receives_each_changed_row_once_whatever_the_partitions(
     collected = ours.spark_stats_["bytes_collected"]
     assert len(collected) >= 3 and max(collected) <= once
     assert min(before.spark_stats_["bytes_collected"]) > 2 * max(collected)
+    # the default on this one-JVM master (local[N]) is the driver's merge: its bytes
+    auto = runs["auto"]
+    assert auto.spark_stats_["bytes_collected"] == before.spark_stats_["bytes_collected"]
+    assert np.array_equal(auto.w_in_, before.w_in_)
 
 
 def test_where_rounds_merge_by_default_follows_the_master():
