@@ -157,6 +157,10 @@ class FastText(Word2Vec):
             sub_offsets=offsets, sub_rows=rows, exact=self.row_gradient == "exact",
         )  # fmt: skip
 
+    def _cli_flags(self) -> str:
+        ngrams = f"{self.minn}-{self.maxn}" if self.maxn else "0"
+        return f" --subwords {ngrams} --bucket {self.bucket}"
+
     def _file_extra(self) -> dict[str, Any]:
         return {
             "subwords": {

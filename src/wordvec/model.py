@@ -422,8 +422,8 @@ class Word2Vec:
                 raise TrainingInterrupted(
                     f"training interrupted in epoch {epoch}/{cfg.epochs}; "
                     f"checkpoint written to {path!r}. Resume with "
-                    f"Word2Vec.resume({path!r}, corpus) or "
-                    f"`wordvec train CORPUS -o OUTPUT --resume {path}`",
+                    f"{type(self).__name__}.resume({path!r}, corpus) or "
+                    f"`wordvec train CORPUS -o OUTPUT --resume {path}{self._cli_flags()}`",
                     checkpoint=path,
                     epoch=epoch,
                     epochs=cfg.epochs,
@@ -445,6 +445,10 @@ class Word2Vec:
 
     def _trainer(self, cfg: TrainConfig, bar, stop: threading.Event) -> engine.Trainer:
         return engine.Trainer(cfg, self.vocab_, self.w_in_, self.w_out_, progress=bar, stop=stop)
+
+    def _cli_flags(self) -> str:
+        """What ``wordvec train`` needs besides ``--resume`` to rebuild this estimator."""
+        return ""
 
     def _extra_input_rows(self) -> int:
         """Input rows after the V word rows (a subword model's n-gram buckets)."""

@@ -125,8 +125,12 @@ def test_interrupt_and_resume_is_bit_identical(tmp_path, monkeypatch):
 
     monkeypatch.setattr(SubwordTrainer, "run_job", run_job)
     ckpt = tmp_path / "ckpt"
-    with pytest.raises(TrainingInterrupted, match="checkpoint written"):
+    with pytest.raises(TrainingInterrupted, match="checkpoint written") as info:
         _small(epochs=3, batch_words=200).fit(str(corpus), checkpoint=ckpt, handle_signals=False)
+    # how to resume it names this class and, on the command line, its n-grams
+    small = _small()
+    assert f"FastText.resume({str(ckpt)!r}, corpus)" in str(info.value)
+    assert f"--subwords {small.minn}-{small.maxn} --bucket {small.bucket}" in str(info.value)
     monkeypatch.setattr(SubwordTrainer, "run_job", orig)
     resumed = FastText.resume(ckpt, str(corpus), handle_signals=False)
     assert isinstance(resumed, FastText) and jobs["n"] == 7
