@@ -33,6 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _corpus import prefix_corpus  # (bench/ is the script's directory)
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "data" / "corpora" / "en17m.txt"
 
@@ -96,18 +98,6 @@ def write_scripts(tmp: Path) -> dict[str, Path]:
         path.write_text(SCRIPT.format(imports=imports.rstrip()), encoding="utf-8")
         paths[tool] = path
     return paths
-
-
-def prefix_corpus(src: Path, words: int, dst: Path) -> int:
-    """Copy whole lines of ``src`` to ``dst`` until ``words`` words; return the count."""
-    n = 0
-    with open(src, encoding="utf-8") as fin, open(dst, "w", encoding="utf-8") as fout:
-        for line in fin:
-            fout.write(line)
-            n += len(line.split())
-            if n >= words:
-                break
-    return n
 
 
 def run(script: Path, corpus: Path, out: Path, args) -> float:

@@ -52,6 +52,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _corpus import prefix_corpus  # (bench/ is the script's directory)
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "data" / "corpora" / "en17m.txt"
@@ -177,15 +178,6 @@ def quality(bin_path: Path) -> dict:
 
 
 # ---------------------------------------------------------------------------- driver
-def prefix_corpus(src: Path, words: int, dst: Path) -> int:
-    n = 0
-    with open(src, encoding="utf-8") as fin, open(dst, "w", encoding="utf-8") as fout:
-        for line in fin:
-            fout.write(line)
-            n += len(line.split())
-            if n >= words:
-                break
-    return n
 
 
 def run_tool(tool: str, corpus: Path, out: Path, a: argparse.Namespace, seed: int) -> dict:

@@ -58,6 +58,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _corpus import prefix_corpus  # (bench/ is the script's directory)
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "data" / "corpora" / "en17m.txt"
 MASTER = "local[2]"  # --master
@@ -164,18 +166,6 @@ def _short(opts: dict) -> str:
     return " ".join(f"{k}={opts[k]}" for k in keys if k in opts)
 
 
-def prefix(src: Path, words: int, dst: Path) -> int:
-    """Whole lines of ``src`` up to ``words`` words, written to ``dst``; returns the words."""
-    n = 0
-    with open(src, encoding="utf-8") as fin, open(dst, "w", encoding="utf-8") as fout:
-        for line in fin:
-            fout.write(line)
-            n += len(line.split())
-            if n >= words:
-                break
-    return n
-
-
 def rounds_robin(jobs: list[tuple[str, dict]], repeats: int, runner) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {name: [] for name, _ in jobs}
     for r in range(repeats):
@@ -219,7 +209,7 @@ def section_quality(args, corpus: Path) -> dict:
 
 def section_merge(args, corpus: Path, tmp: Path) -> dict:
     sliced = tmp / "merge.txt"
-    words = prefix(corpus, args.merge_words, sliced)
+    words = prefix_corpus(corpus, args.merge_words, sliced)
     base = dict(model="skipgram", loss="neg", dim=100, window=5, negative=5, min_count=5)
     base.update(sample=1e-4, epochs=3, seed=1)
     jobs = [("single", ("single", dict(base, threads=2)))]
@@ -249,7 +239,7 @@ def section_merge(args, corpus: Path, tmp: Path) -> dict:
 
 def section_mllib(args, corpus: Path, tmp: Path) -> dict:
     sliced = tmp / "mllib.txt"
-    words = prefix(corpus, args.mllib_words, sliced)
+    words = prefix_corpus(corpus, args.mllib_words, sliced)
     jobs = []
     for p in args.partitions:
         ml = dict(vectorSize=100, windowSize=5, minCount=5, maxIter=3, stepSize=0.025)
@@ -305,7 +295,7 @@ def section_bytes(quality: dict) -> dict:
 
 def section_growth(args, corpus: Path, tmp: Path) -> dict:
     sliced = tmp / "growth.txt"
-    words = prefix(corpus, args.growth_words, sliced)
+    words = prefix_corpus(corpus, args.growth_words, sliced)
     base = dict(model="skipgram", loss="neg", dim=100, window=5, negative=5, min_count=5)
     base.update(sample=1e-4, epochs=1, seed=1, sync_every=250_000, partitions=4)
     variants = [dict(partitions=2), dict(), dict(partitions=8), dict(dim=50), dict(dim=200)]
@@ -367,10 +357,10 @@ def main() -> None:
         corpus = args.corpus
         if args.words:
             corpus = tmp / "prefix.txt"
-            prefix(args.corpus, args.words, corpus)
+            prefix_corpus(args.corpus, args.words, corpus)
         # Numba compiles the kernels on first use and caches them: do that before timing
         warm = tmp / "warm.txt"
-        prefix(args.corpus, 50_000, warm)
+        prefix_corpus(args.corpus, 50_000, warm)
         print("warming the Numba cache (untimed)", flush=True)
         small = dict(dim=10, min_count=1, epochs=1)
         for loss in ("neg", "hs"):

@@ -33,6 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _corpus import prefix_corpus  # (bench/ is the script's directory)
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "data" / "corpora" / "en17m.txt"
 
@@ -137,16 +139,6 @@ def worker(args: argparse.Namespace) -> None:
 
 
 # ---------------------------------------------------------------------------- driver
-def prefix_corpus(src: Path, words: int, dst: Path) -> int:
-    """Copy whole lines of ``src`` to ``dst`` until ``words`` words; return the count."""
-    n = 0
-    with open(src, encoding="utf-8") as fin, open(dst, "w", encoding="utf-8") as fout:
-        for line in fin:
-            fout.write(line)
-            n += len(line.split())
-            if n >= words:
-                break
-    return n
 
 
 def count_words(path: Path) -> int:
