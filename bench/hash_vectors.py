@@ -30,7 +30,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "data" / "corpora" / "public-domain-books.txt"
-COMBOS = [(m, loss) for m in ("skipgram", "cbow") for loss in ("neg", "hs", "softmax")]
+COMBOS = [
+    (m, loss) for m in ("skipgram", "cbow") for loss in ("neg", "hs", "softmax", "hs+neg")
+]
 
 
 def first_words(src: Path, n_words: int, dst: Path) -> int:

@@ -456,8 +456,8 @@ def _job_kernel(model_kind: int, loss_kind: int):
     ``model_kind`` and ``loss_kind`` are constants of the closure, so Numba prunes the
     branches of the other objectives before typing: a run compiles its own update (one
     step function, one :func:`block_update`) and nothing else, a quarter of what one
-    kernel for all four pairs cost. ``HSNEG`` runs negative sampling's code with the
-    Huffman path's rows put before the center's (the branches marked ``HSNEG``).
+    kernel for all four pairs cost. ``HSNEG`` runs both objectives' code: the Huffman
+    path's rows (after negative sampling's V rows), then the center and its negatives.
     """
 
     def train_job(w_in, w_out, tokens, tables, hp, alpha0, alpha1, seed, max_sentence):
@@ -526,46 +526,29 @@ def _job_kernel(model_kind: int, loss_kind: int):
                         n_ctx += 1
                 if n_ctx == 0:  # a one-word sentence
                     continue
-                if loss_kind == HSNEG:
-                    # the tree's rows first (stacked after the V rows of negative
-                    # sampling), then the center and its negatives, as below
+                # outputs: the Huffman path's inner nodes (hs; for hs+neg stacked after
+                # negative sampling's V rows), then the center and its K negatives (neg)
+                n_out = np.int64(0)
+                if loss_kind == HS or loss_kind == HSNEG:
                     lo = tables.offsets[center]
-                    n_hs = tables.offsets[center + 1] - lo
-                    for k in range(n_hs):
-                        out_ids[k] = n_vocab + tables.points[lo + k]
+                    n_out = tables.offsets[center + 1] - lo
+                    row0 = n_vocab if loss_kind == HSNEG else 0
+                    for k in range(n_out):
+                        out_ids[k] = row0 + tables.points[lo + k]
                         labels[k] = 1 - tables.codes[lo + k]
-                    out_ids[n_hs] = center
-                    labels[n_hs] = 1
-                    if pos == 0:
-                        state = _draw_negatives(
-                            state, nxt_negs, neg, center, n_vocab, accept, alias, dominant,
-                            cum_x,
-                        )  # fmt: skip
-                    for k in range(neg):
-                        out_ids[n_hs + k + 1] = nxt_negs[k]
-                        labels[n_hs + k + 1] = 0
-                    if pos + 1 < n:
-                        state = _draw_negatives(
-                            state, nxt_negs, neg, sent[pos + 1], n_vocab, accept, alias,
-                            dominant, cum_x,
-                        )  # fmt: skip
-                        _prefetch_row(w_out, sent[pos + 1])
-                        for k in range(neg):
-                            _prefetch_row(w_out, nxt_negs[k])
-                    n_out = n_hs + neg + 1
-                elif loss_kind == NEG:
+                if loss_kind == NEG or loss_kind == HSNEG:
                     # A center's negatives are drawn while the previous center of its
                     # sentence trains (so every center but the first, as n >= 2 here).
-                    out_ids[0] = center
-                    labels[0] = 1
+                    out_ids[n_out] = center
+                    labels[n_out] = 1
                     if pos == 0:
                         state = _draw_negatives(
                             state, nxt_negs, neg, center, n_vocab, accept, alias, dominant,
                             cum_x,
                         )  # fmt: skip
                     for k in range(neg):
-                        out_ids[k + 1] = nxt_negs[k]
-                        labels[k + 1] = 0
+                        out_ids[n_out + k + 1] = nxt_negs[k]
+                        labels[n_out + k + 1] = 0
                     if pos + 1 < n:
                         # the next center's negatives and output rows, asked for now so that
                         # they arrive while this center trains (the Huffman paths of
@@ -577,13 +560,7 @@ def _job_kernel(model_kind: int, loss_kind: int):
                         _prefetch_row(w_out, sent[pos + 1])
                         for k in range(neg):
                             _prefetch_row(w_out, nxt_negs[k])
-                    n_out = neg + 1
-                else:
-                    lo = tables.offsets[center]
-                    n_out = tables.offsets[center + 1] - lo
-                    for k in range(n_out):
-                        out_ids[k] = tables.points[lo + k]
-                        labels[k] = 1 - tables.codes[lo + k]
+                    n_out += neg + 1
                 if model_kind == SKIPGRAM:
                     loss += sg_step(
                         w_in, w_out, ctx, n_ctx, out_ids, labels, n_out, alpha, x, dx, g, sig, sp
