@@ -13,6 +13,7 @@ from wordvec.reference.subwords import (
     outputs_cbow,
     outputs_skipgram,
     sgd_step,
+    sgd_step_pairs,
 )
 
 V, B, D = 6, 5, 4
@@ -97,3 +98,46 @@ def test_fasttext_rule_is_n_times_the_exact_step():
     np.testing.assert_allclose(Wf[ROWS_4[0]] - W0[ROWS_4[0]], -0.1 * dh)
     with pytest.raises(ConfigError, match="row_gradient"):
         sgd_step(W0, U0, rows, outputs, 0.1, "half")
+
+
+SG_NEGS = [[0, 5], [5, 5], [4, 0]]
+
+
+def _pairs(loss):
+    """A skip-gram center's targets, one output list per context word."""
+    if loss == "neg":
+        return [
+            outputs_skipgram([o], "neg", negatives=[n])
+            for o, n in zip([1, 3, 1], SG_NEGS, strict=True)
+        ]
+    return [outputs_skipgram([o], "hs", paths=PATHS, codes=CODES) for o in [1, 3, 5]]
+
+
+@pytest.mark.parametrize("loss", ["neg", "hs"])
+@pytest.mark.parametrize("rule", ["fasttext", "exact"])
+def test_pairs_step_is_fasttexts_step_per_pair(loss, rule):
+    # fastText: per pair, h recomputed from the rows, the rows written; here h is tracked
+    # and the rows written once. Word 2's rows repeat one row (f != 1 matters).
+    pairs = _pairs(loss)
+    W0, U0 = _weights(V if loss == "neg" else V - 1, seed=3)
+    Wf, Uf, Wp, Up = W0.copy(), U0.copy(), W0.copy(), U0.copy()
+    J_f = sum(sgd_step(Wf, Uf, ROWS_2, out, 0.4, rule) for out in pairs)
+    J_p = sgd_step_pairs(Wp, Up, ROWS_2, pairs, 0.4, rule)
+    assert J_p == pytest.approx(J_f, rel=1e-12)
+    np.testing.assert_allclose(Wp, Wf, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(Up, Uf, rtol=0, atol=1e-12)
+    # and that is not one step on the sum of the pairs (what the engine did before)
+    Wb, Ub = W0.copy(), U0.copy()
+    sgd_step(Wb, Ub, ROWS_2, [o for out in pairs for o in out], 0.4, rule)
+    assert np.abs(Wb - Wp).max() > 1e-3 * np.abs(Wp - W0).max()
+
+
+def test_pairs_step_of_one_target_is_the_step():
+    pairs = _pairs("neg")[:1]
+    W0, U0 = _weights(V, seed=4)
+    Wa, Ua, Wb, Ub = W0.copy(), U0.copy(), W0.copy(), U0.copy()
+    assert sgd_step_pairs(Wa, Ua, ROWS_2, pairs, 0.2) == sgd_step(Wb, Ub, ROWS_2, pairs[0], 0.2)
+    np.testing.assert_allclose(Wa, Wb, atol=1e-15)
+    np.testing.assert_allclose(Ua, Ub, atol=1e-15)
+    with pytest.raises(ConfigError, match="rows"):
+        sgd_step_pairs(W0, U0, [], pairs, 0.2)

@@ -2,7 +2,8 @@
 (``wordvec/engine/subword_kernels.py``), the n-gram rows of each word from
 ``wordvec.subwords.word_rows`` (the per-word definition, not the compiled table the
 engine reads) and every update from the reference derivation
-(``wordvec.reference.subwords.sgd_step``). It calls no engine code; the only engine
+(``wordvec.reference.subwords.sgd_step_pairs``: skip-gram pair by pair, CBOW one
+step). It calls no engine code; the only engine
 objects it reads are the alias table (accept, alias), as ``tests/engine/_replay.py``."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "engine"))
 from _replay import JobStats, NoiseDraw, context, huffman, keep_thresholds, noise, sentences  # noqa: E402
 
-from wordvec.reference.subwords import outputs_cbow, outputs_skipgram, sgd_step  # noqa: E402
+from wordvec.reference.subwords import outputs_cbow, outputs_skipgram, sgd_step_pairs  # noqa: E402
 from wordvec.subwords import word_rows  # noqa: E402
 
 
@@ -48,15 +49,18 @@ def replay_subword_job(
                 continue
             if model == "skipgram":
                 rows = rows_of[center]
-                negs = [draw(rng, o, negative) for o in ctx] if loss == "neg" else None
-                outputs = outputs_skipgram(ctx, loss, negs, paths, codes)
+                negs = [draw(rng, o, negative) for o in ctx] if loss == "neg" else [None] * len(ctx)
+                pairs = [
+                    outputs_skipgram([o], loss, [n], paths, codes)
+                    for o, n in zip(ctx, negs, strict=True)
+                ]
                 st.terms += len(ctx)
             else:
                 rows = [r for o in ctx for r in rows_of[o]]
                 negs = draw(rng, center, negative) if loss == "neg" else None
-                outputs = outputs_cbow(center, loss, negs, paths, codes)
+                pairs = [outputs_cbow(center, loss, negs, paths, codes)]
                 st.terms += 1
             info["repeated_rows"] += len(rows) - len(set(rows))
             info["n_rows"].add(len(rows))
-            st.loss += sgd_step(W, U, rows, outputs, alpha, row_gradient)
+            st.loss += sgd_step_pairs(W, U, rows, pairs, alpha, row_gradient)
     return W, U, st, info

@@ -19,7 +19,7 @@ from wordvec.engine import kernels
 from wordvec.engine.subword_kernels import max_rows, subword_step
 from wordvec.engine.subword_train import SubwordTrainer, init_subword_weights
 from wordvec.errors import ConfigError
-from wordvec.reference.subwords import outputs_cbow, outputs_skipgram, sgd_step
+from wordvec.reference.subwords import outputs_cbow, outputs_skipgram, sgd_step_pairs
 from wordvec.subwords import ngram_table, word_rows
 from wordvec.vocab import Vocab
 
@@ -77,38 +77,44 @@ def _step_case(model, loss, seed=0):
     if model == "skipgram":
         in_rows = rows[4]  # "naïve": its rows repeat (BUCKET is small)
         negs = [rng.integers(0, nw, 3).tolist() for _ in ctx]
-        outputs = outputs_skipgram(ctx, loss, negs, paths, bits)
+        pairs = [
+            outputs_skipgram([o], loss, [n], paths, bits) for o, n in zip(ctx, negs, strict=True)
+        ]
     else:
         in_rows = [r for o in ctx for r in rows[o]]
-        outputs = outputs_cbow(6, loss, [1, 1, 9], paths, bits)
-    return in_rows, outputs
+        pairs = [outputs_cbow(6, loss, [1, 1, 9], paths, bits)]
+    return in_rows, pairs
 
 
 @pytest.mark.parametrize("model", ["skipgram", "cbow"])
 @pytest.mark.parametrize("loss", ["neg", "hs"])
 @pytest.mark.parametrize("rule", ["fasttext", "exact"])
 def test_one_update_matches_the_reference(model, loss, rule):
-    in_rows, outputs = _step_case(model, loss)
+    in_rows, pairs = _step_case(model, loss)
     assert len(in_rows) > len(set(in_rows))  # repeated rows are part of the case
     w_in, w_out = _weights(len(WORDS), seed=2)
     W, U = w_in.astype(np.float64), w_out.astype(np.float64)
-    J = sgd_step(W, U, in_rows, outputs, 0.3, rule)
+    J = sgd_step_pairs(W, U, in_rows, pairs, 0.3, rule)
+    outputs = [o for out in pairs for o in out]
     n_out = len(outputs)
+    start = np.cumsum([0] + [len(out) for out in pairs]).astype(np.int64)
     x = np.empty((1, DIM), np.float32)
     dx = np.empty((1, DIM), np.float32)
+    acc = np.empty(DIM, np.float32)
     g = np.empty((1, n_out), np.float32)
     ids = np.array([o for o, _ in outputs], np.int64)
     labels = np.array([y for _, y in outputs], np.uint8)
     before_in, before_out = w_in.copy(), w_out.copy()
     loss_k = subword_step(
-        w_in, w_out, np.array(in_rows, np.int64), len(in_rows), ids, labels, n_out,
-        np.float32(0.3), rule == "exact", x, dx, g, kernels.SIGMOID_TABLE, kernels.SOFTPLUS_TABLE,
+        w_in, w_out, np.array(in_rows, np.int64), len(in_rows), ids, labels, start, len(pairs),
+        np.float32(0.3), rule == "exact", x, dx, acc, g, kernels.SIGMOID_TABLE,
+        kernels.SOFTPLUS_TABLE,
     )  # fmt: skip
     assert loss_k == pytest.approx(J, rel=1e-5)
-    for eng, start, ref in ((w_in, before_in, W), (w_out, before_out, U)):
-        change = ref - start
+    for eng, start_w, ref in ((w_in, before_in, W), (w_out, before_out, U)):
+        change = ref - start_w
         assert np.abs(change).max() > 1e-3
-        np.testing.assert_allclose(eng - start, change, atol=1e-5 * np.abs(change).max() + 1e-7)
+        np.testing.assert_allclose(eng - start_w, change, atol=1e-5 * np.abs(change).max() + 1e-7)
 
 
 # ------------------------------------------------------------------ whole jobs

@@ -8,10 +8,13 @@ the update of the outputs is the word2vec engine's. What is new is the input sid
 * ``w_in`` is (V + bucket) x d; word w's rows are ``sub_rows[sub_offsets[w]:
   sub_offsets[w + 1]]`` (its own row, then its n-gram rows: the CSR table of
   ``wordvec.subwords.ngram_table``, which the trainer passes as a second input).
-* skip-gram: the input is the *center*'s rows (fastText's direction); the outputs are,
-  for every context word o in window order, [o, K negatives] or o's Huffman path. The
-  whole window is one :func:`kernels.block_update` of one hidden vector: one mean and one
-  write-back of the center's rows per center (fastText does both once per pair).
+* skip-gram: the input is the *center*'s rows (fastText's direction); the targets are
+  its context words in window order, each with its outputs [o, K negatives] or o's
+  Huffman path. fastText takes one update per (center, target) pair, recomputing the mean
+  and writing to the center's rows every time; here the mean is computed once per center
+  and moved by each pair's input step, and the rows are written once per center with
+  the sum of the steps (:func:`subword_step`): the same updates as fastText's, pair by
+  pair, at one read and one write of the ~20 rows per center.
 * CBOW: the input is the mean of all rows of all context words together; outputs are
   [center, K negatives] or the center's path.
 * write-back: every occurrence of a row gets ``-alpha dJ/dh`` (fastText's rule,
@@ -58,18 +61,23 @@ def max_rows(sub_offsets):
 
 
 @numba.njit(**_JIT)
-def subword_step(w_in, w_out, in_rows, n_rows, out_ids, labels, n_out, alpha, exact, x, dx, g,
-                 sig, sp):  # fmt: skip
-    """One update of one center: h = mean of ``w_in[in_rows[:n_rows]]`` against the outputs.
+def subword_step(w_in, w_out, in_rows, n_rows, out_ids, labels, out_start, n_targets, alpha,
+                 exact, x, dx, acc, g, sig, sp):  # fmt: skip
+    """One center: h = mean of ``w_in[in_rows[:n_rows]]`` against its targets, one by one.
 
-    The outputs move by ``-alpha dJ/du`` (:func:`kernels.block_update`); every listed row
-    of ``w_in`` (repeats included) moves by ``-alpha dJ/dh``, divided by ``n_rows`` when
-    ``exact``. Everything is computed from the weights as they were before the step.
-    Returns the loss J.
+    Target j's outputs are ``out_ids[out_start[j]:out_start[j + 1]]`` (a context word and
+    its negatives, or its Huffman path). For each target in turn the outputs move by
+    ``-alpha dJ_j/du`` (:func:`kernels.block_update`) at the current h and the input step
+    ``a_j = -alpha dJ_j/dh`` (divided by ``n_rows`` when ``exact``) is what fastText adds
+    to every listed row (repeats included) before the next target; the mean of the rows
+    then moves by ``f a_j``, f = (sum over listed rows of their count) / n_rows (1 without
+    repeats), so h is moved by that instead of being recomputed. The rows get the sum of
+    the a_j once, at the end. Returns the loss, summed over the targets.
     """
     d = w_in.shape[1]
     for t in range(d):
         x[0, t] = 0.0
+        acc[t] = 0.0
     for i in range(n_rows):
         r = in_rows[i]
         for t in range(d):
@@ -77,14 +85,29 @@ def subword_step(w_in, w_out, in_rows, n_rows, out_ids, labels, n_out, alpha, ex
     inv = np.float32(1.0 / n_rows)
     for t in range(d):
         x[0, t] *= inv
-    loss = block_update(x, 1, w_out, out_ids, labels, n_out, alpha, dx, g, sig, sp)
-    if exact:
+    shift = np.float32(1.0)
+    if n_targets > 1:  # only a later target reads the moved mean
+        same = 0
+        for i in range(n_rows):
+            for k in range(n_rows):
+                if in_rows[i] == in_rows[k]:
+                    same += 1
+        shift = np.float32(same / n_rows)
+    loss = 0.0
+    for j in range(n_targets):
+        lo = out_start[j]
+        hi = out_start[j + 1]
+        loss += block_update(x, 1, w_out, out_ids[lo:hi], labels[lo:hi], hi - lo, alpha, dx,
+                             g, sig, sp)  # fmt: skip
+        step = inv if exact else np.float32(1.0)
         for t in range(d):
-            dx[0, t] *= inv
+            a = dx[0, t] * step
+            acc[t] += a
+            x[0, t] += shift * a
     for i in range(n_rows):
         r = in_rows[i]
         for t in range(d):
-            w_in[r, t] += dx[0, t]
+            w_in[r, t] += acc[t]
     return loss
 
 
@@ -105,7 +128,9 @@ def _job_kernel(model_kind: int, loss_kind: int):
         max_in = most if model_kind == SKIPGRAM else 2 * window * most
         x = np.empty((1, d), dtype=np.float32)
         dx = np.empty((1, d), dtype=np.float32)
+        acc = np.empty(d, dtype=np.float32)
         g = np.empty((1, max_out), dtype=np.float32)
+        out_start = np.empty(2 * window + 1, dtype=np.int64)
         ctx = np.empty(2 * window, dtype=np.int64)
         in_rows = np.empty(max_in, dtype=np.int64)
         out_ids = np.empty(max_out, dtype=np.int64)
@@ -172,6 +197,7 @@ def _job_kernel(model_kind: int, loss_kind: int):
                 n_out = np.int64(0)
                 n_targets = n_ctx if model_kind == SKIPGRAM else 1
                 for j in range(n_targets):
+                    out_start[j] = n_out
                     target = ctx[j] if model_kind == SKIPGRAM else center
                     if loss_kind == NEG:
                         out_ids[n_out] = target
@@ -195,11 +221,12 @@ def _job_kernel(model_kind: int, loss_kind: int):
                             out_ids[n_out] = tables.points[lo + k]
                             labels[n_out] = 1 - tables.codes[lo + k]
                             n_out += 1
+                out_start[n_targets] = n_out
                 if n_rows == 0:  # no row to train (as fastText's empty input): nothing
                     continue
                 loss += subword_step(
-                    w_in, w_out, in_rows, n_rows, out_ids, labels, n_out, alpha, exact, x, dx,
-                    g, sig, sp,
+                    w_in, w_out, in_rows, n_rows, out_ids, labels, out_start, n_targets, alpha,
+                    exact, x, dx, acc, g, sig, sp,
                 )  # fmt: skip
                 terms += n_targets
         out = np.empty(5, dtype=np.float64)

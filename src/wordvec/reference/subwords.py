@@ -45,13 +45,23 @@ within the sampled window):
 * CBOW: h = mean over *all rows of all context words together*, R(o_1) + R(o_2) + ...
   (fastText's ``bow``), and the outputs are [c, K negatives (never c)] or c's path.
 
-One update per center. fastText recomputes h and writes back to the center's ~20 rows
-for every (center, context) pair in turn. Here a skip-gram center takes *one* step on
-the sum of its pairs' losses, every gradient taken at the weights as they were before
-the step: one hidden vector and one write-back per center (as the word2vec engine
-batches a window). Both are SGD on the same objective; they differ by the O(lr^2)
-effect of a pair's update on the next pair's gradient within one window. The quality
-bounds of issue 20 are measured by ``bench/bench_fasttext.py``.
+Pair by pair, one write-back per center. fastText's skip-gram takes one SGD step per
+(center, target) pair in window order: it recomputes h from the rows, steps the outputs
+of the pair and adds the pair's ``a_j = -lr dJ_j/dh`` to every listed row. The rows are
+read by nothing else within the center, so the same sequence of updates follows from
+tracking h instead of recomputing it: after a_j is added to each occurrence of a row,
+the mean moves by ``f a_j`` with ``f = (sum_r c_r^2) / n`` (f = 1 when no row repeats),
+so ``h_{j+1} = h_j + f a_j``, and each occurrence gets ``sum_j a_j`` once at the end
+(:func:`sgd_step_pairs`; the compiled kernel does the same at one read and one write of
+the rows per center instead of one per pair). The only departure from fastText is inside
+one pair, where fastText steps each output before scoring the next: an output drawn twice
+for the same pair here gets both terms from its value before the pair (the summed
+gradient, as ``loss_and_gradients`` gives it). CBOW has one target per center, so its
+update is :func:`sgd_step`.
+
+(The engine took one step on the sum of a center's pairs before, every gradient at the
+weights before the center; ``tests/subwords`` holds that this differs from fastText's
+sequence by more than float32 rounding.)
 
 :func:`loss_and_gradients` gives J and its exact gradient w.r.t. every row of W and
 U; ``tests/reference/test_reference_subwords.py`` checks it numerically
@@ -73,6 +83,7 @@ __all__ = [
     "outputs_cbow",
     "loss_and_gradients",
     "sgd_step",
+    "sgd_step_pairs",
     "ROW_GRADIENTS",
 ]
 
@@ -125,6 +136,18 @@ def _sigmoid(z: Array) -> Array:
     return 0.5 * (1.0 + np.tanh(0.5 * z))  # 1 / (1 + e^-z), without overflow
 
 
+def _logistic(h: Array, U: Array, outputs: Sequence[tuple[int, int]]):
+    """J of one hidden vector h against ``outputs``, the rows of U they name, dJ/dz_k
+    (z_k = u_k . h) and dJ/dh."""
+    ids = np.array([o for o, _ in outputs], dtype=np.int64)
+    y = np.array([lab for _, lab in outputs], dtype=np.float64)
+    z = U[ids] @ h
+    # -log sigma(z) for y = 1, -log sigma(-z) for y = 0
+    J = float(np.sum(np.logaddexp(0.0, np.where(y == 1.0, -z, z))))
+    delta = _sigmoid(z) - y  # dJ/dz_k
+    return J, ids, delta, delta @ U[ids]
+
+
 def loss_and_gradients(
     W: Array, U: Array, rows: Sequence[int], outputs: Sequence[tuple[int, int]]
 ) -> tuple[float, Array, Array, Array]:
@@ -139,13 +162,7 @@ def loss_and_gradients(
     if rows.size == 0:
         raise ConfigError("`rows` must name at least one row of W; got none.")
     h = hidden(W, rows)
-    ids = np.array([o for o, _ in outputs], dtype=np.int64)
-    y = np.array([lab for _, lab in outputs], dtype=np.float64)
-    z = U[ids] @ h
-    # -log sigma(z) for y = 1, -log sigma(-z) for y = 0
-    J = float(np.sum(np.logaddexp(0.0, np.where(y == 1.0, -z, z))))
-    delta = _sigmoid(z) - y  # dJ/dz_k
-    dh = delta @ U[ids]
+    J, ids, delta, dh = _logistic(h, U, outputs)
     dW = np.zeros_like(W)
     np.add.at(dW, rows, np.broadcast_to(dh / rows.size, (rows.size, W.shape[1])))
     dU = np.zeros_like(U)
@@ -174,4 +191,43 @@ def sgd_step(
     n = len(rows)
     W -= alpha * (n * dW if row_gradient == "fasttext" else dW)
     U -= alpha * dU
+    return J
+
+
+def sgd_step_pairs(
+    W: Array,
+    U: Array,
+    rows: Sequence[int],
+    pair_outputs: Sequence[Sequence[tuple[int, int]]],
+    alpha: float,
+    row_gradient: str = "fasttext",
+) -> float:
+    """A skip-gram center's update, pair by pair, in place; returns the summed loss.
+
+    ``pair_outputs[j]`` are the (row of U, label) of target j (``outputs_skipgram`` of
+    one context word). For each pair in turn, at the current h: U moves by
+    ``-alpha dJ_j/dU`` and a_j = ``-alpha dJ_j/dh`` (``"exact"``: divided by n) is the
+    step of every listed row, after which h moves by ``f a_j`` (f = sum_r c_r^2 / n, the
+    move of the mean when every occurrence gets a_j). W's rows get the sum of the a_j
+    once, at the end: fastText's per-pair updates, as the module doc derives.
+    """
+    if row_gradient not in ROW_GRADIENTS:
+        raise ConfigError(f"`row_gradient` must be one of {ROW_GRADIENTS}; got {row_gradient!r}.")
+    rows = np.asarray(rows, dtype=np.int64)
+    if rows.size == 0:
+        raise ConfigError("`rows` must name at least one row of W; got none.")
+    n = rows.size
+    _, counts = np.unique(rows, return_counts=True)
+    f = float(np.sum(counts.astype(np.float64) ** 2)) / n
+    h = hidden(W, rows)
+    total = np.zeros(W.shape[1])
+    J = 0.0
+    for outputs in pair_outputs:
+        J_j, ids, delta, dh = _logistic(h, U, outputs)
+        J += J_j
+        np.add.at(U, ids, -alpha * np.outer(delta, h))
+        a = -alpha * dh / (n if row_gradient == "exact" else 1)
+        total += a
+        h = h + f * a
+    np.add.at(W, rows, np.broadcast_to(total, (n, W.shape[1])))
     return J
