@@ -330,6 +330,41 @@ def test_analogies_need_a_section_header(tmp_path, pair):
         w.evaluate_word_analogies(f)
 
 
+def test_evaluate_word_analogies_on_gensims_odd_lines(tmp_path, pair):
+    """A section name that comes back stays a second section; invalid lines are skipped."""
+    g, w = pair
+    f = tmp_path / "q.txt"
+    f.write_text(
+        ": capital-common-countries\nAthens Greece Baghdad Iraq\nnot a question\n"
+        ": family\nboy girl brother sister\n"
+        ": capital-common-countries\nAthens Greece Berlin Germany\nzzz Greece Berlin Germany\n"
+    )
+    for kwargs in ({}, {"dummy4unknown": True}, {"case_insensitive": False}):
+        assert w.evaluate_word_analogies(f, **kwargs) == g.evaluate_word_analogies(str(f), **kwargs)
+    f.write_text("king queen man\n: s\nking queen man woman\n")  # before the first section
+    with pytest.raises(ValueError, match=r"Missing section header before line #0 in "):
+        w.evaluate_word_analogies(f)
+    with pytest.raises(ValueError, match=r"Missing section header before line #0 in "):
+        g.evaluate_word_analogies(str(f))
+
+
+def test_evaluate_word_pairs_delimiter_encoding_comments(tmp_path, pair):
+    g, w = pair
+    rows = [ln.split("\t") for ln in WS353.read_text().splitlines() if ln and ln[0] != "#"]
+    lines = ["# a comment;with;fields"] + [";".join(r) for r in rows[:150]]
+    lines[5] = lines[5].replace(";", " ")  # not 3 fields at ";": skipped by both
+    lines[9] = lines[9].rsplit(";", 1)[0] + ";many"  # no score: skipped by both
+    f = tmp_path / "pairs.csv"
+    f.write_bytes(("\n".join(lines) + "\n").encode("latin-1"))
+    kwargs = {"delimiter": ";", "encoding": "latin-1"}
+    for more in ({}, {"dummy4unknown": True}, {"case_insensitive": False}):
+        gp, gs, goov = g.evaluate_word_pairs(str(f), **kwargs, **more)
+        wp, ws, woov = w.evaluate_word_pairs(f, **kwargs, **more)
+        assert wp[0] == pytest.approx(gp[0], abs=1e-6)
+        assert ws[0] == pytest.approx(gs[0], abs=1e-6)
+        assert woov == pytest.approx(goov)
+
+
 # --------------------------------------------------------------------------- files
 @pytest.mark.parametrize("binary", [False, True])
 def test_save_word2vec_format_reads_back_in_gensim(tmp_path, pair, binary):
