@@ -175,6 +175,30 @@ def test_most_similar_with_vectors_and_topn_none(pair):
     assert w.most_similar("king", topn=0) == g.most_similar("king", topn=0) == []
 
 
+def test_most_similar_weights_as_gensim_reads_them(pair):
+    """gensim's quirks kept: a weight given in ``negative`` replaces its -1 (it is not
+    negated), a raw vector counts as given (not normalised), an int key is a row."""
+    g, w = pair
+    v = (g["king"] - g["man"]) * 7.0
+    for kwargs in (
+        {"positive": ["king"], "negative": [("man", 0.5)]},
+        {"positive": [(v, 0.3), "queen"], "negative": [("woman", -2.0)]},
+        {"positive": [(7, 2.0), np.zeros(g.vector_size, np.float32)], "topn": 4},
+        {"positive": ["Paris", "Rome"], "clip_start": 30, "clip_end": 400, "topn": 6},
+    ):
+        assert_same_neighbours(w.most_similar(**kwargs), g.most_similar(**kwargs))
+        got, want = w.most_similar(**{**kwargs, "topn": None}), g.most_similar(
+            **{**kwargs, "topn": None}
+        )
+        assert got.shape == want.shape and got.dtype == want.dtype == np.float32
+        np.testing.assert_allclose(got, want, atol=TOL)
+    for kv in (g, w):
+        with pytest.raises(ValueError, match="cannot compute mean with no input"):
+            kv.most_similar()
+        with pytest.raises(KeyError):
+            kv.most_similar(["king", "nosuchword"])
+
+
 def test_similar_by_and_cosmul_match(pair):
     g, w = pair
     assert_same_neighbours(w.similar_by_word("cat", 7), g.similar_by_word("cat", 7))
