@@ -367,8 +367,9 @@ class KeyedVectors(_EditingMixin, _NativeKeyedVectors):
         gensim reads them thus: weight 1 for a positive term, -1 for a negative one, or
         the weight of a ``(term, weight)`` pair, in ``negative`` too (not negated); a
         key's unit vector but a raw vector as given, which the native side normalises,
-        so its weight carries its norm; an int key is a row. The native query is then
-        the direction of gensim's weighted mean.
+        so its weight carries its norm; an int key is a row; a word of a fastText model
+        that is no key counts by its n-gram vector and is not left out of the answer.
+        The native query is then the direction of gensim's weighted mean.
         """
         terms = []
         for sign, items in ((1.0, positive), (-1.0, negative)):
@@ -376,10 +377,14 @@ class KeyedVectors(_EditingMixin, _NativeKeyedVectors):
                 weight = sign
                 if not isinstance(item, (str, int, np.integer, np.ndarray)):
                     item, weight = item[0], float(item[1])
-                if isinstance(item, np.ndarray):
-                    terms.append((item, weight * neighbours.vector_norm(item)))
-                else:
+                if not isinstance(item, np.ndarray) and self.has_index_for(item):
                     terms.append((self.words[self.get_index(item)], weight))
+                    continue
+                if not isinstance(item, np.ndarray):
+                    if item not in self:  # (a fastText word is, by its n-grams)
+                        raise UnknownWordError(str(item))
+                    item = self.get_vector(item, norm=True)  # a term, not left out
+                terms.append((item, weight * neighbours.vector_norm(item)))
         if not terms:
             raise ValueError("cannot compute mean with no input")
         return terms
