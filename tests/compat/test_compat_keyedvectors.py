@@ -187,9 +187,8 @@ def test_most_similar_weights_as_gensim_reads_them(pair):
         {"positive": ["Paris", "Rome"], "clip_start": 30, "clip_end": 400, "topn": 6},
     ):
         assert_same_neighbours(w.most_similar(**kwargs), g.most_similar(**kwargs))
-        got, want = w.most_similar(**{**kwargs, "topn": None}), g.most_similar(
-            **{**kwargs, "topn": None}
-        )
+        every = {**kwargs, "topn": None}
+        got, want = w.most_similar(**every), g.most_similar(**every)
         assert got.shape == want.shape and got.dtype == want.dtype == np.float32
         np.testing.assert_allclose(got, want, atol=TOL)
     for kv in (g, w):

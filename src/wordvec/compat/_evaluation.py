@@ -160,7 +160,9 @@ def evaluate_word_pairs(
                 right.append(0)
             else:
                 logger.info(
-                    "Skipping line #%d with OOV words: %s %s", pair.line - 1, pair.first,
+                    "Skipping line #%d with OOV words: %s %s",
+                    pair.line - 1,
+                    pair.first,
                     pair.second,
                 )
             continue

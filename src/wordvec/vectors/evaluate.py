@@ -278,8 +278,7 @@ def read_questions(
         if not sections:
             if on_invalid is None:
                 raise FormatError(
-                    f"{os.fspath(path)}: line {lineno}: question before the first ': section' "
-                    "line"
+                    f"{os.fspath(path)}: line {lineno}: question before the first ': section' line"
                 )
             on_invalid(lineno, NO_SECTION)
             continue
@@ -325,8 +324,7 @@ def read_pairs(
         if not math.isfinite(score):
             if on_invalid is None:
                 raise FormatError(
-                    f"{os.fspath(path)}: line {lineno}: score {fields[2].strip()!r} is not a "
-                    "number"
+                    f"{os.fspath(path)}: line {lineno}: score {fields[2].strip()!r} is not a number"
                 )
             on_invalid(lineno, SCORE)
             continue
