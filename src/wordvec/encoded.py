@@ -3,9 +3,15 @@
 :class:`EncodedCorpus` reads the provisional-id cache of a scan in chunks and maps
 it through ``remap`` (provisional id -> final id in the :class:`~wordvec.vocab.Vocab`,
 ``DROPPED`` for a word not in it), so every epoch reads ids, not text; its
-``chunks()`` are what the engine trains on. :meth:`EncodedCorpus.from_scan` builds
-it for ``fit`` and ``train``, :meth:`EncodedCorpus.resume` for resuming a
-checkpoint (which must see the very text it was trained on).
+``chunks()`` are what the engine trains on. Its public constructors:
+:meth:`EncodedCorpus.from_scan` (a scan's id cache by remapping, for ``fit`` and
+``train``), :meth:`EncodedCorpus.resume` (the same, checked against a checkpoint),
+:meth:`EncodedCorpus.encode` (sentences of words looked up in a vocabulary) and
+:meth:`EncodedCorpus.from_ids` (final ids: per sentence, or one array with
+``SENTENCE_END`` between sentences, in memory or written to a cache). The drivers
+that hold a stream in memory (Spark's executors) encode with the same functions:
+:func:`encode_sentences`, :func:`id_stream` and :func:`remap_ids`, and cut it with
+:meth:`EncodedCorpus.chunks` too.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 import logging
 import mmap
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any
 
 import numba
@@ -27,6 +33,8 @@ from .vocab import Vocab
 
 __all__ = [
     "EncodedCorpus",
+    "encode_sentences",
+    "id_stream",
     "build",
     "log_vocabulary",
     "remap_table",
@@ -111,24 +119,48 @@ class EncodedCorpus:
     def encode(
         cls, sentences: Iterable[list[str]], vocab: Vocab, tmp_dir: str | None = None
     ) -> EncodedCorpus:
-        """Write ``sentences`` as final ids (second pass, used after pruning or to resume)."""
-        fh = tempfile.TemporaryFile(dir=tmp_dir)  # noqa: SIM115
-        get = vocab.index.get
-        buf: list[int] = []
-        n = 0
-        for sent in sentences:
-            ids = [i for i in map(get, sent) if i is not None]
-            if ids:
-                buf.extend(ids)
-                buf.append(SENTENCE_END)
-                n += len(ids)
-            if len(buf) >= _FLUSH_TOKENS:
-                _write_ids(fh, buf, tmp_dir)
-                buf.clear()
-        _write_ids(fh, buf, tmp_dir)
-        identity = np.arange(len(vocab) + 1, dtype=np.int32)
-        identity[-1] = SENTENCE_END
-        return cls(fh, identity, n)
+        """Write ``sentences`` as final ids (second pass, used after pruning or to resume);
+        a sentence without a word of ``vocab`` leaves nothing, not even its end."""
+        ids = (ids for ids in encode_sentences(sentences, vocab.index) if ids)
+        return cls.from_ids(ids, len(vocab), tmp_dir)
+
+    @classmethod
+    def from_ids(
+        cls,
+        ids: np.ndarray | Iterable[Sequence[int]],
+        vocab_size: int,
+        tmp_dir: str | None = None,
+    ) -> EncodedCorpus:
+        """The stream of final ids ``ids`` (each in ``range(vocab_size)``).
+
+        ``ids`` is either one int array with ``SENTENCE_END`` after every sentence, which
+        is read where it is (not copied: do not change it while the corpus is in use), or
+        the ids of each sentence, written to a temporary cache with a ``SENTENCE_END``
+        after each (an empty sentence leaves its end). An id outside the vocabulary is a
+        :class:`CorpusError`.
+        """
+        vocab_size = int(vocab_size)
+        remap = np.arange(vocab_size + 1, dtype=np.int32)
+        remap[-1] = SENTENCE_END
+        if isinstance(ids, np.ndarray):
+            stream = np.ascontiguousarray(ids, dtype=np.int32)
+            _check_ids(stream, vocab_size)
+            return cls(_ArrayReader(stream), remap, int(np.count_nonzero(stream >= 0)))
+        fh = tempfile.TemporaryFile(dir=tmp_dir)  # noqa: SIM115 - returned open in the corpus
+        try:
+            block: list[Sequence[int]] = []
+            n = held = 0
+            for sentence in ids:
+                block.append(sentence)
+                held += len(sentence) + 1
+                if held >= _FLUSH_TOKENS:
+                    n += _write_block(fh, block, vocab_size, tmp_dir)
+                    block, held = [], 0
+            n += _write_block(fh, block, vocab_size, tmp_dir)
+        except BaseException:
+            fh.close()
+            raise
+        return cls(fh, remap, n)
 
     def chunks(self, chunk_tokens: int = 1 << 21):
         """Yield int32 arrays of final ids; each ends at a sentence boundary.
@@ -169,8 +201,62 @@ class EncodedCorpus:
         self.close()
 
 
-def _write_ids(fh: IO[bytes], ids: list[int], tmp_dir: str | None) -> None:
-    write_anonymous(fh, memoryview(np.array(ids, dtype=np.int32)).cast("B"), tmp_dir, CACHE_WRITE)
+def encode_sentences(
+    sentences: Iterable[list[str]], index: Mapping[str, int]
+) -> Iterator[list[int]]:
+    """Each sentence as the ids of its words in ``index``; a word not in it is dropped."""
+    get = index.get
+    for sentence in sentences:
+        yield [i for i in map(get, sentence) if i is not None]
+
+
+def id_stream(sentences: Iterable[Sequence[int]]) -> np.ndarray:
+    """The ids of ``sentences`` in one int32 array, ``SENTENCE_END`` after each sentence
+    (an empty sentence leaves its end)."""
+    buf: list[int] = []
+    for sentence in sentences:
+        buf.extend(sentence)
+        buf.append(SENTENCE_END)
+    return np.array(buf, dtype=np.int32)
+
+
+def _write_block(
+    fh: IO[bytes], sentences: list[Sequence[int]], vocab_size: int, tmp_dir: str | None
+) -> int:
+    """Append ``sentences`` to the cache as :func:`id_stream`; returns their word count."""
+    stream = id_stream(sentences)
+    _check_ids(stream, vocab_size)
+    write_anonymous(fh, memoryview(stream).cast("B"), tmp_dir, CACHE_WRITE)
+    return len(stream) - len(sentences)
+
+
+def _check_ids(stream: np.ndarray, vocab_size: int) -> None:
+    bad = np.flatnonzero((stream >= vocab_size) | ((stream < 0) & (stream != SENTENCE_END)))
+    if bad.size:
+        raise CorpusError(
+            f"id {int(stream[bad[0]])} is not in the vocabulary of {vocab_size} words "
+            f"(ids 0..{vocab_size - 1}, {SENTENCE_END} ends a sentence)"
+        )
+
+
+class _ArrayReader:
+    """An int32 array read as the bytes of an id cache (``readinto``/``seek``), uncopied."""
+
+    def __init__(self, stream: np.ndarray) -> None:
+        self._bytes = memoryview(stream).cast("B")
+        self._at = 0
+
+    def seek(self, offset: int) -> None:
+        self._at = offset
+
+    def readinto(self, buf: memoryview) -> int:
+        n = min(len(buf), len(self._bytes) - self._at)
+        buf[:n] = self._bytes[self._at : self._at + n]
+        self._at += n
+        return n
+
+    def close(self) -> None:
+        self._bytes.release()
 
 
 def _read_ids(fh: IO[bytes], buf: np.ndarray) -> int:

@@ -175,6 +175,29 @@ def test_most_similar_with_vectors_and_topn_none(pair):
     assert w.most_similar("king", topn=0) == g.most_similar("king", topn=0) == []
 
 
+def test_most_similar_weights_as_gensim_reads_them(pair):
+    """gensim's quirks kept: a weight given in ``negative`` replaces its -1 (it is not
+    negated), a raw vector counts as given (not normalised), an int key is a row."""
+    g, w = pair
+    v = (g["king"] - g["man"]) * 7.0
+    for kwargs in (
+        {"positive": ["king"], "negative": [("man", 0.5)]},
+        {"positive": [(v, 0.3), "queen"], "negative": [("woman", -2.0)]},
+        {"positive": [(7, 2.0), np.zeros(g.vector_size, np.float32)], "topn": 4},
+        {"positive": ["Paris", "Rome"], "clip_start": 30, "clip_end": 400, "topn": 6},
+    ):
+        assert_same_neighbours(w.most_similar(**kwargs), g.most_similar(**kwargs))
+        every = {**kwargs, "topn": None}
+        got, want = w.most_similar(**every), g.most_similar(**every)
+        assert got.shape == want.shape and got.dtype == want.dtype == np.float32
+        np.testing.assert_allclose(got, want, atol=TOL)
+    for kv in (g, w):
+        with pytest.raises(ValueError, match="cannot compute mean with no input"):
+            kv.most_similar()
+        with pytest.raises(KeyError):
+            kv.most_similar(["king", "nosuchword"])
+
+
 def test_similar_by_and_cosmul_match(pair):
     g, w = pair
     assert_same_neighbours(w.similar_by_word("cat", 7), g.similar_by_word("cat", 7))
@@ -328,6 +351,41 @@ def test_analogies_need_a_section_header(tmp_path, pair):
     f.write_text("king queen man woman\n")
     with pytest.raises(ValueError, match="Missing section header"):
         w.evaluate_word_analogies(f)
+
+
+def test_evaluate_word_analogies_on_gensims_odd_lines(tmp_path, pair):
+    """A section name that comes back stays a second section; invalid lines are skipped."""
+    g, w = pair
+    f = tmp_path / "q.txt"
+    f.write_text(
+        ": capital-common-countries\nAthens Greece Baghdad Iraq\nnot a question\n"
+        ": family\nboy girl brother sister\n"
+        ": capital-common-countries\nAthens Greece Berlin Germany\nzzz Greece Berlin Germany\n"
+    )
+    for kwargs in ({}, {"dummy4unknown": True}, {"case_insensitive": False}):
+        assert w.evaluate_word_analogies(f, **kwargs) == g.evaluate_word_analogies(str(f), **kwargs)
+    f.write_text("king queen man\n: s\nking queen man woman\n")  # before the first section
+    with pytest.raises(ValueError, match=r"Missing section header before line #0 in "):
+        w.evaluate_word_analogies(f)
+    with pytest.raises(ValueError, match=r"Missing section header before line #0 in "):
+        g.evaluate_word_analogies(str(f))
+
+
+def test_evaluate_word_pairs_delimiter_encoding_comments(tmp_path, pair):
+    g, w = pair
+    rows = [ln.split("\t") for ln in WS353.read_text().splitlines() if ln and ln[0] != "#"]
+    lines = ["# a comment;with;fields"] + [";".join(r) for r in rows[:150]]
+    lines[5] = lines[5].replace(";", " ")  # not 3 fields at ";": skipped by both
+    lines[9] = lines[9].rsplit(";", 1)[0] + ";many"  # no score: skipped by both
+    f = tmp_path / "pairs.csv"
+    f.write_bytes(("\n".join(lines) + "\n").encode("latin-1"))
+    kwargs = {"delimiter": ";", "encoding": "latin-1"}
+    for more in ({}, {"dummy4unknown": True}, {"case_insensitive": False}):
+        gp, gs, goov = g.evaluate_word_pairs(str(f), **kwargs, **more)
+        wp, ws, woov = w.evaluate_word_pairs(f, **kwargs, **more)
+        assert wp[0] == pytest.approx(gp[0], abs=1e-6)
+        assert ws[0] == pytest.approx(gs[0], abs=1e-6)
+        assert woov == pytest.approx(goov)
 
 
 # --------------------------------------------------------------------------- files

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pytest
 from _spark_env import require_spark
 
 require_spark()
 
-from wordvec.encoded import EncodedCorpus  # noqa: E402
+from wordvec.engine.schedule import split_jobs  # noqa: E402
 from wordvec.errors import CorpusError  # noqa: E402
 from wordvec.spark import text  # noqa: E402
-from wordvec.spark.rounds import chunk_bounds, job_plan, round_jobs  # noqa: E402
+from wordvec.spark.rounds import job_plan, round_jobs  # noqa: E402
 from wordvec.text.corpus import TextCorpus  # noqa: E402
 from wordvec.text.scan import scan_sentences  # noqa: E402
 
@@ -162,18 +160,35 @@ def test_training_slices_are_contiguous_balanced_and_complete():
     assert all(s[-1] == -1 for s in streams)
 
 
-def test_chunks_are_those_of_the_single_machine_id_cache():
+def _naive_plan(ids, batch_words, chunk_tokens):
+    """Chunks cut at the last sentence end at or before each multiple of ``chunk_tokens``
+    ids (what the single machine's id cache reader does), then split_jobs on each."""
+    ends = [i + 1 for i, v in enumerate(ids.tolist()) if v == -1]
+    stops = []
+    for k in range(chunk_tokens, len(ids), chunk_tokens):
+        before = [e for e in ends if e <= k]
+        if before and (not stops or before[-1] > stops[-1]):
+            stops.append(before[-1])
+    if not stops or stops[-1] < len(ids):
+        stops.append(len(ids))
+    jobs, a = [], 0
+    for b in stops:
+        jobs += [(a + s, a + e, w) for s, e, w in split_jobs(ids[a:b], batch_words)]
+        a = b
+    return jobs
+
+
+def test_jobs_are_cut_from_the_chunks_of_the_single_machine_id_cache():
     rng = np.random.default_rng(1)
     ids = np.concatenate(
         [np.append(rng.integers(0, 50, rng.integers(1, 40)), -1) for _ in range(300)]
     )
     ids = ids.astype(np.int32)
-    remap = np.append(np.arange(50, dtype=np.int32), -1)
-    enc = EncodedCorpus(io.BytesIO(ids.tobytes()), remap, int(np.count_nonzero(ids >= 0)))
     for chunk_tokens in (37, 500, 10**6):
-        expected = [len(c) for c in enc.chunks(chunk_tokens)]
-        got = [b - a for a, b in chunk_bounds(ids, chunk_tokens)]
-        assert got == expected
+        for batch_words in (20, 10_000):
+            got = job_plan(ids, batch_words, chunk_tokens).tolist()
+            assert got == [list(j) for j in _naive_plan(ids, batch_words, chunk_tokens)]
+    assert job_plan(ids[:0], 20, 37).shape == (0, 3)
 
 
 def test_rounds_cover_every_job_of_every_epoch_once():

@@ -207,6 +207,38 @@ def test_malformed_analogy_file(tmp_path, text, match):
         ev.analogies(kv, p)
 
 
+def test_read_questions_hands_invalid_lines_to_on_invalid(tmp_path):
+    p = tmp_path / "q.txt"
+    p.write_text("a b c\n# c\n: s\nk q m\na b c d\n\n: t\ne f g h\n: s\ni j k l\n")
+    seen = []
+    got = ev.read_questions(p, on_invalid=lambda line, reason: seen.append((line, reason)))
+    assert seen == [(1, ev.NO_SECTION), (4, ev.FIELDS)]
+    # one section per section line, in file order; analogies merges a name that comes back
+    assert got == [("s", [("a", "b", "c", "d")]), ("t", [("e", "f", "g", "h")]),
+                   ("s", [("i", "j", "k", "l")])]  # fmt: skip
+    assert ev._merged(got) == [("s", [("a", "b", "c", "d"), ("i", "j", "k", "l")]),
+                               ("t", [("e", "f", "g", "h")])]  # fmt: skip
+    with pytest.raises(FormatError, match="line 1: expected 4 words"):
+        ev.read_questions(p)
+
+
+def test_read_pairs_delimiter_encoding_and_on_invalid(tmp_path):
+    p = tmp_path / "p.csv"
+    p.write_bytes("# c\ncaf\xe9;th\xe9;2.5\nx y 1\na;b;lots\nb;c;nan\n\nc;d;3\n".encode("latin-1"))
+    seen = []
+    got = ev.read_pairs(p, ";", "latin-1", lambda line, reason: seen.append((line, reason)))
+    assert got == [ev.WordPair("caf\xe9", "th\xe9", 2.5, 2), ev.WordPair("c", "d", 3.0, 7)]
+    assert seen == [(3, ev.FIELDS), (4, ev.SCORE), (5, ev.SCORE)]
+    with pytest.raises(FormatError, match="line 2: not valid UTF-8"):
+        ev.read_pairs(p, ";")
+    with pytest.raises(FormatError, match="line 3: expected 'word1<TAB>word2<TAB>score'"):
+        ev.read_pairs(p, ";", "latin-1")
+    q = tmp_path / "q.tsv"
+    q.write_text("a b 1\nc\td\t2\n")  # no delimiter given: tabs, else any whitespace
+    assert [(x.first, x.second) for x in ev.read_pairs(q)] == [("a", "b"), ("c", "d")]
+    assert ev.read_pairs(q, "\t", on_invalid=lambda *_: None) == [ev.WordPair("c", "d", 2.0, 2)]
+
+
 # --------------------------------------------------------------------------- similarity
 @pytest.fixture
 def pairs_file(tmp_path):

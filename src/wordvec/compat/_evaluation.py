@@ -1,14 +1,17 @@
 """gensim's ``evaluate_word_analogies`` and ``evaluate_word_pairs``, with their results.
 
-The files are read line by line as gensim reads them (a line that does not
-split into 4 words, or into 3 fields, is skipped and logged; a question before
-the first ``": "`` section line is a ValueError), and the same questions are
-answered: the vocabulary is the first ``restrict_vocab`` keys, upper-cased with
-``case_insensitive`` (each upper-cased form standing for its first key), and a
-question's answer is the best of the top 5 candidates that is not a, b or c.
-The answers themselves come from :mod:`wordvec.evaluate` (all questions at once,
-as matrix products), so the numbers are those of :func:`wordvec.evaluate.analogies`
-with gensim's defaults, in gensim's return shape.
+The files are read by wordvec's own readers (:func:`wordvec.vectors.evaluate.read_questions`
+and :func:`~wordvec.vectors.evaluate.read_pairs`) with gensim's rules as their parameters:
+a line that does not split into 4 words, or into 3 fields at ``delimiter``, is skipped
+and logged with gensim's (0-based) line number, and a question before the first section
+line is a ValueError. The same questions are answered: the vocabulary is the first
+``restrict_vocab`` keys, upper-cased with ``case_insensitive`` (each upper-cased form
+standing for its first key), and a question's answer is the best of the top 5 candidates
+that is not a, b or c. The answers come from :mod:`wordvec.vectors.evaluate` (all
+questions at once, as matrix products); this module only shapes them as gensim returns
+them. Where wordvec's readers are more lenient than gensim's (blank and ``#`` lines are
+skipped without a log line, a UTF-8 byte-order mark is dropped), a file gensim reads gives
+the same results.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConfigError
-from ..vectors.evaluate import correct_answers, lookup_rows
+from ..vectors.evaluate import NO_SECTION, correct_answers, lookup_rows, read_pairs, read_questions
 from ._stats import pearson, spearman
 from .test.utils import module_path
 
@@ -70,36 +73,32 @@ def evaluate_word_analogies(
     logger.info(
         "Evaluating word analogies for top %i words in the model on %s", restrict_vocab, analogies
     )
+    _check_exists(analogies)
+
+    def invalid(line: int, reason: str) -> None:
+        if reason == NO_SECTION:
+            raise ValueError(f"Missing section header before line #{line - 1} in {analogies}")
+        logger.info("Skipping invalid line #%i in %s", line - 1, analogies)
+
     sections: list[dict[str, Any]] = []
     # every question in file order: (its section, the words, answered or not)
     entries: list[tuple[dict[str, Any], tuple[str, str, str, str], bool]] = []
     rows: list[list[int]] = []
     oov = quadruplets = 0
-    _check_exists(analogies)
-    with open(analogies, "rb") as fh:
-        for line_no, raw in enumerate(fh):
-            line = raw.decode("utf-8")
-            if line.startswith(": "):
-                name = line.lstrip(": ").strip()
-                sections.append({"section": name, "correct": [], "incorrect": []})
-                continue
-            if not sections:
-                raise ValueError(f"Missing section header before line #{line_no} in {analogies}")
-            words = line.split()
-            if len(words) != 4:
-                logger.info("Skipping invalid line #%i in %s", line_no, analogies)
-                continue
+    for name, questions in read_questions(analogies, on_invalid=invalid):
+        section: dict[str, Any] = {"section": name, "correct": [], "incorrect": []}
+        sections.append(section)
+        for question in questions:
             if case_insensitive:
-                words = [w.upper() for w in words]
+                question = tuple(w.upper() for w in question)
             quadruplets += 1
-            ids = [lookup.get(key(w), -1) for w in words]
-            question = (words[0], words[1], words[2], words[3])
+            ids = [lookup.get(key(w), -1) for w in question]
             if min(ids) < 0:
                 oov += 1
                 if dummy4unknown:
-                    entries.append((sections[-1], question, False))
+                    entries.append((section, question, False))
                 continue
-            entries.append((sections[-1], question, True))
+            entries.append((section, question, True))
             rows.append(ids)
     q = np.array(rows, dtype=np.int64).reshape(-1, 4)  # (n, 4): a, b, c, expected
     answers = iter(correct_answers(kv, q, rep, "3cosadd").tolist())
@@ -140,39 +139,36 @@ def evaluate_word_pairs(
         Percentage of pairs with an out-of-vocabulary word.
     """
     lookup, _, key = lookup_rows(kv, int(restrict_vocab), case_insensitive)
+    _check_exists(pairs)
+
+    def invalid(line: int, reason: str) -> None:
+        logger.info("Skipping invalid line #%d in %s", line - 1, pairs)
+
     gold: list[float] = []
     left: list[int] = []
     right: list[int] = []
     dummies: list[int] = []  # positions of the zero similarities of dummy4unknown
     oov = 0
-    _check_exists(pairs)
-    with open(pairs, encoding=encoding) as fh:
-        for line_no, line in enumerate(fh):
-            if not line or line.startswith("#"):
-                continue
-            try:
-                fields = line.split(delimiter)
-                if case_insensitive:
-                    fields = [f.upper() for f in fields]
-                a, b, sim_text = fields
-                sim = float(sim_text)
-            except (ValueError, TypeError):
-                logger.info("Skipping invalid line #%d in %s", line_no, pairs)
-                continue
-            i, j = lookup.get(key(a), -1), lookup.get(key(b), -1)
-            if i < 0 or j < 0:
-                oov += 1
-                if dummy4unknown:
-                    dummies.append(len(gold))
-                    gold.append(sim)
-                    left.append(0)
-                    right.append(0)
-                else:
-                    logger.info("Skipping line #%d with OOV words: %s", line_no, line.strip())
-                continue
-            gold.append(sim)
-            left.append(i)
-            right.append(j)
+    for pair in read_pairs(pairs, delimiter, encoding, on_invalid=invalid):
+        i, j = lookup.get(key(pair.first), -1), lookup.get(key(pair.second), -1)
+        if i < 0 or j < 0:
+            oov += 1
+            if dummy4unknown:
+                dummies.append(len(gold))
+                gold.append(pair.score)
+                left.append(0)
+                right.append(0)
+            else:
+                logger.info(
+                    "Skipping line #%d with OOV words: %s %s",
+                    pair.line - 1,
+                    pair.first,
+                    pair.second,
+                )
+            continue
+        gold.append(pair.score)
+        left.append(i)
+        right.append(j)
     if not gold:
         raise ValueError(
             f"No valid similarity judgements found in {pairs}: either invalid format or "

@@ -337,7 +337,9 @@ class KeyedVectors(_EditingMixin, _NativeKeyedVectors):
 
         Keys may be given with weights as ``(key, weight)`` pairs, and as raw vectors.
         With ``topn=None`` the similarity of every key (in the searched range, input
-        keys included) comes back as a float32 array, as in gensim.
+        keys included) comes back as a float32 array, as in gensim. The search is the
+        native :meth:`wordvec.vectors.KeyedVectors.most_similar` over the first
+        ``clip_end`` rows, given the terms as gensim weighs them (:meth:`_gensim_terms`).
         """
         if indexer is not None:
             raise ConfigError(
@@ -346,29 +348,46 @@ class KeyedVectors(_EditingMixin, _NativeKeyedVectors):
             )
         if isinstance(topn, Integral) and topn < 1:
             return []
-        positive = _ensure_list(positive)
-        negative = _ensure_list(negative)
+        terms = self._gensim_terms(_ensure_list(positive), _ensure_list(negative))
         clip_end = clip_end or len(self.vectors)
         if restrict_vocab:
             clip_start, clip_end = 0, restrict_vocab
-        keys = []
-        weight = np.concatenate((np.ones(len(positive)), -1.0 * np.ones(len(negative))))
-        for idx, item in enumerate(positive + negative):
-            if isinstance(item, (str, int, np.integer, np.ndarray)):
-                keys.append(item)
-            else:
-                keys.append(item[0])
-                weight[idx] = item[1]
-        mean = self.get_mean_vector(
-            keys, weight, pre_normalize=True, post_normalize=True, ignore_missing=False
-        )
-        exclude = [
-            self.get_index(k) for k in keys if isinstance(k, _KEY_TYPES) and self.has_index_for(k)
-        ]
-        dists = self.get_normed()[clip_start:clip_end] @ mean
+        if clip_start == 0:
+            top = int(topn) if topn else None
+            return super().most_similar(terms, topn=top, restrict_vocab=int(clip_end))
+        dists = super().most_similar(terms, topn=None, restrict_vocab=int(clip_end))[clip_start:]
         if not topn:
             return dists
+        exclude = [self.get_index(t) for t, _ in terms if isinstance(t, str)]
         return self._top_pairs(dists, exclude, int(topn), clip_start)
+
+    def _gensim_terms(self, positive: list, negative: list) -> list[tuple[Any, float]]:
+        """gensim's ``most_similar`` terms as native ``(word or vector, weight)`` pairs.
+
+        gensim reads them thus: weight 1 for a positive term, -1 for a negative one, or
+        the weight of a ``(term, weight)`` pair, in ``negative`` too (not negated); a
+        key's unit vector but a raw vector as given, which the native side normalises,
+        so its weight carries its norm; an int key is a row; a word of a fastText model
+        that is no key counts by its n-gram vector and is not left out of the answer.
+        The native query is then the direction of gensim's weighted mean.
+        """
+        terms = []
+        for sign, items in ((1.0, positive), (-1.0, negative)):
+            for item in items:
+                weight = sign
+                if not isinstance(item, (str, int, np.integer, np.ndarray)):
+                    item, weight = item[0], float(item[1])
+                if not isinstance(item, np.ndarray) and self.has_index_for(item):
+                    terms.append((self.words[self.get_index(item)], weight))
+                    continue
+                if not isinstance(item, np.ndarray):
+                    if item not in self:  # (a fastText word is, by its n-grams)
+                        raise UnknownWordError(str(item))
+                    item = self.get_vector(item, norm=True)  # a term, not left out
+                terms.append((item, weight * neighbours.vector_norm(item)))
+        if not terms:
+            raise ValueError("cannot compute mean with no input")
+        return terms
 
     def similar_by_key(self, key: Any, topn: int | None = 10, restrict_vocab: int | None = None):
         """Top-``topn`` keys most similar to ``key``."""

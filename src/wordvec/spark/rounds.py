@@ -31,9 +31,9 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..config import TrainConfig
+from ..encoded import EncodedCorpus
 from ..engine.schedule import job_seed, split_jobs  # noqa: F401 - job_seed: see the docstring
 from ..engine.train import Trainer
-from ..text.scan import SENTENCE_END
 from ..vocab import Vocab
 
 __all__ = [
@@ -64,26 +64,17 @@ class RoundResult(NamedTuple):
         return sum(a.nbytes for a in (self.rows_in, self.new_in, self.rows_out, self.new_out))
 
 
-def chunk_bounds(stream: np.ndarray, chunk_tokens: int) -> list[tuple[int, int]]:
-    """Cut ``stream`` into chunks as :meth:`EncodedCorpus.chunks` cuts an id cache: at the
-    last sentence end at or before each multiple of ``chunk_tokens`` ids."""
-    if len(stream) == 0:
-        return []
-    ends = np.flatnonzero(stream == SENTENCE_END) + 1  # a chunk may stop just after these
-    targets = np.arange(chunk_tokens, len(stream), chunk_tokens)
-    last = np.searchsorted(ends, targets, side="right") - 1
-    stops = np.unique(np.append(ends[last[last >= 0]], len(stream)))
-    starts = np.concatenate([[0], stops[:-1]])
-    return list(zip(starts.tolist(), stops.tolist(), strict=True))
-
-
 def job_plan(stream: np.ndarray, batch_words: int, chunk_tokens: int) -> np.ndarray:
-    """The jobs of one epoch of ``stream``: int64 rows (start, stop, words), in order."""
-    jobs = [
-        (a + s, a + e, w)
-        for a, b in chunk_bounds(stream, chunk_tokens)
-        for s, e, w in split_jobs(stream[a:b], batch_words)
-    ]
+    """The jobs of one epoch of ``stream``: int64 rows (start, stop, words), in order.
+
+    The stream is cut into chunks by :meth:`EncodedCorpus.chunks` (what the engine trains
+    on one machine), then each chunk into jobs by :func:`split_jobs`."""
+    vocab_size = int(stream.max(initial=-1)) + 1
+    jobs, at = [], 0
+    with EncodedCorpus.from_ids(stream, vocab_size) as encoded:
+        for chunk in encoded.chunks(chunk_tokens):
+            jobs += [(at + s, at + e, w) for s, e, w in split_jobs(chunk, batch_words)]
+            at += len(chunk)
     return np.array(jobs, dtype=np.int64).reshape(-1, 3)
 
 

@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..encoded import remap_ids
+from ..encoded import encode_sentences, id_stream, remap_ids
 from ..errors import CorpusError
 from ..text.corpus import pieces, tokenise
 from ..text.fastscan import scan_lines
@@ -172,17 +172,19 @@ def encode_rows(
     rows: Iterable[Any], index: dict[str, int], lowercase: bool, max_sentence_length: int
 ) -> tuple[np.ndarray, int, int]:
     """Rows encoded straight to final ids (when provisional ids were pruned, or the
-    vocabulary is known): ``(ids, tokens read, sentences)``."""
-    get = index.get
-    buf: list[int] = []
-    n_tokens = n_sentences = 0
-    for row in rows:
-        for piece in sentence_pieces(row, lowercase, max_sentence_length):
-            buf.extend(i for i in map(get, piece) if i is not None)
-            buf.append(SENTENCE_END)
-            n_tokens += len(piece)
-            n_sentences += 1
-    return np.array(buf, dtype=np.int32), n_tokens, n_sentences
+    vocabulary is known): ``(ids, tokens read, sentences)``; every sentence leaves its
+    ``SENTENCE_END``, as in :func:`encode_segment`."""
+    read = [0, 0]  # tokens, sentences
+
+    def pieces() -> Iterator[list[str]]:
+        for row in rows:
+            for piece in sentence_pieces(row, lowercase, max_sentence_length):
+                read[0] += len(piece)
+                read[1] += 1
+                yield piece
+
+    ids = id_stream(encode_sentences(pieces(), index))
+    return ids, read[0], read[1]
 
 
 def training_pieces(

@@ -28,13 +28,14 @@ The standard sets ship in ``wordvec/data`` (see ``data/LICENSES.md``).
 
 from __future__ import annotations
 
+import codecs
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 
 import numpy as np
 
@@ -48,6 +49,9 @@ __all__ = [
     "SectionResult",
     "AnalogyResult",
     "SimilarityResult",
+    "WordPair",
+    "read_questions",
+    "read_pairs",
     "analogies",
     "phrase_analogies",
     "similarity",
@@ -201,23 +205,57 @@ class SimilarityResult:
 
 
 # --------------------------------------------------------------------------- file readers
-def _lines(path: PathLike):
-    """(line number, text) of each line; invalid UTF-8 is a FormatError. A byte-order
-    mark at the start of the file is dropped."""
+class WordPair(NamedTuple):
+    """One line of a word-pair file: the two words, the human score and the line (1-based)."""
+
+    first: str
+    second: str
+    score: float
+    line: int
+
+
+# What :func:`read_questions` / :func:`read_pairs` hand to ``on_invalid`` as the reason
+FIELDS = "fields"  # not 4 words (questions) / not 3 fields (pairs)
+NO_SECTION = "no section"  # a question before the first ``: section`` line
+SCORE = "score"  # a pair's score is not a finite number
+
+# (line number, reason): called for a line that is not valid, which is then skipped
+OnInvalid = Callable[[int, str], None]
+
+
+def _lines(path: PathLike, encoding: str = "utf-8"):
+    """(line number, text) of each line; text that does not decode is a FormatError. A UTF-8
+    byte-order mark at the start of the file is dropped."""
     with open(path, "rb") as fh:
         for lineno, raw in enumerate(fh, 1):
             if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             try:
-                yield lineno, raw.decode("utf-8")
+                yield lineno, raw.decode(encoding)
             except UnicodeDecodeError:
-                raise FormatError(f"{os.fspath(path)}: line {lineno}: not valid UTF-8") from None
+                raise FormatError(
+                    f"{os.fspath(path)}: line {lineno}: not valid {_encoding_name(encoding)}"
+                ) from None
 
 
-def _read_questions(path: PathLike) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
-    """Sections of an analogy file in questions-words format, in file order."""
-    sections: dict[str, list[tuple[str, str, str, str]]] = {}
-    current: list | None = None
+def _encoding_name(encoding: str) -> str:
+    return "UTF-8" if codecs.lookup(encoding).name == "utf-8" else encoding
+
+
+def read_questions(
+    path: PathLike, on_invalid: OnInvalid | None = None
+) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
+    """The sections of an analogy file in questions-words format, one per ``: section`` line.
+
+    A section line starts with ``:``; every other line that is not blank or a ``#`` comment
+    is a question of 4 words. A line that is not (reason :data:`FIELDS`), or a question
+    before the first section line (:data:`NO_SECTION`, whatever its words), is a
+    :class:`FormatError` naming the file and line; with ``on_invalid`` it is passed to
+    ``on_invalid(line, reason)`` instead (1-based line number), which may raise, and
+    skipped. A name that comes back is a second section of that name (:func:`analogies`
+    merges them; gensim keeps them apart).
+    """
+    sections: list[tuple[str, list[tuple[str, str, str, str]]]] = []
     for lineno, line in _lines(path):
         text = line.strip()
         if not text or text.startswith("#"):
@@ -226,50 +264,71 @@ def _read_questions(path: PathLike) -> list[tuple[str, list[tuple[str, str, str,
             name = text[1:].strip()
             if not name:
                 raise FormatError(f"{os.fspath(path)}: line {lineno}: empty section name")
-            current = sections.setdefault(name, [])
+            sections.append((name, []))
             continue
         words = text.split()
         if len(words) != 4:
-            raise FormatError(
-                f"{os.fspath(path)}: line {lineno}: expected 4 words 'a b c d' or a "
-                f"': section' line; got {len(words)} fields"
-            )
-        if current is None:
-            raise FormatError(
-                f"{os.fspath(path)}: line {lineno}: question before the first ': section' line"
-            )
-        current.append((words[0], words[1], words[2], words[3]))
-    if not any(sections.values()):
-        raise FormatError(f"{os.fspath(path)}: no analogy questions found")
-    return list(sections.items())
+            if on_invalid is None:
+                raise FormatError(
+                    f"{os.fspath(path)}: line {lineno}: expected 4 words 'a b c d' or a "
+                    f"': section' line; got {len(words)} fields"
+                )
+            on_invalid(lineno, FIELDS if sections else NO_SECTION)
+            continue
+        if not sections:
+            if on_invalid is None:
+                raise FormatError(
+                    f"{os.fspath(path)}: line {lineno}: question before the first ': section' line"
+                )
+            on_invalid(lineno, NO_SECTION)
+            continue
+        sections[-1][1].append((words[0], words[1], words[2], words[3]))
+    return sections
 
 
-def _read_pairs(path: PathLike) -> list[tuple[str, str, float]]:
-    """Word pairs with human scores, from ``word1<TAB>word2<TAB>score`` lines."""
+def read_pairs(
+    path: PathLike,
+    delimiter: str | None = None,
+    encoding: str = "utf-8",
+    on_invalid: OnInvalid | None = None,
+) -> list[WordPair]:
+    """The word pairs of a ``word1<TAB>word2<TAB>score`` file, in file order.
+
+    Blank lines and ``#`` comments are skipped. With ``delimiter`` None a line that does
+    not split into 3 fields at tabs is split at any whitespace; a given ``delimiter`` is the
+    only one (gensim's rule). A line without 3 fields (reason :data:`FIELDS`) or with a
+    score that is not a finite number (:data:`SCORE`) is a :class:`FormatError` naming the
+    file and line; with ``on_invalid`` it is passed to ``on_invalid(line, reason)`` instead
+    (1-based line number) and skipped.
+    """
     pairs = []
-    for lineno, line in _lines(path):
+    for lineno, line in _lines(path, encoding):
         text = line.strip()
         if not text or text.startswith("#"):
             continue
-        fields = text.split("\t")
-        if len(fields) != 3:
+        fields = text.split("\t" if delimiter is None else delimiter)
+        if len(fields) != 3 and delimiter is None:
             fields = text.split()
         if len(fields) != 3:
-            raise FormatError(
-                f"{os.fspath(path)}: line {lineno}: expected 'word1<TAB>word2<TAB>score'; "
-                f"got {len(fields)} fields"
-            )
+            if on_invalid is None:
+                raise FormatError(
+                    f"{os.fspath(path)}: line {lineno}: expected 'word1<TAB>word2<TAB>score'; "
+                    f"got {len(fields)} fields"
+                )
+            on_invalid(lineno, FIELDS)
+            continue
         try:
             score = float(fields[2])
         except ValueError:
             score = math.nan
         if not math.isfinite(score):
-            raise FormatError(
-                f"{os.fspath(path)}: line {lineno}: score {fields[2].strip()!r} is not a number"
-            )
-        pairs.append((fields[0].strip(), fields[1].strip(), score))
-    if not pairs:
-        raise FormatError(f"{os.fspath(path)}: no word pairs found")
+            if on_invalid is None:
+                raise FormatError(
+                    f"{os.fspath(path)}: line {lineno}: score {fields[2].strip()!r} is not a number"
+                )
+            on_invalid(lineno, SCORE)
+            continue
+        pairs.append(WordPair(fields[0].strip(), fields[1].strip(), score, lineno))
     return pairs
 
 
@@ -361,7 +420,9 @@ def analogies(
     if method not in ANALOGY_METHODS:
         raise ConfigError(f"`method` must be one of {ANALOGY_METHODS}; got {method!r}.")
     path = shipped_path(SHIPPED_ANALOGIES) if path is None else path
-    sections = _read_questions(path)
+    sections = _merged(read_questions(path))
+    if not any(questions for _, questions in sections):
+        raise FormatError(f"{os.fspath(path)}: no analogy questions found")
     lookup, rep, key = lookup_rows(kv, restrict_vocab, case_insensitive)
 
     names, section_of, rows, skipped = [], [], [], []
@@ -392,6 +453,15 @@ def analogies(
         for s in range(len(names))
     ]
     return AnalogyResult(os.fspath(path), restrict_vocab, method, results)
+
+
+def _merged(sections: list[tuple[str, list]]) -> list[tuple[str, list]]:
+    """One section per name, at the place of its first line: a name that comes back adds
+    its questions to that section."""
+    merged: dict[str, list] = {}
+    for name, questions in sections:
+        merged.setdefault(name, []).extend(questions)
+    return list(merged.items())
 
 
 def correct_answers(kv: KeyedVectors, q: np.ndarray, rep: np.ndarray, method: str) -> np.ndarray:
@@ -510,11 +580,13 @@ def word_pairs(
     """
     oov = _check_oov(kv, oov)
     restrict_vocab = _check_restrict(restrict_vocab)
-    pairs = _read_pairs(path)
+    pairs = read_pairs(path)
+    if not pairs:
+        raise FormatError(f"{os.fspath(path)}: no word pairs found")
     lookup, _, key = lookup_rows(kv, restrict_vocab, case_insensitive)
     ia, ib, gold = [], [], []
     unseen, unseen_gold = [], []
-    for a, b, score in pairs:
+    for a, b, score, _ in pairs:
         i, j = lookup.get(key(a), -1), lookup.get(key(b), -1)
         if i >= 0 and j >= 0:
             ia.append(i)
