@@ -110,7 +110,6 @@ def test_the_compiled_scan_of_lines_is_the_python_pass(rows, lowercase, max_len)
 @pytest.mark.parametrize(
     "rows,lowercase,max_vocab",
     [
-        (["ΣΟΦΟΣ ΟΔΟΣ"], True, None),  # str.lower is not a byte mapping here
         (["one line\nholding two"], False, None),  # one row is one sentence
         ([["a", "token", "list"]], False, None),
     ],
@@ -120,6 +119,15 @@ def test_rows_the_compiled_scan_would_get_wrong_take_the_python_pass(rows, lower
     (seg,) = _scan_rows(rows, lowercase=lowercase, max_vocab=max_vocab)
     python = _python_segment(rows, lowercase, 10_000, max_vocab)
     assert (seg.words, seg.counts.tolist()) == (python.words, python.counts.tolist())
+
+
+def test_lowercase_beyond_ascii_is_compiled_as_the_python_pass():
+    # str.lower is no byte mapping here (a final sigma, the Kelvin sign): lowered as text
+    rows = ["ΣΟΦΟΣ ΟΔΟΣ", "\u212a Kelvin", "a b"]
+    compiled = text._compiled_scan(rows, True, 100, None, None)
+    python = _python_segment(rows, True, 10_000, None)
+    assert compiled is not None and "σοφος" in compiled.words and "k" in compiled.words
+    assert (compiled.words, compiled.counts.tolist()) == (python.words, python.counts.tolist())
 
 
 @pytest.mark.parametrize("max_vocab", [2, 3, 5])

@@ -32,7 +32,7 @@ _SPACES = [
 # space), U+2027, U+2030, U+205E, U+3001, U+3080.
 _NEAR_SPACES = [*"\xa1\x84\u1681\u200b\u2027\u2030\u205e\u3001\u3080"]
 # ASCII and multi-byte words; words of 8+ bytes that share their first 8.
-_WORDS = ["a", "b", "the", "Zz", "é", "Σ", "€", "𝄞", "ñandú"]
+_WORDS = ["a", "b", "the", "Zz", "é", "Σ", "ΑΣ", "\u212a", "İ", "€", "𝄞", "ñandú"]
 _WORDS += ["abcdefgh", "abcdefghi", "abcdefghj", "abcdefghXY"]
 
 
@@ -106,10 +106,7 @@ def test_random_text_matches_python_scan(
         mock.patch.object(fastscan, "_BLOCK_SIZE", block_size),
         mock.patch.object(fastscan, "_INITIAL_WORDS", initial_words),
     ):
-        if lowercase and not text.isascii():
-            assert fastscan.scan_files(corpus, max_vocab=None, tmp_dir=None) is None
-        else:
-            assert_same_as_python(corpus)
+        assert_same_as_python(corpus)
 
 
 def test_whitespace_is_exactly_what_str_split_splits_on(tmp_path):
@@ -377,7 +374,7 @@ def test_a_line_holding_a_newline_is_left_to_the_python_pass():
 
 
 _line_pieces = [p for p in _WORDS + _SPACES + _NEAR_SPACES if p != "\n"]
-_lines = st.one_of(  # all ASCII (then lowercase applies), or anything but "\n"
+_lines = st.one_of(  # all ASCII, or anything but "\n"
     *(
         st.lists(st.lists(st.sampled_from(kinds), max_size=8).map("".join), max_size=30)
         for kinds in ([p for p in _line_pieces if p.isascii()], _line_pieces)
@@ -396,9 +393,6 @@ def test_lines_scan_as_the_python_pass_over_their_tokens(lines, max_len, max_voc
     """scan_lines: str lines (Spark's rows) through the compiled scanner, pruned or not."""
     with mock.patch.object(fastscan, "_LINES_PER_BLOCK", 4):
         fast = fastscan.scan_lines(lines, max_len=max_len, max_vocab=max_vocab, lowercase=lowercase)
-    if lowercase and not "".join(lines).isascii():
-        assert fast is None
-        return
     sentences = [p for line in lines for p in pieces(tokenise(line, lowercase), max_len)]
     slow = scan(sentences, max_vocab=max_vocab)
     assert fast.words == slow.words
@@ -422,9 +416,37 @@ def test_not_applicable_returns_none(tmp_path):
     assert fastscan.scan_files([["a"]], max_vocab=None, tmp_dir=None) is None
 
 
-def test_lowercase_with_non_ascii_text_returns_none(tmp_path):
-    # str.lower() maps "É" to "é" and the Kelvin sign to ASCII "k": no byte mapping.
-    path = write(tmp_path / "u.txt", ("A b\n" * 100 + "\u212a É\n").encode())
-    with mock.patch.object(fastscan, "_BLOCK_SIZE", 16):
-        corpus = TextCorpus(path, lowercase=True)
-        assert fastscan.scan_files(corpus, max_vocab=None, tmp_dir=None) is None
+@pytest.mark.parametrize("block_size", [1, 3, 16, 1 << 16])
+def test_lowercase_with_non_ascii_text_matches_python_scan(tmp_path, block_size):
+    # str.lower() maps "É" to "é", the Kelvin sign to ASCII "k", "İ" to two characters and
+    # a word-final capital sigma to "ς" (context-dependent): no byte mapping, so the text
+    # is lowered token by token from where the first non-ASCII byte appears.
+    text = "A b\n" * 100 + "\u212a É ΑΣ ΑΣΑ xΣ\u0301 İİ\n" * 3 + "ΟΔΟΣ\tABC Σ\n"
+    path = write(tmp_path / "u.txt", text.encode())
+    with mock.patch.object(fastscan, "_BLOCK_SIZE", block_size):
+        fast = assert_same_as_python(TextCorpus(path, lowercase=True))
+    assert "ας" in fast.words and "οδος" in fast.words and "k" in fast.words
+
+
+def test_a_pruned_lowercased_non_ascii_corpus_is_read_twice(tmp_path, monkeypatch):
+    """The compiled scan used to give up on lowercasing text beyond ASCII: a pruned
+    corpus was then read three times (the scanner's try, the Python scan, encoding)."""
+    from wordvec import Word2Vec
+    from wordvec.text import corpus as corpus_module
+
+    words = [f"Wé{i}" for i in range(40)]
+    text = "\n".join(" ".join(words[j % 40] for j in range(i, i + 9)) for i in range(300))
+    path = write(tmp_path / "p.txt", text.encode())
+    opened: list[str] = []
+    real_open = corpus_module.open_file
+
+    def counting_open(p):
+        opened.append(str(p))
+        return real_open(p)
+
+    monkeypatch.setattr(corpus_module, "open_file", counting_open)
+    monkeypatch.setattr(fastscan, "open_file", counting_open)
+    model = Word2Vec(dim=4, epochs=1, min_count=1, max_vocab=10, threads=1, lowercase=True)
+    model.fit(path)
+    assert all(w == w.lower() for w in model.vocab_.words)
+    assert opened == [str(path), str(path)]

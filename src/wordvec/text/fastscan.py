@@ -572,8 +572,26 @@ def _extend(a: np.ndarray, size: int) -> np.ndarray:
     return grown
 
 
-def _scan_file(scanner: Scanner, path: Path, errors: str, lowercase: bool) -> bool:
-    """Scan one file; False when the fast path cannot give the exact result."""
+def _unfinished(text: str) -> int:
+    """Where the last token of ``text`` starts when ``text`` does not end in whitespace
+    (it may go on in the next block); ``len(text)`` when it does."""
+    i = len(text)
+    while i > 0 and not text[i - 1].isspace():
+        i -= 1
+    return i
+
+
+def _scan_file(scanner: Scanner, path: Path, errors: str, lowercase: bool) -> None:
+    """Scan one file.
+
+    The scanner reads UTF-8 bytes; ``lowercase`` lowers them with ``bytes.lower()`` while
+    the text is ASCII. From the first block that is not, the decoded text is lowered with
+    ``str.lower()`` (``"\u212a"`` -> ``"k"``, a final ``"Σ"`` -> ``"ς"``) and the last,
+    unfinished token of a block is held back and lowered with the next block. That is
+    the same as lowering whole lines (``text.corpus.tokenise``): the one context-dependent
+    mapping, the final sigma, looks only at letters and case-ignorable characters, and
+    no whitespace is either, so the context never leaves the token.
+    """
     with open_file(path) as (stream, fmt):
         raw: list[bytes] = []
         want = [_BLOCK_SIZE]
@@ -586,6 +604,7 @@ def _scan_file(scanner: Scanner, path: Path, errors: str, lowercase: bool) -> bo
             return block
 
         carry: bytes | None = b""
+        held: str | None = None  # lowering as text: the unfinished token held back
         final = False
         first = True
         blocks = decoded_blocks(read, str(path), errors, fmt)
@@ -600,15 +619,19 @@ def _scan_file(scanner: Scanner, path: Path, errors: str, lowercase: bool) -> bo
                     chunk = chunk[len(_BOM) :]  # the reader dropped it from the text too
             first = False
             raw.clear()
-            if lowercase:
-                if not chunk.isascii():  # str.lower() is not a byte mapping beyond ASCII
-                    return False
+            if lowercase and held is None and chunk.isascii():
                 chunk = chunk.lower()
+            elif lowercase:
+                if held is None:  # the first block beyond ASCII: an ASCII carry is its text
+                    held, carry = (carry or b"").decode("ascii"), b""
+                whole = held + ("" if final else text)
+                cut = len(whole) if final else _unfinished(whole)
+                held = whole[cut:]
+                chunk = whole[:cut].lower().encode("utf-8")
             carry = scanner.feed(carry + chunk if carry else chunk, final)
             # A token longer than a block: read more at once so that the carried
             # bytes are re-scanned a bounded number of times (amortised linear).
-            want[0] = max(_BLOCK_SIZE, len(carry))
-    return True
+            want[0] = max(_BLOCK_SIZE, len(carry), len(held or ""))
 
 
 def scan_files(corpus: TextCorpus, *, max_vocab: int | None, tmp_dir: str | None) -> Scan | None:
@@ -634,8 +657,7 @@ def scan_files(corpus: TextCorpus, *, max_vocab: int | None, tmp_dir: str | None
         ``n_sentences``, the int32 id cache (ids, ``-1`` after each sentence; open,
         caller closes; None after pruning) and its CRC-32 fingerprint. None when the
         fast path does not apply: a corpus that is not read from files (standard input,
-        a Python iterable) or ``lowercase`` on text that is not pure ASCII; call
-        :func:`scan_sentences` then.
+        a Python iterable); call :func:`scan_sentences` then.
 
     Raises
     ------
@@ -649,9 +671,7 @@ def scan_files(corpus: TextCorpus, *, max_vocab: int | None, tmp_dir: str | None
     try:
         scanner = Scanner(corpus.max_sentence_length, max_vocab, cache, tmp_dir)
         for path in corpus.paths:
-            if not _scan_file(scanner, path, corpus.errors, corpus.lowercase):
-                cache.close()
-                return None
+            _scan_file(scanner, path, corpus.errors, corpus.lowercase)
         return scanner.result()
     except BaseException:
         cache.close()
@@ -673,8 +693,7 @@ def scan_lines(
     beyond ``max_vocab`` distinct tokens as it prunes. The lines go to the scanner as
     UTF-8 bytes with a ``"\\n"`` after each (Spark's executors scan their rows so).
     Returns None where that would not be exactly the Python pass: a line holding a
-    ``"\\n"`` (it is one sentence there), a lone surrogate (no UTF-8 for it), or
-    ``lowercase`` on text that is not pure ASCII.
+    ``"\\n"`` (it is one sentence there) or a lone surrogate (no UTF-8 for it).
     """
     cache = tempfile.TemporaryFile(dir=tmp_dir)  # noqa: SIM115 - returned open in the Scan
     try:
@@ -682,16 +701,16 @@ def scan_lines(
         carry = b""
         for start in range(0, len(lines), _LINES_PER_BLOCK):
             block = lines[start : start + _LINES_PER_BLOCK]
+            text = "\n".join(block) + "\n"
+            if lowercase:  # whole lines: as tokenise lowers them
+                text = text.lower()
             try:
-                data = ("\n".join(block) + "\n").encode("utf-8")
+                data = text.encode("utf-8")
             except UnicodeEncodeError:  # a lone surrogate: the Python pass keeps it
                 data = None
-            ok = data is not None and data.count(b"\n") == len(block)
-            if not ok or (lowercase and not data.isascii()):
+            if data is None or data.count(b"\n") != len(block):
                 cache.close()
                 return None
-            if lowercase:
-                data = data.lower()
             carry = scanner.feed(carry + data if carry else data, False)
         scanner.feed(carry, True)
         return scanner.result()
