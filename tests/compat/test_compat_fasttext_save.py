@@ -196,15 +196,22 @@ def _vectors_file(tmp_path):
     return tmp_path / "wv.kv"
 
 
-def test_a_damaged_compat_block_is_refused(tmp_path):
+@pytest.mark.parametrize(
+    "block,key,value,match",
+    [("wordvec.compat", "bucket", "many", "'bucket' is malformed"),
+     ("wordvec.compat", "bucket", 399, "disagrees with the file's 400 n-gram rows"),
+     ("subwords", "row_gradient", "exact", "row_gradient='exact'")],
+)  # fmt: skip
+def test_a_damaged_or_foreign_settings_block_is_refused(tmp_path, block, key, value, match):
     from wordvec.files.container import read_container, write_container
 
     _trained().save(tmp_path / "m.model")
     meta, arrays = read_container(tmp_path / "m.model", mmap=False)
-    meta["extra"]["wordvec.compat"]["bucket"] = "many"
+    meta["extra"][block][key] = value
     write_container(tmp_path / "bad.model", meta, {k: np.array(v) for k, v in arrays.items()})
-    with pytest.raises(FormatError, match="bucket"):
+    with pytest.raises(FormatError, match=match) as e:
         OurFastText.load(tmp_path / "bad.model")
+    assert "\n" not in str(e.value)
 
 
 def test_files_gensim_pickled_are_refused_with_the_way_over(tmp_path):
