@@ -187,8 +187,11 @@ def test_word2vec_and_fasttext_files_are_not_taken_for_one_another(tmp_path):
     with pytest.raises(FormatError, match=r"Word2Vec\.load") as e:
         OurFastText.load(tmp_path / "w2v.model")
     assert "\n" not in str(e.value)
-    with pytest.raises(FormatError, match="FastTextKeyedVectors.load|keyed"):
+    with pytest.raises(FormatError, match=r"FastTextKeyedVectors\.load"):
         OurFastText.load(_vectors_file(tmp_path))
+    with pytest.raises(FormatError, match=r"whole model.*FastText\.load") as e:
+        FastTextKeyedVectors.load(tmp_path / "ft.model")  # (gensim: a model, not vectors)
+    assert "\n" not in str(e.value)
 
 
 def _vectors_file(tmp_path):
