@@ -70,12 +70,6 @@ def test_refusals_are_one_line(kwargs, message):
         OurFastText(sentences=_sentences(20), min_count=1, bucket=100, **kwargs)
 
 
-def test_save_points_to_facebook_files(tmp_path):
-    model = OurFastText(sentences=_sentences(20), min_count=1, bucket=100, vector_size=8)
-    with pytest.raises(ConfigError, match="save_facebook_model"):
-        model.save(str(tmp_path / "m"))
-
-
 def test_trim_rule_gives_gensims_vocabulary():
     """gensim's trim_rule reaches FastText's vocabulary too (its build_vocab hook)."""
     from gensim.utils import RULE_DEFAULT as G_DEFAULT

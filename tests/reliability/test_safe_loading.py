@@ -31,6 +31,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from wordvec.compat import FastText as CompatFastText
 from wordvec.errors import FormatError, WordvecError
 from wordvec.files import container
 from wordvec.model import Word2Vec, _read
@@ -111,6 +112,10 @@ def seeds(tmp_path_factory) -> dict[str, bytes]:
     out["fasttext"] = (d / "f.bin").read_bytes()
     formats.save(SubwordVectors(WORDS, inp, 2, 3, 5), d / "s.wvec")
     out["subword-native"] = (d / "s.wvec").read_bytes()
+    # gensim's FastText model, as wordvec.compat saves it (model file + n-gram rows)
+    CompatFastText(_sentences(), vector_size=4, min_count=1, bucket=5, min_n=2, max_n=3,
+                   epochs=1, workers=1).save(d / "ft.model")  # fmt: skip
+    out["compat-fasttext"] = (d / "ft.model").read_bytes()
     out["questions"] = QUESTIONS
     out["pairs"] = PAIRS
     out["corpus"] = gzip.compress(CORPUS, mtime=0)
@@ -156,6 +161,14 @@ def _read_model(path: Path) -> object:
     return m
 
 
+def _read_compat_fasttext(path: Path) -> object:
+    """wordvec.compat.FastText.load, then an unseen word's vector."""
+    m = CompatFastText.load(path)
+    assert m.wv["unseen-wörd"].shape == (m.vector_size,)
+    assert np.isfinite(m.wv.vectors_ngrams).all() and np.isfinite(m.syn1neg).all()
+    return m
+
+
 def _read_checkpoint(path: Path) -> object:
     m, position, n_words, _ = _read(path, want_position=True)
     assert position.epoch >= 0 and position.job >= 0
@@ -185,6 +198,7 @@ READERS: dict[str, tuple[str, str, Callable[[Path], object]]] = {
     "subword-native-mmap": ("subword-native", "s.wvec", _read_subwords(mmap=True)),
     "model": ("model", "m.model", _read_model),
     "checkpoint": ("checkpoint", "m.ckpt", _read_checkpoint),
+    "compat-fasttext-model": ("compat-fasttext", "ft.model", _read_compat_fasttext),
     "questions": ("questions", "q.txt", lambda p: evaluate.analogies(KV, p)),
     "pairs": ("pairs", "p.tsv", lambda p: evaluate.similarity(KV, p)),
     "phrases": ("phrases", "p.wph", _read_phrases),

@@ -38,6 +38,17 @@ _WAY_OVER = (
     "binary=True)` and then KeyedVectors.load_word2vec_format('vectors.bin', binary=True)."
 )
 
+# a FastText's n-gram rows would be lost in the word2vec format: the ways over keep them
+_WAY_OVER_FASTTEXT = (
+    "{path!r} was written by gensim's save(), a Python object stream that wordvec never "
+    "loads (loading one can run any code it contains). Bring it over where gensim is "
+    "installed: `python -m wordvec.compat.convert {path} model.wvm` writes the {what} with "
+    "its n-gram rows in wordvec's format (then {what_cls}.load('model.wvm')), or "
+    "`gensim.models.fasttext.save_facebook_model(gensim.models.FastText.load(MODEL), "
+    "'model.bin')` writes a gensim FastText model as fastText's .bin, which "
+    "wordvec.compat.fasttext.load_facebook_model / load_facebook_vectors read."
+)
+
 
 def refuse_kwargs(where: str, kwargs: Mapping[str, Any]) -> None:
     """One error naming every keyword argument wordvec.compat does not support."""
@@ -59,9 +70,10 @@ def is_gensim_file(path: str | os.PathLike[str]) -> bool:
 def refuse_gensim_file(path: str | os.PathLike[str], what_cls: str) -> None:
     """Raise FormatError, with the way over, if ``path`` was written by gensim's ``save()``."""
     if is_gensim_file(path):
-        model = what_cls == "Word2Vec"
+        model = what_cls in ("Word2Vec", "FastText")
+        way_over = _WAY_OVER_FASTTEXT if what_cls.startswith("FastText") else _WAY_OVER
         raise FormatError(
-            _WAY_OVER.format(
+            way_over.format(
                 path=os.fspath(path),
                 what="model" if model else "vectors",
                 what_cls=what_cls,

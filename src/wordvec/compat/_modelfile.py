@@ -7,6 +7,14 @@ configuration has no place for (``corpus_count``, ``sample >= 1``,
 ``sorted_vocab``, the running loss, ...) in its "extra" block under
 ``"wordvec.compat"``. ``wordvec.Word2Vec.load`` reads such a file too, and
 :func:`load` reads one written by ``wordvec.Word2Vec.save``.
+
+A compat ``FastText`` is saved the same way, as ``wordvec.FastText.save`` saves
+its model: the input matrix holds the word rows and then the n-gram rows, and the
+"extra" block's "subwords" entry says ``minn``, ``maxn`` and the number of n-gram
+rows (so ``wordvec.FastText.load`` reads it, and :func:`load` reads what
+``wordvec.FastText.save`` wrote); gensim's own ``bucket`` setting (kept even when
+``max_n=0`` leaves no n-gram row) is in the compat block. That entry is also what
+tells the two kinds apart: each class refuses the other's file in one line.
 """
 
 from __future__ import annotations
@@ -23,8 +31,15 @@ _COMPAT_KEY = "wordvec.compat"
 _COMPAT_FORMAT = 1
 
 
-def save(model, fname: str | os.PathLike[str]) -> None:
-    """Write ``model`` (a compat Word2Vec) atomically."""
+def save(
+    model,
+    fname: str | os.PathLike[str],
+    *,
+    subwords: dict[str, Any] | None = None,
+    settings: dict[str, Any] | None = None,
+) -> None:
+    """Write ``model`` (a compat Word2Vec, or FastText with its ``subwords`` block and
+    its own ``settings`` for the compat block) atomically."""
     from ..files.modelfile import write_model
 
     if model._vocab is None:
@@ -43,38 +58,63 @@ def save(model, fname: str | os.PathLike[str]) -> None:
         "train_count": int(model.train_count),
         "effective_min_count": int(model.effective_min_count),
         "comment": model.comment if isinstance(model.comment, str) else None,
+        **(settings or {}),
     }
+    blocks: dict[str, Any] = {_COMPAT_KEY: extra}
+    if subwords is not None:
+        blocks["subwords"] = subwords
     write_model(
         fname,
         cfg,
         model._vocab,
-        model.wv.vectors,
+        model._input_weights(),  # (FastText: the word rows, then the n-gram rows)
         model._w_out,
         [h.mean_loss for h in model._history],
         position=None,
         n_words=model._vocab.total,
         corpus=None,
-        extra={_COMPAT_KEY: extra},
+        extra=blocks,
     )
 
 
-def load(cls, fname: str | os.PathLike[str]):
-    """Read a model file into a new ``cls`` (compat Word2Vec)."""
+def load(cls, fname: str | os.PathLike[str], *, subwords: bool = False):
+    """Read a model file into a new ``cls``: a compat Word2Vec, or with ``subwords`` a
+    compat FastText (whose file must hold n-gram rows, and a Word2Vec's none)."""
     from ..engine.train import EpochStats
-    from ..model import Word2Vec as Native
+    from ..files.modelfile import read_model
     from ..vectors.formats import read_container
 
-    _files.refuse_gensim_file(fname, "Word2Vec")
-    native = Native.load(fname)
-    cfg = native.config
+    name = os.fspath(fname)
+    _files.refuse_gensim_file(fname, "FastText" if subwords else "Word2Vec")
+    meta, _ = read_container(fname, mmap=True)  # (the header; the arrays stay on disk)
+    if meta.get("kind") in ("keyed_vectors", "subword_vectors"):
+        reader = "FastTextKeyedVectors" if subwords else "KeyedVectors"
+        raise FormatError(
+            f"{name}: holds word vectors (saved from `wv`), not a whole model; load it with "
+            f"wordvec.compat.{reader}.load"
+        )
+    f = read_model(fname)
+    cfg = f.config
+    if subwords and f.subwords is None:
+        raise FormatError(
+            f"{name}: holds a word2vec model (no n-gram rows), not a FastText model; load it "
+            "with wordvec.compat.Word2Vec.load"
+        )
+    if not subwords and f.subwords is not None:
+        raise FormatError(
+            f"{name}: holds a FastText model (with n-gram rows), not a Word2Vec model; load "
+            "it with wordvec.compat.FastText.load"
+        )
     if cfg.loss == "softmax":
         raise FormatError(
-            f"{os.fspath(fname)}: a full-softmax model; wordvec.compat trains negative "
+            f"{name}: a full-softmax model; wordvec.compat trains negative "
             "sampling or hierarchical softmax (use wordvec.Word2Vec for this one)"
         )
-    meta, _ = read_container(fname, mmap=True)
     extra = (meta.get("extra") or {}).get(_COMPAT_KEY) or {}
-    extra = _checked_extra(extra, os.fspath(fname))
+    extra = _checked_extra(extra, name)
+    kwargs = {}
+    if subwords:
+        kwargs = _subword_params(f.subwords, extra, name)
     model = cls(
         min_count=extra.get("min_count", cfg.min_count),
         sample=extra.get("sample", cfg.sample),
@@ -83,22 +123,45 @@ def load(cls, fname: str | os.PathLike[str]):
         negative=cfg.negative if cfg.uses_negatives else 0,
         epochs=cfg.epochs,
         sorted_vocab=extra.get("sorted_vocab", 1),
-        compute_loss=extra.get("compute_loss", False),
-        comment=extra.get("comment"),
         max_final_vocab=extra.get("max_final_vocab", cfg.max_final_vocab),
+        **kwargs,
         **_params.from_config(cfg),  # the renamed ones: dim -> vector_size, ...
     )
-    model._vocab = native.vocab_
-    model._w_out = native.w_out_
-    model.wv._replace(list(native.vocab_.words), native.w_in_, native.vocab_.counts)
-    model._history = [EpochStats(loss_sum=x, loss_terms=1.0) for x in native.loss_history_]
-    for name in (
+    model.compute_loss = extra.get("compute_loss", False)  # (FastText's constructor has
+    model.comment = extra.get("comment")  # neither, as gensim's)
+    model._vocab = f.vocab
+    model._w_out = f.w_out
+    if subwords:
+        model._full = f.w_in  # (V + buckets) x d, read into memory: trainable in place
+        model._bind_wv()
+    else:
+        model.wv._replace(list(f.vocab.words), f.w_in, f.vocab.counts)
+    model._history = [EpochStats(loss_sum=x, loss_terms=1.0) for x in f.loss_history]
+    for key in (
         "corpus_count", "corpus_total_words", "running_training_loss", "train_count",
         "effective_min_count",
     ):  # fmt: skip
-        if name in extra:
-            setattr(model, name, extra[name])
+        if key in extra:
+            setattr(model, key, extra[key])
     return model
+
+
+def _subword_params(sub: dict[str, Any], extra: dict[str, Any], name: str) -> dict[str, Any]:
+    """FastText's ``min_n``, ``max_n``, ``bucket`` from a file's subwords block (and
+    gensim's ``bucket`` from the compat block, which may differ only when ``max_n=0``)."""
+    if sub.get("row_gradient", "fasttext") != "fasttext":
+        raise FormatError(
+            f"{name}: trained with row_gradient={sub.get('row_gradient')!r}, which "
+            "wordvec.compat.FastText does not train; load it with wordvec.FastText.load"
+        )
+    minn, maxn, rows = int(sub["minn"]), int(sub["maxn"]), int(sub["bucket"])
+    bucket = extra.get("bucket", rows)
+    if (rows != bucket if maxn else rows != 0) or bucket < 0:
+        raise FormatError(
+            f"{name}: wordvec.compat setting 'bucket' ({bucket}) disagrees with the file's "
+            f"{rows} n-gram rows (max_n={maxn})"
+        )
+    return {"min_n": minn, "max_n": maxn, "bucket": bucket}
 
 
 _EXTRA_TYPES: dict[str, tuple[type, ...]] = {
@@ -114,6 +177,7 @@ _EXTRA_TYPES: dict[str, tuple[type, ...]] = {
     "train_count": (int,),
     "effective_min_count": (int,),
     "comment": (str, type(None)),
+    "bucket": (int,),  # (FastText only)
 }
 
 

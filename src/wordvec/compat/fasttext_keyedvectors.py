@@ -179,11 +179,15 @@ class FastTextKeyedVectors(KeyedVectors):
 
     @classmethod
     def load(cls, fname: str | os.PathLike[str], mmap: str | None = None) -> FastTextKeyedVectors:
-        """Read a native file written by :meth:`save` (``mmap="r"``: mapped read-only)."""
+        """Read a native file written by :meth:`save` (``mmap="r"``: mapped read-only).
+
+        A file of gensim's ``save()`` is refused with the way over, and a whole model's
+        file (``model.save``) with the way to its vectors."""
         from ..vectors.formats import load
         from . import _files
 
         _files.refuse_gensim_file(fname, "FastTextKeyedVectors")
+        _refuse_model_file(fname)
         sv = load(fname, format="native", mmap=mmap is not None)
         if not isinstance(sv, SubwordVectors):
             raise ConfigError(
@@ -191,3 +195,19 @@ class FastTextKeyedVectors(KeyedVectors):
                 "with wordvec.compat.KeyedVectors.load"
             )
         return cls._from_subwords(sv)
+
+
+def _refuse_model_file(fname: str | os.PathLike[str]) -> None:
+    """A whole model's file (``model.save``) given here: say how to get its vectors."""
+    from ..errors import FormatError, WordvecError
+    from ..files.container import read_container
+
+    try:
+        meta, _ = read_container(fname, mmap=True)
+    except (WordvecError, OSError):
+        return  # (the reader that follows says what is wrong with it)
+    if meta.get("kind") in ("model", "checkpoint"):
+        raise FormatError(
+            f"{os.fspath(fname)}: holds a whole model, not word vectors; load it with "
+            "wordvec.compat.FastText.load and use its .wv"
+        )

@@ -13,9 +13,12 @@ keeps them (CBOW, alpha 0.025, sample 1e-3, noise exponent 0.75); initial rows a
 uniform in [-1/d, 1/d] as gensim's and fastText's.
 
 What differs, on purpose, besides what ``compat.Word2Vec`` lists: ``word_ngrams`` other
-than 1 and ``cbow_mean=0`` are refused (fastText's unsupervised models average all rows);
-``save`` / ``load`` are refused with the way over (``save_facebook_model`` /
-``load_facebook_model`` of ``wordvec.compat.fasttext``, or ``wordvec.FastText``'s files).
+than 1 and ``cbow_mean=0`` are refused (fastText's unsupervised models average all rows),
+and so is ``hs=1`` with ``negative > 0`` (fastText trains one objective at a time);
+``save`` / ``load`` use wordvec's model format with the n-gram rows, the file of
+``wordvec.FastText.save`` (no code runs when loading; a model gensim saved is refused with
+the way over, :mod:`wordvec.compat.convert`); fastText's ``.bin`` is
+``save_facebook_model`` / ``load_facebook_model`` of ``wordvec.compat.fasttext``.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from ..engine.subword_train import SubwordTrainer, subword_input_rows
 from ..errors import ConfigError
 from ..subwords import check_ngram_params, ngram_table
 from ..subwords.keyed import SubwordVectors
-from . import _vocab
+from . import _files, _modelfile, _vocab
 from .fasttext_keyedvectors import FastTextKeyedVectors
 from .keyedvectors import KeyedVectors
 from .word2vec import Word2Vec
@@ -103,7 +106,13 @@ class FastText(Word2Vec):
                 "cbow_mean=0: fastText's CBOW input is the mean of all rows of all context "
                 "words; keep cbow_mean=1."
             )
-        return super()._config(epochs)
+        cfg = super()._config(epochs)
+        if cfg.loss == "hs+neg":
+            raise ConfigError(
+                f"hs=1 with negative={self.negative!r}: wordvec's FastText trains one objective "
+                "at a time; set negative=0 for hierarchical softmax (or hs=0)."
+            )
+        return cfg
 
     def _bind_wv(self) -> None:
         """``wv``: a FastTextKeyedVectors over the shared (V + buckets) x d rows."""
@@ -160,18 +169,27 @@ class FastText(Word2Vec):
 
     # ------------------------------------------------------------------ files
     def save(self, fname: str | os.PathLike[str], **kwargs: Any) -> None:
-        raise ConfigError(
-            "wordvec.compat.FastText.save is not available: write the model with "
-            "wordvec.compat.fasttext.save_facebook_model(model, path) (fastText's .bin, "
-            "which gensim and fastText read)"
-        )
+        """Write the model (settings, vocabulary with counts, the word and n-gram rows, the
+        output weights and the counts gensim keeps) in wordvec's model format, atomically;
+        no code runs on load. ``wordvec.FastText.load`` reads it too."""
+        _files.refuse_kwargs("FastText.save", kwargs)
+        subwords = {
+            "minn": int(self.min_n),
+            "maxn": int(self.max_n),
+            "bucket": self._buckets,  # the n-gram rows after the word rows
+            "row_gradient": "fasttext",  # (what SubwordTrainer runs here)
+        }
+        _modelfile.save(self, fname, subwords=subwords, settings={"bucket": int(self.bucket)})
 
     @classmethod
     def load(cls, fname: str | os.PathLike[str], mmap: str | None = None) -> FastText:
-        raise ConfigError(
-            "wordvec.compat.FastText.load is not available: read a fastText .bin with "
-            "wordvec.compat.fasttext.load_facebook_model(path)"
-        )
+        """Load a model written by :meth:`save` (or by ``wordvec.FastText.save``).
+
+        ``mmap`` is accepted for gensim's signature; the arrays are read either way. A
+        file written by gensim's ``save()`` is refused with the way over, and a Word2Vec
+        model file with the way to load it.
+        """
+        return _modelfile.load(cls, fname, subwords=True)
 
     def predict_output_word(self, context_words_list, topn: int = 10):
         raise ConfigError("predict_output_word is not available for FastText models")
