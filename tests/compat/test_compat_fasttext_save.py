@@ -292,3 +292,21 @@ def test_errors_are_wordvec_errors(tmp_path):
     (tmp_path / "junk").write_bytes(b"not a model at all")
     with pytest.raises(WordvecError):
         OurFastText.load(tmp_path / "junk")
+
+
+def test_keyed_vectors_load_of_fasttext_vectors_gives_fasttext_vectors(tmp_path):
+    """gensim's ``KeyedVectors.load`` on ``model.wv.save(p)`` of a FastText returns its
+    FastTextKeyedVectors (unseen words answered), as gensim's does."""
+    from gensim.models import KeyedVectors as GensimKeyedVectors
+
+    from wordvec.compat import KeyedVectors
+
+    m = _trained()
+    m.wv.save(str(tmp_path / "wv.kv"))
+    wv = KeyedVectors.load(str(tmp_path / "wv.kv"))
+    g = gensim_fasttext.FastText(_sentences(), vector_size=10, min_n=3, max_n=5, bucket=400,
+                                 min_count=2, epochs=1, workers=1)  # fmt: skip
+    g.wv.save(str(tmp_path / "g.kv"))
+    assert type(wv).__name__ == type(GensimKeyedVectors.load(str(tmp_path / "g.kv"))).__name__
+    for w in PROBES:
+        np.testing.assert_array_equal(wv[w], m.wv[w], err_msg=w)

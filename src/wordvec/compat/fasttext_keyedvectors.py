@@ -48,6 +48,9 @@ class FastTextKeyedVectors(KeyedVectors):
         Must be 0 (as for :class:`~wordvec.compat.KeyedVectors`).
     """
 
+    #: the native vectors this class wraps (``KeyedVectors.load`` returns this class for them)
+    _native_kind = SubwordVectors
+
     def __init__(
         self,
         vector_size: int,

@@ -558,11 +558,20 @@ class KeyedVectors(_EditingMixin, _NativeKeyedVectors):
 
     @classmethod
     def load(cls, fname: str | os.PathLike[str], mmap: str | None = None) -> KeyedVectors:
-        """Read a native vectors file (``mmap="r"`` maps it read-only instead of reading)."""
+        """Read a native vectors file (``mmap="r"`` maps it read-only instead of reading).
+
+        Subword vectors (``model.wv.save`` of a FastText) come back as
+        :class:`~wordvec.compat.FastTextKeyedVectors`, as gensim's ``load`` returns the
+        class that was saved."""
         from ..vectors.formats import load
 
         _files.refuse_gensim_file(fname, "KeyedVectors")
-        return cls._from_native(load(fname, format="native", mmap=mmap is not None))
+        native = load(fname, format="native", mmap=mmap is not None)
+        for sub in cls.__subclasses__():  # FastTextKeyedVectors for subword vectors
+            kind = getattr(sub, "_native_kind", None)
+            if kind is not None and isinstance(native, kind):
+                return sub._from_subwords(native)
+        return cls._from_native(native)
 
     def save_word2vec_format(
         self,
