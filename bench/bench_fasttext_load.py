@@ -21,8 +21,8 @@ Each (model, tool) is timed with the page cache warm (the file read once before)
 and cold (the file's pages evicted first: ``echo 3 > /proc/sys/vm/drop_caches`` when
 permitted, else ``posix_fadvise(DONTNEED)`` on the file, which evicts its clean
 pages without privileges; the method used is printed), ``--repeat`` times in
-round-robin order; the table gives medians. Peak RSS is the process's
-``ru_maxrss`` minus its resident size after the imports.
+round-robin order; the table gives medians. Peak RSS is the process's peak
+resident size (``VmHWM``) minus its resident size after the imports.
 
 ``most_similar`` is timed separately (in-process, wordvec and gensim): the first
 query composes and normalises every vocabulary word's vector (it touches most
@@ -64,13 +64,23 @@ def _rss_now() -> int:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
+def _rss_peak() -> int:
+    """This process's peak resident size (VmHWM). Not ``ru_maxrss``: Linux keeps that
+    across ``exec``, so a child started by a large parent reports the parent's peak."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def child(tool: str, path: str) -> None:
     """Import, then time open + first unseen vector; print one JSON line."""
     if tool == "wordvec":
-        import wordvec
+        from wordvec import load_fasttext  # the import, as gensim's below (numba included)
 
         def run():
-            return np.asarray(wordvec.load_fasttext(path)[WORD])
+            return np.asarray(load_fasttext(path)[WORD])
     elif tool == "gensim":
         from gensim.models.fasttext import load_facebook_vectors
 
@@ -86,7 +96,7 @@ def child(tool: str, path: str) -> None:
     t0 = time.perf_counter()
     vec = run()
     seconds = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = _rss_peak()
     print(
         json.dumps(
             {"seconds": seconds, "peak_rss": peak - base, "norm": float(np.linalg.norm(vec))}
@@ -229,6 +239,7 @@ def main() -> None:
     p.add_argument("--dict-min-count", type=int, default=5)
     p.add_argument("--dict-words", type=int, default=0, help="count only this many (0: all)")
     p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--models", default="small,en17m-dict", help="which models to time")
     p.add_argument("--skip-most-similar", action="store_true")
     p.add_argument(
         "--cold",
@@ -246,6 +257,7 @@ def main() -> None:
     args.workdir.mkdir(parents=True, exist_ok=True)
     small = train_small(args.fasttext, args.workdir, args)
     models = {"small": small, "en17m-dict": big_dictionary(small, args.workdir, args)}
+    models = {k: v for k, v in models.items() if k in args.models.split(",")}
     tools = [t for t in TOOLS if available(t)]
     print(f"# tools: {', '.join(tools)}; repeats {args.repeat}, round-robin", file=sys.stderr)
     results: dict[tuple[str, str, str], list[dict]] = {}
