@@ -26,7 +26,7 @@ import numpy as np
 from numba.core import event
 
 from ..config import TrainConfig
-from . import kernels, softmax
+from . import ahead, kernels, softmax
 from .kernels import Hyper, Tables
 
 __all__ = ["prepare", "cache_dir", "ANNOUNCE"]
@@ -76,7 +76,8 @@ def prepare(
 
     The kernels are compiled for the types of the run's own arrays, so its first
     job finds them ready. Returns the seconds spent compiling (0.0 when everything
-    came from the cache or was compiled already in this process).
+    came from the cache or was compiled already in this process), waiting for a second
+    process that compiles it (:mod:`ahead`, started before the corpus was read) included.
     """
     what = f"{cfg.model} + {cfg.loss} training kernel"
 
@@ -97,6 +98,9 @@ def prepare(
 
     announce = _Announce(started)
     t0 = time.perf_counter()
+    if ahead.running(cfg.model, cfg.loss):  # compiling in a second process (ahead.py)
+        announce.on_start(None)
+    ahead.wait(cfg.model, cfg.loss)
     with event.install_listener("numba:compile", announce):
         if cfg.loss == "softmax":
             _warm_softmax(cfg, w_in, tables)
