@@ -187,14 +187,17 @@ class Word2Vec:
             # a cold cache: compile the job kernel in a second process while the corpus is
             # read (engine/ahead.py); the trainer then loads it from Numba's cache
             ahead.start(cfg.model, cfg.loss)
-        with self._prepared(corpus, cfg, self.tmp_dir, new_vocab) as (vocab, encoded, s):
-            w_in, w_out = self._initial_weights(vocab, cfg)
-            self.vocab_, self.w_in_, self.w_out_ = vocab, w_in, w_out
-            self.epoch_stats_ = []
-            self._train(
-                encoded, cfg, None, checkpoint, checkpoint_every, handle_signals, s.identity,
-                callbacks,
-            )  # fmt: skip
+        try:
+            with self._prepared(corpus, cfg, self.tmp_dir, new_vocab) as (vocab, encoded, s):
+                w_in, w_out = self._initial_weights(vocab, cfg)
+                self.vocab_, self.w_in_, self.w_out_ = vocab, w_in, w_out
+                self.epoch_stats_ = []
+                self._train(
+                    encoded, cfg, None, checkpoint, checkpoint_every, handle_signals,
+                    s.identity, callbacks,
+                )  # fmt: skip
+        finally:
+            ahead.stop(cfg.model, cfg.loss)  # (still running only if training never began)
         return self
 
     def build_vocab(self, corpus: Any) -> Word2Vec:

@@ -16,6 +16,7 @@ import pytest
 
 from wordvec.config import TrainConfig
 from wordvec.engine import jit, kernels
+from wordvec.errors import WordvecError
 from wordvec.model import Word2Vec
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
@@ -176,15 +177,24 @@ def started(monkeypatch):
     from wordvec.engine import ahead
 
     runs: list = []
+    procs: list = []
 
     class Popen:
         def __init__(self, argv, env, **kw):
             runs.append((argv, env))
+            procs.append(self)
+            self.killed = False
+            self.done = False
 
         def poll(self):
-            return 0
+            return 0 if self.done else None
+
+        def kill(self):
+            self.killed = True
+            self.done = True
 
         def wait(self):
+            self.done = True
             return 0
 
     monkeypatch.setattr(ahead.subprocess, "Popen", Popen)
@@ -192,18 +202,31 @@ def started(monkeypatch):
     monkeypatch.setattr(ahead, "_cached", lambda dispatcher: False)
     monkeypatch.setattr(ahead, "_cpus", lambda: 2)
     monkeypatch.setattr(ahead, "_RUNNING", {})
-    return runs
+    return runs, procs
 
 
 def test_a_cold_cache_starts_one_second_process_for_the_runs_kernel(started):
     from wordvec.engine import ahead
 
+    runs, _ = started
     ahead.start("cbow", "hs+neg")
     ahead.start("cbow", "hs+neg")  # (already under way: not again)
-    ((argv, env),) = started
+    ((argv, env),) = runs
     assert argv == [sys.executable, "-m", "wordvec.engine.ahead", "cbow", "hs+neg"]
     assert env["PYTHONPATH"].split(os.pathsep)[0] == SRC  # this very wordvec
-    assert ahead.wait("cbow", "hs+neg") >= 0.0 and not ahead._RUNNING
+    proc = ahead._RUNNING["cbow", "hs+neg"]
+    assert ahead.running("cbow", "hs+neg")
+    assert ahead.wait("cbow", "hs+neg") >= 0.0 and not ahead._RUNNING and not proc.killed
+
+
+def test_a_fit_that_fails_before_training_ends_the_second_process(started, tmp_path):
+    from wordvec.engine import ahead
+
+    (tmp_path / "empty.txt").write_text("")
+    with pytest.raises(WordvecError):
+        Word2Vec(model="cbow", loss="neg", min_count=1).fit(tmp_path / "empty.txt")
+    runs, (proc,) = started
+    assert len(runs) == 1 and proc.killed and not ahead._RUNNING
 
 
 @pytest.mark.parametrize("why", ["cached", "one cpu", "softmax", "compiled here"])
@@ -218,7 +241,7 @@ def test_no_second_process_when_it_cannot_help(started, monkeypatch, why):
     elif why == "compiled here":
         monkeypatch.setattr(_Fake, "signatures", [("sig",)])
     ahead.start("skipgram", loss)
-    assert started == [] and ahead.wait("skipgram", loss) == 0.0
+    assert started[0] == [] and ahead.wait("skipgram", loss) == 0.0
 
 
 @pytest.mark.slow

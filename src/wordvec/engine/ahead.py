@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["start", "wait"]
+__all__ = ["start", "running", "wait", "stop"]
 
 #: The second process of each kernel being compiled, by (model, loss) name
 _RUNNING: dict[tuple[str, str], subprocess.Popen] = {}
@@ -108,6 +108,15 @@ def wait(model: str, loss: str) -> float:
         proc.wait()
         raise
     return time.perf_counter() - t0
+
+
+def stop(model: str, loss: str) -> None:
+    """End the (model, loss) kernel's second process if it is still running (a ``fit``
+    that failed before training: a bad corpus, Ctrl-C while reading it)."""
+    proc = _RUNNING.pop((model, loss), None)
+    if proc is not None and proc.poll() is None:
+        proc.kill()
+        proc.wait()
 
 
 def _compile(model: str, loss: str) -> None:
