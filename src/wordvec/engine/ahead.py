@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["start", "running", "wait", "stop"]
+__all__ = ["start", "running", "wait", "stop", "compile_job"]
 
 #: The second process of each kernel being compiled, by (model, loss) name
 _RUNNING: dict[tuple[str, str], subprocess.Popen] = {}
@@ -119,19 +119,35 @@ def stop(model: str, loss: str) -> None:
         proc.wait()
 
 
-def _compile(model: str, loss: str) -> None:
-    """Compile the kernel for the argument types of the trainer's calls (jit._compile_job)
-    on one-row stand-ins: only the types matter, never the values."""
+def compile_job(w_in, w_out, tables, hyper, max_sentence) -> None:
+    """Compile the job kernel of ``hyper`` for the argument types of the trainer's calls
+    (without running it): the weights' and tables' arrays, a C-contiguous int32 slice of
+    ids, Python floats for the learning rates and Python ints for the seed and the
+    sentence bound. :func:`jit.prepare` calls it with the run's own arrays."""
+    import numba
     import numpy as np
 
-    from . import jit, kernels
+    from . import kernels
+
+    if numba.config.DISABLE_JIT:
+        return
+    args = (w_in, w_out, np.empty(0, np.int32), tables, hyper, 0.0, 0.0, 1, int(max_sentence))
+    kernels.JOB_KERNELS[hyper.model, hyper.loss].compile(tuple(numba.typeof(a) for a in args))
+
+
+def _compile(model: str, loss: str) -> None:
+    """What the second process does: :func:`compile_job` on one-row stand-ins of the
+    run's arrays (only their types matter, never their values)."""
+    import numpy as np
+
+    from . import kernels
 
     (model_kind, loss_kind), _ = _kernel(model, loss)
     v = np.zeros(1, dtype=np.int64)
     tables = kernels.make_tables(v, v, v, v, v, np.zeros(2, dtype=np.int64))
     hyper = kernels.Hyper(model_kind, loss_kind, 1, 1, True, True, 1)
     w = np.zeros((1, 1), dtype=np.float32)
-    jit._compile_job(w, w.copy(), tables, hyper, 1)
+    compile_job(w, w.copy(), tables, hyper, 1)
 
 
 if __name__ == "__main__":

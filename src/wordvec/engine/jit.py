@@ -21,7 +21,6 @@ import sys
 import time
 from collections.abc import Callable
 
-import numba
 import numpy as np
 from numba.core import event
 
@@ -122,13 +121,9 @@ def _kinds(cfg: TrainConfig) -> tuple[int, int]:
 
 
 def _compile_job(w_in, w_out, tables, hyper, max_sentence) -> None:
-    """Compile the job kernel for the argument types of the trainer's calls (without running it)."""
-    if numba.config.DISABLE_JIT:
-        return
-    # the types the trainer passes: a C-contiguous int32 slice of ids, Python floats
-    # for the learning rates and Python ints for the seed and the sentence bound
-    args = (w_in, w_out, np.empty(0, np.int32), tables, hyper, 0.0, 0.0, 1, int(max_sentence))
-    kernels.JOB_KERNELS[hyper.model, hyper.loss].compile(tuple(numba.typeof(a) for a in args))
+    """Compile the job kernel for the argument types of the trainer's calls (without
+    running it): :func:`ahead.compile_job`, which the second process runs too."""
+    ahead.compile_job(w_in, w_out, tables, hyper, max_sentence)
 
 
 def _warm_softmax(cfg: TrainConfig, w_in: np.ndarray, tables: Tables) -> None:
