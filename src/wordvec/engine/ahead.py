@@ -42,10 +42,11 @@ def _kernel(model: str, loss: str):
 
 
 def _cached(dispatcher) -> bool:
-    """Whether Numba's cache holds an index for ``dispatcher`` (so a run loads it; True
-    also when that cannot be told, so nothing is started)."""
+    """Whether Numba's cache holds machine code of ``dispatcher``'s current source (its
+    index, unless missing or stale after an edit or upgrade): then a run loads it. True
+    also when that cannot be told, so that nothing is started."""
     try:
-        return Path(dispatcher._cache._cache_file._index_path).exists()
+        return bool(dispatcher._cache._cache_file._load_index())
     except Exception:  # Numba's internals moved: start nothing, compile as before
         return True
 
