@@ -31,7 +31,8 @@ inputs ``x_i`` (rows of a small matrix X, n_in x d) against output rows ``u_k``
   exact gradient; for the mean it is n times the exact one (dJ/dv_j = dJ/dh / n):
   word2vec C and gensim do this, and their CBOW quality depends on it.
 
-:func:`block_update` applies ``-alpha *`` these gradients, all computed from the
+:func:`block_update` applies ``-alpha *`` these gradients (:func:`_block_update_one`,
+the same arithmetic for CBOW's one input, is less to compile), all computed from the
 weights as they were before the step (tests hold this against ``wordvec.reference``).
 Threads call the job kernels on shared weights without locks (Hogwild).
 
