@@ -49,7 +49,7 @@ LAYERS: list[list[str]] = [
     # engine: weights + id chunks -> trained weights, epoch statistics
     ["engine", "engine.tables"],
     ["engine.kernels"],
-    ["engine.schedule", "engine.softmax"],
+    ["engine.schedule", "engine.softmax", "engine.ahead"],
     ["engine.jit", "engine.subword_kernels"],
     ["engine.train"],
     ["engine.subword_train"],

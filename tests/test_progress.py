@@ -256,3 +256,28 @@ def test_default_stream_is_stderr_and_tty_follows_it(monkeypatch):
     display = ProgressDisplay()
     assert display.stream is fake and display.tty
     assert not ProgressDisplay(io.StringIO()).tty
+
+
+def test_every_log_line_gives_words_per_second_by_one_definition(corpus, caplog):
+    """Words/s is the words read (before sub-sampling) over the seconds the epochs trained
+    (compilation and the time between epochs excluded), in the engine's epoch and end lines
+    and in compat's (gensim-style) ones alike: with sub-sampling dropping words, compat's
+    lines gave kept words/s, and its end line divided by the call's whole wall time."""
+    from wordvec.compat import Word2Vec as GensimWord2Vec
+
+    caplog.set_level(logging.INFO, logger="wordvec")
+    model = GensimWord2Vec(corpus_file=str(corpus), vector_size=8, min_count=1, epochs=2,
+                           workers=1, sample=1e-2, seed=3)  # fmt: skip
+    stats = model._history
+    assert len(stats) == 2 and all(s.kept < s.words for s in stats)  # sub-sampling dropped some
+    messages = [r.getMessage() for r in caplog.records if r.name.startswith("wordvec")]
+
+    def figures(pattern: str) -> list[int]:
+        return [int(m.group(1)) for m in map(re.compile(pattern).search, messages) if m]
+
+    want = [round(s.words / s.seconds) for s in stats]
+    overall = round(sum(s.words for s in stats) / sum(s.seconds for s in stats))
+    assert figures(r"^epoch \d/2: loss .* (\d+) words/s$") == want  # the engine's epochs
+    assert figures(r"^EPOCH \d: .* (\d+) (?:raw )?words/s") == want  # compat's epochs
+    assert figures(r"^trained 2 epochs: .* (\d+) words/s") == [overall]  # the engine's end
+    assert figures(r"^training on \d+ raw words .* (\d+) (?:raw )?words/s") == [overall]

@@ -141,3 +141,48 @@ def test_the_subword_section(tmp_path, monkeypatch, capsys):
     assert {"queene", "queens", "queen"} & set(words), words
     assert "queenes" not in scope["model"].wv and scope["model"].wv["queenes"].any()
     assert (tmp_path / "vectors.wvec").exists()
+
+
+@pytest.mark.slow
+def test_the_spark_section(tmp_path, monkeypatch, capsys):
+    """ "Training on Apache Spark" in local mode: the shell block (writing corpus.txt from
+    the shipped corpus, then `train --spark`) and both Python blocks, in one session.
+    Not run: the three-line driver `train.py` and its `spark-submit --master yarn`, which
+    need a YARN cluster (the driver is `wordvec.cli.main`, which the CLI test runs)."""
+    pytest.importorskip("pyspark")
+    import subprocess
+    import sys
+
+    monkeypatch.chdir(tmp_path)
+    blocks = sections()["## Training on Apache Spark"]
+    shell = blocks[0][1]
+    write = [line for line in shell.splitlines() if line.startswith("python -c ")]
+    assert len(write) == 1
+    subprocess.run([sys.executable, *shlex.split(write[0])[1:]], check=True)
+    with open(tmp_path / "corpus.txt", encoding="utf-8") as f:
+        assert sum(len(line.split()) for line in f) > 1_800_000  # the whole shipped corpus
+    (train,) = commands(shell)
+    assert train[:2] == ["train", "corpus.txt"] and "--spark" in train
+    rc, out, err = run(train, capsys)
+    assert rc == 0, err
+    assert re.search(r"trained a vocabulary of \d+ words x 100 dims", out)
+    assert (tmp_path / "vectors.bin").stat().st_size > 0
+    (tmp_path / "corpus.txt").unlink()  # the Python block writes it again
+
+    api, ml = (code for lang, code in blocks if lang == "python" and "spark.read" in code)
+    assert "default_corpus_path()" in api and "corpus.txt" in ml
+    ns: dict = {}
+    try:
+        exec(compile(api, "README: Training on Apache Spark", "exec"), ns)
+        assert (tmp_path / "corpus.txt").is_file()
+        model = ns["model"]
+        assert len(model.wv) > 10_000 and model.wv.dim == 100
+        assert model.wv.most_similar("king")[0][0] in model.wv
+        exec(compile(ml, "README: Training on Apache Spark (ML)", "exec"), ns)
+        stage = ns["model"].stages[-1]
+        (row,) = ns["model"].transform(ns["lines"]).select("features").head(1)
+        assert len(row.features) == 50
+        assert stage.findSynonyms("king", 5).count() == 5
+    finally:
+        if "spark" in ns:
+            ns["spark"].stop()

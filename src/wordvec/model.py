@@ -29,6 +29,7 @@ import numpy as np
 
 from .config import TrainConfig, _float
 from .encoded import EncodedCorpus, log_vocabulary
+from .engine import ahead
 from .engine import train as engine
 from .engine.schedule import EpochStats, Interrupted, Position
 from .engine.train import grow_weights, init_weights
@@ -182,14 +183,21 @@ class Word2Vec:
         def new_vocab(s: Scan) -> Vocab:
             return _new_vocab(s, cfg)
 
-        with self._prepared(corpus, cfg, self.tmp_dir, new_vocab) as (vocab, encoded, s):
-            w_in, w_out = self._initial_weights(vocab, cfg)
-            self.vocab_, self.w_in_, self.w_out_ = vocab, w_in, w_out
-            self.epoch_stats_ = []
-            self._train(
-                encoded, cfg, None, checkpoint, checkpoint_every, handle_signals, s.identity,
-                callbacks,
-            )  # fmt: skip
+        if type(self)._trainer is Word2Vec._trainer:  # the word kernels (not FastText's)
+            # a cold cache: compile the job kernel in a second process while the corpus is
+            # read (engine/ahead.py); the trainer then loads it from Numba's cache
+            ahead.start(cfg.model, cfg.loss)
+        try:
+            with self._prepared(corpus, cfg, self.tmp_dir, new_vocab) as (vocab, encoded, s):
+                w_in, w_out = self._initial_weights(vocab, cfg)
+                self.vocab_, self.w_in_, self.w_out_ = vocab, w_in, w_out
+                self.epoch_stats_ = []
+                self._train(
+                    encoded, cfg, None, checkpoint, checkpoint_every, handle_signals,
+                    s.identity, callbacks,
+                )  # fmt: skip
+        finally:
+            ahead.stop(cfg.model, cfg.loss)  # (still running only if training never began)
         return self
 
     def build_vocab(self, corpus: Any) -> Word2Vec:

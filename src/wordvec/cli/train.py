@@ -384,10 +384,12 @@ def _train_on(args: argparse.Namespace, corpus, checkpoint: str) -> int:
     with contextlib.suppress(FileNotFoundError):
         if _is_ours(checkpoint, at_start, bool(args.resume)):
             os.unlink(checkpoint)
-    words = sum(s.words for s in model.epoch_stats_)
+    from ..engine.schedule import speed_of
+
+    speed = speed_of(model.epoch_stats_)  # the definition every log line uses
     print(
         f"trained a vocabulary of {len(wv)} words x {wv.dim} dims in {seconds:.1f}s "
-        f"({words / max(seconds, 1e-9) / 1e3:.0f}k words/s); "
+        f"({speed / 1e3:.0f}k words/s); "
         f"loss per epoch: {', '.join(f'{x:.4f}' for x in model.loss_history_)}"
     )
     print(f"vectors written to {args.output}")

@@ -55,6 +55,7 @@ from typing import Any
 import numpy as np
 
 from ..config import TrainConfig
+from ..engine.schedule import speed_of
 from ..errors import ConfigError, TrainingError
 from ..text.corpus import source_identity
 from ..vocab import Vocab
@@ -463,6 +464,7 @@ class Word2Vec:
         for callback in callbacks:
             callback.on_train_begin(self)
         counts = [0, 0]  # trained (kept) and raw words over the epochs run
+        ran = []  # their EpochStats
 
         def epoch_begin(epoch: int) -> bool:
             if self.stop_training:
@@ -482,11 +484,11 @@ class Word2Vec:
                 (epoch + 1) * encoded.n_words, epochs * encoded.n_words
             )
             self._history.append(stats)
+            ran.append(stats)
             logger.info(
                 "EPOCH %i: training on %i raw words (%i effective words) took %.1fs, %.0f "
-                "effective words/s%s",
-                epoch + 1, n_tokens, stats.kept, stats.seconds,
-                stats.kept / max(stats.seconds, 1e-9),
+                "raw words/s%s",
+                epoch + 1, n_tokens, stats.kept, stats.seconds, speed_of(stats),
                 f", loss {stats.mean_loss:.4f}" if self.compute_loss else "",
             )  # fmt: skip
             for callback in callbacks:
@@ -511,9 +513,11 @@ class Word2Vec:
             )  # fmt: skip
         self.train_count += 1
         self.total_train_time += elapsed
+        # the speed by the engine's one definition (words read over the epochs' seconds),
+        # so this line agrees with the epoch lines above and the engine's own
         logger.info(
-            "training on %i raw words (%i effective words) took %.1fs, %.0f effective words/s%s",
-            raw, trained, elapsed, trained / max(elapsed, 1e-9),
+            "training on %i raw words (%i effective words) took %.1fs, %.0f raw words/s%s",
+            raw, trained, sum(s.seconds for s in ran), speed_of(ran),
             f" (and {compiling:.1f}s compiling the training kernel, once)" if compiling else "",
         )  # fmt: skip
         for callback in callbacks:

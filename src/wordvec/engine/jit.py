@@ -21,12 +21,11 @@ import sys
 import time
 from collections.abc import Callable
 
-import numba
 import numpy as np
 from numba.core import event
 
 from ..config import TrainConfig
-from . import kernels, softmax
+from . import ahead, kernels, softmax
 from .kernels import Hyper, Tables
 
 __all__ = ["prepare", "cache_dir", "ANNOUNCE"]
@@ -76,7 +75,8 @@ def prepare(
 
     The kernels are compiled for the types of the run's own arrays, so its first
     job finds them ready. Returns the seconds spent compiling (0.0 when everything
-    came from the cache or was compiled already in this process).
+    came from the cache or was compiled already in this process), waiting for a second
+    process that compiles it (:mod:`ahead`, started before the corpus was read) included.
     """
     what = f"{cfg.model} + {cfg.loss} training kernel"
 
@@ -97,6 +97,9 @@ def prepare(
 
     announce = _Announce(started)
     t0 = time.perf_counter()
+    if ahead.running(cfg.model, cfg.loss):  # compiling in a second process (ahead.py)
+        announce.on_start(None)
+    ahead.wait(cfg.model, cfg.loss)
     with event.install_listener("numba:compile", announce):
         if cfg.loss == "softmax":
             _warm_softmax(cfg, w_in, tables)
@@ -118,13 +121,9 @@ def _kinds(cfg: TrainConfig) -> tuple[int, int]:
 
 
 def _compile_job(w_in, w_out, tables, hyper, max_sentence) -> None:
-    """Compile the job kernel for the argument types of the trainer's calls (without running it)."""
-    if numba.config.DISABLE_JIT:
-        return
-    # the types the trainer passes: a C-contiguous int32 slice of ids, Python floats
-    # for the learning rates and Python ints for the seed and the sentence bound
-    args = (w_in, w_out, np.empty(0, np.int32), tables, hyper, 0.0, 0.0, 1, int(max_sentence))
-    kernels.JOB_KERNELS[hyper.model, hyper.loss].compile(tuple(numba.typeof(a) for a in args))
+    """Compile the job kernel for the argument types of the trainer's calls (without
+    running it): :func:`ahead.compile_job`, which the second process runs too."""
+    ahead.compile_job(w_in, w_out, tables, hyper, max_sentence)
 
 
 def _warm_softmax(cfg: TrainConfig, w_in: np.ndarray, tables: Tables) -> None:

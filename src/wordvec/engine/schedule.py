@@ -17,6 +17,8 @@ import numpy as np
 from ..text.idcache import SENTENCE_END
 
 __all__ = [
+    "words_per_second",
+    "speed_of",
     "Position",
     "EpochStats",
     "Interrupted",
@@ -63,6 +65,25 @@ class EpochStats:
     @property
     def mean_loss(self) -> float:
         return self.loss_sum / self.loss_terms if self.loss_terms else self.carried
+
+
+def words_per_second(words: float, seconds: float) -> float:
+    """The one training speed every wordvec line reports (log, progress, summary, compat).
+
+    ``words`` are the words *read* (in-vocabulary, before sub-sampling: ``EpochStats.words``,
+    so the figure does not move with ``sample``) and ``seconds`` the seconds the epochs
+    trained (``EpochStats.seconds``: compilation, vocabulary and the time between epochs
+    excluded). A run's speed is its epochs' words over their seconds, summed; an epoch's so
+    far, the words read so far over the seconds since it began.
+    """
+    return words / max(seconds, 1e-9)
+
+
+def speed_of(stats) -> float:
+    """:func:`words_per_second` of one EpochStats or of several (summed)."""
+    if isinstance(stats, EpochStats):
+        stats = [stats]
+    return words_per_second(sum(s.words for s in stats), sum(s.seconds for s in stats))
 
 
 class Interrupted(Exception):  # noqa: N818 - internal signal, carries the resume position

@@ -44,7 +44,9 @@ from .schedule import (
     Position,
     alpha_at,
     job_seed,
+    speed_of,
     split_jobs,
+    words_per_second,
 )
 
 __all__ = [
@@ -535,7 +537,7 @@ class Trainer:
             "words": int(total[2]),
             "epoch_words": n_words,
             "seconds": seconds,
-            "words_per_sec": total[2] / max(seconds, 1e-9),
+            "words_per_sec": words_per_second(total[2], seconds),
             "alpha": alpha,
             "loss": total[0] / total[1] if total[1] else float("nan"),
         }
@@ -558,7 +560,7 @@ class Trainer:
         logger.info(
             "epoch %d/%d: loss %.4f, %d words (%d after sub-sampling) in %.2fs, %.0f words/s",
             epoch + 1, self.cfg.epochs, stats.mean_loss, stats.words, stats.kept,
-            stats.seconds, stats.words / max(stats.seconds, 1e-9),
+            stats.seconds, speed_of(stats),
         )  # fmt: skip
 
     def _log_start(self, corpus, start: Position) -> None:
@@ -584,7 +586,7 @@ class Trainer:
         final = self.history[-1].mean_loss if self.history else float("nan")
         logger.info(
             "trained %d epochs: %d words in %.2fs, %.0f words/s, final loss %.4f",
-            len(done), words, seconds, words / max(seconds, 1e-9), final,
+            len(done), words, seconds, speed_of(done), final,
         )  # fmt: skip
 
     def _diverged(self, epoch: int, alpha: float, what: str = "the loss") -> TrainingError:
