@@ -74,6 +74,12 @@ def test_a_fit_logs_every_stage_on_the_wordvec_logger(spark, text_file, caplog, 
         assert shown in lines[index(f"epoch {e + 1}/2:")]
         assert lines.index(last) < index(f"epoch {e + 1}/2:")  # the round, then its epoch
     assert f"final loss {model.loss_history_[-1]:.4f}" in lines[index("trained 2 epochs")]
+    # one words/s, as on one machine: the end line is the epochs' words over their seconds
+    pattern = r" (\d+) words .* in ([\d.]+)s, (\d+) words/s"
+    epochs = [re.search(pattern, lines[index(f"epoch {e}/2:")]) for e in (1, 2)]
+    end = re.search(r": (\d+) words in ([\d.]+)s, (\d+) words/s", lines[index("trained 2 epochs")])
+    assert int(end[1]) == sum(int(m[1]) for m in epochs)
+    assert float(end[2]) == pytest.approx(sum(float(m[2]) for m in epochs), abs=0.011)
 
 
 def test_round_lines_show_the_epochs_mean_loss_so_far(monkeypatch):

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.schedule import EpochStats
+from ..engine.schedule import EpochStats, speed_of
 from ..engine.train import nothing_trained
 from ..errors import ConfigError, CorpusError, TrainingError, TrainingInterrupted, WordvecError
 from ..model import Word2Vec as _Model
@@ -90,7 +90,7 @@ class Run:
         bar = _Progress(self) if self.progress else None
         vocab_bc = sc.broadcast((self.corpus.vocab.words, self.corpus.vocab.counts))
         last_save = time.perf_counter()
-        t0, epochs_before = last_save, len(self.history)
+        epochs_before = len(self.history)
         try:
             with _stop_on_signals(stop, sc, handle_signals):
                 for r in range(start, self.rounds):
@@ -107,7 +107,7 @@ class Run:
                         bar(r)
                     done = r + 1
                     if done == self.rounds:
-                        self._log_end(epochs_before, time.perf_counter() - t0)
+                        self._log_end(epochs_before)
                         break
                     now = time.perf_counter()
                     if stop.is_set() or (
@@ -219,7 +219,7 @@ class Run:
         logger.info(
             "epoch %d/%d: loss %.4f, %d words (%d after sub-sampling) in %.2fs, %.0f words/s",
             e + 1, self.cfg.epochs, stats.mean_loss, stats.words, stats.kept, stats.seconds,
-            stats.words / max(stats.seconds, 1e-9),
+            speed_of(stats),
         )  # fmt: skip
 
     # ---------------------------------------------------------------- the lines it logs
@@ -256,13 +256,14 @@ class Run:
             self.bytes_out / 2**20, self.bytes_in[-1] / 2**20,
         )  # fmt: skip
 
-    def _log_end(self, epochs_before: int, seconds: float) -> None:
+    def _log_end(self, epochs_before: int) -> None:
+        """The end line, as one machine's: the epochs' words over their seconds."""
         done = self.history[epochs_before:]
         words = sum(s.words for s in done)
         final = self.history[-1].mean_loss if self.history else math.nan
         logger.info(
             "trained %d epochs: %d words in %.2fs, %.0f words/s, final loss %.4f",
-            len(done), words, seconds, words / max(seconds, 1e-9), final,
+            len(done), words, sum(s.seconds for s in done), speed_of(done), final,
         )  # fmt: skip
 
     @property
