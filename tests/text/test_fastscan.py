@@ -350,11 +350,25 @@ def test_a_pruned_file_corpus_is_read_twice(tmp_path, monkeypatch):
     """Counting, then encoding with the final vocabulary: two reads of the text, not three
     (the compiled scan used to give up on pruning and the Python scan read it again)."""
     from wordvec import Word2Vec
+
+    text = _forty_words("w")
+    path = write(tmp_path / "p.txt", (text + "\n" + "the a " * 200).encode())
+    opened = _count_opens(monkeypatch)
+    model = Word2Vec(dim=4, epochs=1, min_count=1, max_vocab=10, threads=1).fit(path)
+    assert model.vocab_.total > 0
+    assert opened == [str(path), str(path)]
+
+
+def _forty_words(prefix: str) -> str:
+    """300 lines over 40 words: more distinct words than a max_vocab of 10 holds."""
+    words = [f"{prefix}{i}" for i in range(40)]
+    return "\n".join(" ".join(words[j % 40] for j in range(i, i + 9)) for i in range(300))
+
+
+def _count_opens(monkeypatch) -> list[str]:
+    """The paths the text stage opens from now on (the scanner's and the reader's)."""
     from wordvec.text import corpus as corpus_module
 
-    words = [f"w{i}" for i in range(40)]
-    text = "\n".join(" ".join(words[j % 40] for j in range(i, i + 9)) for i in range(300))
-    path = write(tmp_path / "p.txt", (text + "\n" + "the a " * 200).encode())
     opened: list[str] = []
     real_open = corpus_module.open_file
 
@@ -364,9 +378,7 @@ def test_a_pruned_file_corpus_is_read_twice(tmp_path, monkeypatch):
 
     monkeypatch.setattr(corpus_module, "open_file", counting_open)
     monkeypatch.setattr(fastscan, "open_file", counting_open)
-    model = Word2Vec(dim=4, epochs=1, min_count=1, max_vocab=10, threads=1).fit(path)
-    assert model.vocab_.total > 0
-    assert opened == [str(path), str(path)]
+    return opened
 
 
 def test_a_line_holding_a_newline_is_left_to_the_python_pass():
@@ -432,20 +444,9 @@ def test_a_pruned_lowercased_non_ascii_corpus_is_read_twice(tmp_path, monkeypatc
     """The compiled scan used to give up on lowercasing text beyond ASCII: a pruned
     corpus was then read three times (the scanner's try, the Python scan, encoding)."""
     from wordvec import Word2Vec
-    from wordvec.text import corpus as corpus_module
 
-    words = [f"Wé{i}" for i in range(40)]
-    text = "\n".join(" ".join(words[j % 40] for j in range(i, i + 9)) for i in range(300))
-    path = write(tmp_path / "p.txt", text.encode())
-    opened: list[str] = []
-    real_open = corpus_module.open_file
-
-    def counting_open(p):
-        opened.append(str(p))
-        return real_open(p)
-
-    monkeypatch.setattr(corpus_module, "open_file", counting_open)
-    monkeypatch.setattr(fastscan, "open_file", counting_open)
+    path = write(tmp_path / "p.txt", _forty_words("Wé").encode())
+    opened = _count_opens(monkeypatch)
     model = Word2Vec(dim=4, epochs=1, min_count=1, max_vocab=10, threads=1, lowercase=True)
     model.fit(path)
     assert all(w == w.lower() for w in model.vocab_.words)
