@@ -213,7 +213,12 @@ def test_a_cold_cache_starts_one_second_process_for_the_runs_kernel(started):
     ahead.start("cbow", "hs+neg")  # (already under way: not again)
     ((argv, env),) = runs
     assert argv == [sys.executable, "-m", "wordvec.engine.ahead", "cbow", "hs+neg"]
-    assert env["PYTHONPATH"].split(os.pathsep)[0] == SRC  # this very wordvec
+    import wordvec
+
+    # this very wordvec: the directory it was imported from (src/ in a checkout,
+    # site-packages in an installed copy, as in CI)
+    here = str(Path(wordvec.__file__).resolve().parents[1])
+    assert env["PYTHONPATH"].split(os.pathsep)[0] == here
     proc = ahead._RUNNING["cbow", "hs+neg"]
     assert ahead.running("cbow", "hs+neg")
     assert ahead.wait("cbow", "hs+neg") >= 0.0 and not ahead._RUNNING and not proc.killed
