@@ -42,6 +42,7 @@ LAYERS: list[list[str]] = [
     # counts -> Vocab
     ["vocab"],
     # subwords: the character n-gram rows of words (fastText's definition)
+    ["subwords.kernels"],
     ["subwords.ngrams"],
     ["subwords"],
     # Vocab + id cache -> encoded corpus

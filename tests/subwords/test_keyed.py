@@ -195,3 +195,25 @@ def test_vec_text_output_holds_composed_vectors(kv, tmp_path):
     assert type(back) is wordvec.KeyedVectors
     assert back.words == WORDS
     np.testing.assert_array_equal(back.vectors, kv.vectors)
+
+
+def test_reading_a_fasttext_bin_and_one_word_need_no_numba():
+    """Opening a .bin, one unseen word's vector and evaluating plain vectors import no
+    Numba (about 0.2 s of a `wordvec evaluate` or `similar` process); composing every
+    word's vector (most_similar) does."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    fixture = Path(__file__).parent / "data" / "ft_sg_ns.bin"
+    code = (
+        "import sys, wordvec\n"
+        "from wordvec.vectors import evaluate\n"
+        f"kv = wordvec.load_fasttext({str(fixture)!r})\n"
+        "kv['unseenwordish']\n"
+        "print('numba' in sys.modules)\n"
+        "kv.most_similar('unseenwordish', topn=2)\n"
+        "print('numba' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]

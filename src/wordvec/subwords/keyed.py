@@ -33,7 +33,6 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-import numba
 import numpy as np
 
 from .._version import __version__
@@ -50,25 +49,6 @@ KIND = "subword_vectors"
 FORMAT_VERSION = 1
 
 PathLike = str | os.PathLike[str]
-
-
-@numba.njit(nogil=True, cache=True)
-def _compose(weights, offsets, rows, lo, out):
-    """out[i] = mean of weights[rows[offsets[lo+i]:offsets[lo+i+1]]], float32, fastText's order."""
-    d = weights.shape[1]
-    for i in range(out.shape[0]):
-        a = offsets[lo + i]
-        b = offsets[lo + i + 1]
-        for j in range(d):
-            out[i, j] = 0.0
-        for k in range(a, b):
-            r = rows[k]
-            for j in range(d):
-                out[i, j] += weights[r, j]
-        if b > a:
-            scale = np.float32(1.0 / (b - a))
-            for j in range(d):
-                out[i, j] *= scale
 
 
 class SubwordVectors(KeyedVectors):
@@ -167,6 +147,8 @@ class SubwordVectors(KeyedVectors):
         )
 
     def _compose_all(self) -> np.ndarray:
+        from .kernels import _compose  # numba, loaded only when vectors are composed
+
         offsets, rows = ngram_table(self.words, self.minn, self.maxn, self.bucket)
         out = np.empty((len(self.words), self.dim), dtype=np.float32)
         step = 1 << 16  # rows per kernel call: bounded latency, same result

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numba
 import numpy as np
 
 from ..errors import ConfigError
@@ -51,8 +50,6 @@ EOS = "</s>"
 _FNV_OFFSET = 2166136261
 _FNV_PRIME = 16777619
 _MASK32 = 0xFFFFFFFF
-
-_JIT = {"nogil": True, "cache": True}
 
 
 def check_ngram_params(minn: int, maxn: int, bucket: int) -> None:
@@ -132,53 +129,6 @@ def word_rows(
     return np.concatenate([np.array([word_id], dtype=np.int64), rest])
 
 
-@numba.njit(**_JIT)
-def _hash_span(buf, lo, hi):
-    h = np.uint64(_FNV_OFFSET)
-    for i in range(lo, hi):
-        c = np.uint64(buf[i])
-        if c >= 0x80:
-            c |= np.uint64(0xFFFFFF00)
-        h = ((h ^ c) * np.uint64(_FNV_PRIME)) & np.uint64(_MASK32)
-    return h
-
-
-@numba.njit(**_JIT)
-def _table(buf, starts, minn, maxn, bucket, nwords, eos_id, rows, fill):
-    """Count (fill=False) or write (fill=True) every word's rows; returns the count per word.
-
-    Word i's wrapped bytes are ``buf[starts[i]:starts[i + 1]]``.
-    """
-    n_words = len(starts) - 1
-    counts = np.zeros(n_words, dtype=np.int64)
-    pos = 0
-    for w in range(n_words):
-        lo = starts[w]
-        size = starts[w + 1] - lo
-        if fill:
-            rows[pos] = w
-        pos += 1
-        c = 1
-        if w != eos_id and maxn > 0 and bucket > 0:
-            for i in range(size):
-                if buf[lo + i] & 0xC0 == 0x80:
-                    continue
-                j = i
-                n = 1
-                while j < size and n <= maxn:
-                    j += 1
-                    while j < size and buf[lo + j] & 0xC0 == 0x80:
-                        j += 1
-                    if n >= minn and not (n == 1 and (i == 0 or j == size)):
-                        if fill:
-                            rows[pos] = nwords + np.int64(_hash_span(buf, lo + i, lo + j) % bucket)
-                        pos += 1
-                        c += 1
-                    n += 1
-        counts[w] = c
-    return counts
-
-
 def ngram_table(
     words: Sequence[str], minn: int, maxn: int, bucket: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -204,6 +154,8 @@ def ngram_table(
     nwords = len(words)
     if nwords + bucket > 2**31 - 1:
         raise ConfigError(f"vocabulary ({nwords}) + `bucket` ({bucket}) must be < 2**31 rows.")
+    from .kernels import _table  # numba, loaded only when a table is built
+
     dummy = np.zeros(1, dtype=np.int32)
     counts = _table(buf, starts, minn, maxn, bucket, nwords, eos_id, dummy, False)
     offsets = np.zeros(nwords + 1, dtype=np.int64)

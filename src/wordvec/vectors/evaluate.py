@@ -35,15 +35,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, NamedTuple, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import numpy as np
 
 from ..errors import ConfigError, FormatError
-from ..subwords.keyed import SubwordVectors
 from .keyedvectors import ANALOGY_METHODS, KeyedVectors
 from .neighbours import COSMUL_EPSILON, analogy_scores, chunk_rows, top_k
 from .queries import analogy_answers
+
+if TYPE_CHECKING:  # imported where used: it loads numba, which plain vectors never need
+    from ..subwords.keyed import SubwordVectors
 
 __all__ = [
     "SectionResult",
@@ -336,12 +338,18 @@ def read_pairs(
 def _check_oov(kv: KeyedVectors, oov: bool) -> bool:
     if not isinstance(oov, bool):
         raise ConfigError(f"`oov` must be True or False; got {oov!r}.")
-    if oov and not isinstance(kv, SubwordVectors):
+    if oov and not _is_subword(kv):
         raise ConfigError(
             "`oov=True` needs subword vectors (a fastText .bin, or SubwordVectors) to build "
             f"unseen words from their n-grams; got {type(kv).__name__}, which has none."
         )
     return oov
+
+
+def _is_subword(kv: Any) -> bool:
+    from ..subwords.keyed import SubwordVectors
+
+    return isinstance(kv, SubwordVectors)
 
 
 def _unit_of(kv: SubwordVectors, word: str) -> np.ndarray:
