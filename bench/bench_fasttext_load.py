@@ -51,6 +51,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _corpus import prefix_corpus  # (bench/ is the script's directory)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "data" / "corpora" / "en17m.txt"
@@ -129,22 +130,12 @@ def warm(path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- models
-def corpus_slice(n_words: int, out: Path) -> Path:
-    n = 0
-    with open(CORPUS, encoding="utf-8") as src, open(out, "w", encoding="utf-8") as dst:
-        for line in src:
-            dst.write(line)
-            n += len(line.split())
-            if n >= n_words:
-                break
-    return out
-
-
 def train_small(exe: str, workdir: Path, args) -> Path:
     out = workdir / f"small_d{args.dim}_b{args.bucket}"
     if out.with_suffix(".bin").exists():
         return out.with_suffix(".bin")
-    text = corpus_slice(args.train_words, workdir / f"slice_{args.train_words}.txt")
+    text = workdir / f"slice_{args.train_words}.txt"
+    prefix_corpus(CORPUS, args.train_words, text)
     cmd = [exe, "skipgram", "-input", str(text), "-output", str(out), "-dim", str(args.dim),
            "-bucket", str(args.bucket), "-epoch", "1", "-minCount", "5",
            "-thread", str(os.cpu_count() or 1), "-verbose", "0"]  # fmt: skip
