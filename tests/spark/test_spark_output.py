@@ -80,6 +80,10 @@ def test_a_fit_logs_every_stage_on_the_wordvec_logger(spark, text_file, caplog, 
     end = re.search(r": (\d+) words in ([\d.]+)s, (\d+) words/s", lines[index("trained 2 epochs")])
     assert int(end[1]) == sum(int(m[1]) for m in epochs)
     assert float(end[2]) == pytest.approx(sum(float(m[2]) for m in epochs), abs=0.011)
+    done = model.epoch_stats_
+    assert int(end[3]) == round(sum(s.words for s in done) / sum(s.seconds for s in done))
+    for e, m in enumerate(epochs):
+        assert int(m[3]) == round(done[e].words / done[e].seconds)
 
 
 def test_round_lines_show_the_epochs_mean_loss_so_far(monkeypatch):
