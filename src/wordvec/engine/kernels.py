@@ -180,6 +180,29 @@ def next_sentence(tokens, start, keep, state, sent):
     return n, end, nxt, state
 
 
+@numba.njit(inline="always", **_JIT)
+def count_words(tokens):
+    """The words of a job (its ids >= 0; -1 ends a sentence): its learning rate's scale."""
+    n_words = 0
+    for t in range(len(tokens)):
+        if tokens[t] >= 0:
+            n_words += 1
+    return n_words
+
+
+@numba.njit(inline="always", **_JIT)
+def job_result(loss, terms, words_read, words_kept, stopped):
+    """What a job kernel returns: float64 [loss sum, loss terms, words read, words kept,
+    stopped (1.0 or 0.0)]."""
+    out = np.empty(5, dtype=np.float64)
+    out[0] = loss
+    out[1] = terms
+    out[2] = words_read
+    out[3] = words_kept
+    out[4] = 1.0 if stopped else 0.0
+    return out
+
+
 @numba.njit(**_JIT)
 def window_width(state, window, shrink):
     """Effective window of one center: ``window``, or uniform in 1..window when shrinking
@@ -558,10 +581,7 @@ def _job_kernel(model_kind: int, loss_kind: int):
         n_vocab = len(keep)
         state = seed_state(seed)
         n_tokens = len(tokens)
-        n_words = 0
-        for t in range(n_tokens):
-            if tokens[t] >= 0:
-                n_words += 1
+        n_words = count_words(tokens)
         loss = 0.0
         terms = 0.0
         words_read = 0
@@ -649,13 +669,7 @@ def _job_kernel(model_kind: int, loss_kind: int):
                         sp,
                     )
                     terms += 1
-        out = np.empty(5, dtype=np.float64)
-        out[0] = loss
-        out[1] = terms
-        out[2] = words_read
-        out[3] = words_kept
-        out[4] = 1.0 if stopped else 0.0
-        return out
+        return job_result(loss, terms, words_read, words_kept, stopped)
 
     loss_name = LOSS_NAMES[loss_kind].replace("+", "_")
     name = f"train_job_{MODEL_NAMES[model_kind]}_{loss_name}"

@@ -42,6 +42,8 @@ from .kernels import (
     _draw_negatives,
     _prefetch_row,
     block_update,
+    count_words,
+    job_result,
     next_sentence,
     seed_state,
     window_width,
@@ -144,10 +146,7 @@ def _job_kernel(model_kind: int, loss_kind: int):
         n_vocab = len(keep)
         state = seed_state(seed)
         n_tokens = len(tokens)
-        n_words = 0
-        for t in range(n_tokens):
-            if tokens[t] >= 0:
-                n_words += 1
+        n_words = count_words(tokens)
         loss = 0.0
         terms = 0.0
         words_read = 0
@@ -229,13 +228,7 @@ def _job_kernel(model_kind: int, loss_kind: int):
                     exact, x, dx, acc, g, sig, sp,
                 )  # fmt: skip
                 terms += n_targets
-        out = np.empty(5, dtype=np.float64)
-        out[0] = loss
-        out[1] = terms
-        out[2] = words_read
-        out[3] = words_kept
-        out[4] = 1.0 if stopped else 0.0
-        return out
+        return job_result(loss, terms, words_read, words_kept, stopped)
 
     name = f"train_subword_job_{MODEL_NAMES[model_kind]}_{LOSS_NAMES[loss_kind]}"
     train_subword_job.__name__ = train_subword_job.__qualname__ = name
