@@ -310,3 +310,17 @@ def test_keyed_vectors_load_of_fasttext_vectors_gives_fasttext_vectors(tmp_path)
     assert type(wv).__name__ == type(GensimKeyedVectors.load(str(tmp_path / "g.kv"))).__name__
     for w in PROBES:
         np.testing.assert_array_equal(wv[w], m.wv[w], err_msg=w)
+
+
+def test_a_fasttext_bin_given_to_load_names_the_facebook_reader():
+    """gensim's FastText.load of fastText's own .bin fails too; the line says which call
+    reads it (it said only "not a wordvec native file")."""
+    from pathlib import Path
+
+    from wordvec.errors import FormatError
+
+    fixture = Path(__file__).parents[1] / "subwords" / "data" / "ft_sg_ns.bin"
+    for load in (OurFastText.load, FastTextKeyedVectors.load):
+        with pytest.raises(FormatError, match="load_facebook_(model|vectors)") as err:
+            load(fixture)
+        assert str(fixture) in str(err.value) and "\n" not in str(err.value)

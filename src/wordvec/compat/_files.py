@@ -68,7 +68,20 @@ def is_gensim_file(path: str | os.PathLike[str]) -> bool:
 
 
 def refuse_gensim_file(path: str | os.PathLike[str], what_cls: str) -> None:
-    """Raise FormatError, with the way over, if ``path`` was written by gensim's ``save()``."""
+    """Raise FormatError, with the way over, if ``path`` was written by gensim's ``save()``
+    or is fastText's own ``.bin`` (which gensim reads with ``load_facebook_*`` too)."""
+    from ..subwords.fasttext_bin import is_fasttext_bin
+
+    if os.path.isfile(path) and is_fasttext_bin(path):
+        reader = (
+            "load_facebook_model"
+            if what_cls != "FastTextKeyedVectors"
+            else ("load_facebook_vectors")
+        )
+        raise FormatError(
+            f"{os.fspath(path)}: fastText's .bin, not a model file of {what_cls}.save(); "
+            f"read it with wordvec.compat.fasttext.{reader}(path) (as in gensim)"
+        )
     if is_gensim_file(path):
         model = what_cls in ("Word2Vec", "FastText")
         way_over = _WAY_OVER_FASTTEXT if what_cls.startswith("FastText") else _WAY_OVER
